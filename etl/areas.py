@@ -1,0 +1,129 @@
+"""The area dimension: M49 codes, names in English and Spanish, hierarchy and flags.
+
+Kinds and hierarchy come from the order of the publisher's stock table itself: geographic
+regions are printed in capitals, a subregion is an aggregate followed by countries, countries
+carry M49 codes below 900. ISO3 and Spanish country names come from pycountry (ISO 3166-1 and
+its translations); OAS and SIDS membership from etl/reference/areas.yaml.
+"""
+
+from __future__ import annotations
+
+import gettext
+import re
+from functools import cache
+from importlib import resources
+
+import pandas as pd
+import pycountry
+import yaml
+
+WORLD = 900
+LATIN_AMERICA_AND_CARIBBEAN = 904
+NORTHERN_AMERICA = 905
+# The UN's "Americas" = Latin America and the Caribbean + Northern America (incl. territories
+# such as Puerto Rico, Aruba, Bermuda, unlike the 35 OAS member states).
+AMERICAS_PARTS = (LATIN_AMERICA_AND_CARIBBEAN, NORTHERN_AMERICA)
+CARIBBEAN, CENTRAL_AMERICA, SOUTH_AMERICA = 915, 916, 931
+AMERICAS_SUBREGIONS = (CARIBBEAN, CENTRAL_AMERICA, SOUTH_AMERICA, NORTHERN_AMERICA)
+KINDS = ("world", "region", "subregion", "country", "sdg_region", "development_group", "income_group")
+AREA_COLUMNS = ["code", "iso3", "name_en", "name_es", "kind", "region", "subregion", "oas_member", "sids"]
+_SMALL_WORDS = {"and", "the", "of", "excluding"}
+
+
+@cache
+def reference() -> dict:
+    text = resources.files("etl").joinpath("reference/areas.yaml").read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+def display_name(name: str) -> str:
+    """'LATIN AMERICA AND THE CARIBBEAN' -> 'Latin America and the Caribbean'; others unchanged."""
+    if not name.isupper():
+        return name
+    words = name.lower().split()
+    return " ".join(w if i and w in _SMALL_WORDS else w.capitalize() for i, w in enumerate(words))
+
+
+def aggregate_kind(name: str, next_is_country: bool) -> str:
+    if name.isupper():
+        return "region"
+    if next_is_country:
+        return "subregion"
+    if "income" in name.lower():
+        return "income_group"
+    if re.search(r"develop|land-locked|small island|LLDC|SIDS", name, re.IGNORECASE):
+        return "development_group"
+    return "sdg_region"
+
+
+def classify(areas: pd.DataFrame) -> pd.DataFrame:
+    """Kind, region and subregion of each area of one revision, from the sheet order."""
+    codes, names = areas["code"].tolist(), areas["name"].tolist()
+    rows, region, subregion = [], None, None
+    for i, (code, name) in enumerate(zip(codes, names, strict=True)):
+        next_is_country = i + 1 < len(codes) and codes[i + 1] < WORLD
+        if code == WORLD:
+            rows.append((code, name, "world", None, None))
+            continue
+        if code < WORLD:
+            rows.append((code, name, "country", region, subregion))
+            continue
+        kind = aggregate_kind(name, next_is_country)
+        if kind == "region":
+            region, subregion = code, code if next_is_country else None
+            rows.append((code, name, kind, None, None))
+        elif kind == "subregion":
+            subregion = code
+            rows.append((code, name, kind, region, None))
+        else:
+            region = subregion = None
+            rows.append((code, name, kind, None, None))
+    return pd.DataFrame(rows, columns=["code", "name", "kind", "region", "subregion"])
+
+
+@cache
+def _spanish() -> gettext.NullTranslations:
+    return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["es"], fallback=True)
+
+
+def iso_country(code: int) -> tuple[str | None, str | None]:
+    """(ISO3, Spanish name) for an M49 country code, or (None, None) where ISO has none."""
+    country = pycountry.countries.get(numeric=f"{code:03d}")
+    if country is None:
+        return None, None
+    return country.alpha_3, _spanish().gettext(country.name)
+
+
+def build_area_dimension(per_revision: dict[int, pd.DataFrame]) -> pd.DataFrame:
+    """One row per M49 code across revisions; the latest revision's name and hierarchy win."""
+    ref = reference()
+    oas = set(ref["oas_member_states"]["iso3"])
+    sids = set(ref["small_island_developing_states"]["m49"])
+    names_es = {int(k): v for k, v in ref["aggregate_names_es"].items()}
+    merged: dict[int, tuple] = {}
+    for revision in sorted(per_revision, reverse=True):
+        for row in classify(per_revision[revision]).itertuples(index=False):
+            merged.setdefault(int(row.code), row)
+    records = []
+    for code, row in sorted(merged.items()):
+        iso3, name_es = iso_country(code) if row.kind == "country" else (None, None)
+        name_en = display_name(row.name)
+        records.append(
+            {
+                "code": code,
+                "iso3": iso3,
+                "name_en": name_en,
+                "name_es": names_es.get(code) or name_es or name_en,
+                "kind": row.kind,
+                "region": _int_or_none(row.region),
+                "subregion": _int_or_none(row.subregion),
+                "oas_member": iso3 in oas,
+                "sids": code in sids,
+            }
+        )
+    frame = pd.DataFrame.from_records(records, columns=AREA_COLUMNS)
+    return frame.astype({"region": "Int64", "subregion": "Int64"})
+
+
+def _int_or_none(value: object) -> int | None:
+    return None if value is None or pd.isna(value) else int(value)  # type: ignore[arg-type]

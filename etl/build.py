@@ -1,0 +1,348 @@
+"""Build the DuckDB database: fetch -> parse -> validate -> write a new file -> os.replace.
+
+The served database is only ever replaced whole, after every check passed, so a reader sees
+the previous build or the next one, never a mix; any failure leaves the old file untouched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+from tqdm import tqdm
+
+from etl import areas as area_dim
+from etl import reconcile
+from etl.errors import FetchError, ValidationFailed
+from etl.fetch import FetchedFile, FetchPolicy, fetch, now_utc, resolve_location, sha256_of
+from etl.sources import undesa_ims
+from schemas.area import AreaSchema
+from schemas.population import PopulationSchema
+from schemas.provenance import ProvenanceSchema
+from schemas.refugee_stock import RefugeeStockSchema
+from schemas.stock import StockSchema
+from schemas.stock_share import StockShareSchema
+from schemas.validate import validate
+
+SCHEMA_VERSION = 1
+CODE_VERSION = "0.1.0"
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DB = Path("data") / "migdash.duckdb"
+DEFAULT_CACHE = Path("data") / "cache"
+SNAPSHOT_DIR = PROJECT_ROOT / "data" / "snapshot"
+TABLES = ("area", "stock", "stock_share", "population", "refugee_stock", "provenance")
+SCHEMAS = {
+    "area": AreaSchema,
+    "stock": StockSchema,
+    "stock_share": StockShareSchema,
+    "population": PopulationSchema,
+    "refugee_stock": RefugeeStockSchema,
+    "provenance": ProvenanceSchema,
+}
+DDL = """
+CREATE SCHEMA core;
+CREATE TABLE core.area (code INTEGER PRIMARY KEY, iso3 VARCHAR, name_en VARCHAR NOT NULL,
+  name_es VARCHAR NOT NULL, kind VARCHAR NOT NULL, region INTEGER, subregion INTEGER,
+  oas_member BOOLEAN NOT NULL, sids BOOLEAN NOT NULL);
+CREATE TABLE core.stock (revision SMALLINT, year SMALLINT, destination_code INTEGER,
+  origin_code INTEGER, sex VARCHAR, migrants BIGINT NOT NULL,
+  PRIMARY KEY (revision, year, destination_code, origin_code, sex));
+CREATE TABLE core.stock_share (revision SMALLINT, year SMALLINT, area_code INTEGER, sex VARCHAR,
+  percent_of_population DOUBLE NOT NULL, PRIMARY KEY (revision, year, area_code, sex));
+CREATE TABLE core.population (revision SMALLINT, year SMALLINT, area_code INTEGER, sex VARCHAR,
+  population_thousands DOUBLE NOT NULL, PRIMARY KEY (revision, year, area_code, sex));
+CREATE TABLE core.refugee_stock (revision SMALLINT, year SMALLINT, area_code INTEGER,
+  refugees BIGINT NOT NULL, PRIMARY KEY (revision, year, area_code));
+CREATE TABLE core.provenance (source VARCHAR, dataset VARCHAR PRIMARY KEY, revision SMALLINT,
+  url VARCHAR, fetched_from VARCHAR, publisher VARCHAR, licence VARCHAR, licence_url VARCHAR,
+  citation VARCHAR, retrieved_at VARCHAR, sha256 VARCHAR, bytes BIGINT, rows BIGINT);
+CREATE TABLE core.build (build_id VARCHAR, built_at VARCHAR, code_version VARCHAR,
+  schema_version INTEGER, fingerprint VARCHAR, built_from VARCHAR, row_counts VARCHAR);
+CREATE VIEW area AS SELECT code, iso3, name_en, name_es, kind, region, subregion, oas_member, sids
+  FROM core.area;
+CREATE VIEW stock AS SELECT revision, year, destination_code, origin_code, sex, migrants FROM core.stock;
+CREATE VIEW stock_share AS SELECT revision, year, area_code, sex, percent_of_population FROM core.stock_share;
+CREATE VIEW population AS SELECT revision, year, area_code, sex, population_thousands FROM core.population;
+CREATE VIEW refugee_stock AS SELECT revision, year, area_code, refugees FROM core.refugee_stock;
+CREATE VIEW provenance AS SELECT source, revision, url, publisher, licence, retrieved_at, sha256, rows,
+  dataset, fetched_from, licence_url, citation, bytes FROM core.provenance;
+CREATE VIEW build AS SELECT * FROM core.build;
+"""
+ORDER = {
+    "area": "code",
+    "stock": "revision, destination_code, origin_code, sex, year",
+    "stock_share": "revision, area_code, sex, year",
+    "population": "revision, area_code, sex, year",
+    "refugee_stock": "revision, area_code, year",
+    "provenance": "dataset",
+}
+
+
+@dataclass
+class Tables:
+    """Every table of one build, as DataFrames, before or after validation."""
+
+    frames: dict[str, pd.DataFrame]
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        return self.frames[name]
+
+    def row_counts(self) -> dict[str, int]:
+        return {name: len(frame) for name, frame in self.frames.items()}
+
+
+@dataclass
+class BuildResult:
+    db_path: Path
+    changed: bool
+    build_id: str | None
+    fingerprint: str
+    row_counts: dict[str, int] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)
+
+
+Progress = Callable[[str], None]
+
+
+def fingerprint_of(provenance: pd.DataFrame) -> str:
+    """Identity of a build's inputs: the schema version and every upstream file's sha256."""
+    parts = [f"schema={SCHEMA_VERSION}"] + sorted(f"{d}={s}" for d, s in zip(provenance["dataset"], provenance["sha256"], strict=True))
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def current_build(db_path: Path) -> dict | None:
+    """The build row of an existing database, or None if there is no readable one."""
+    if not db_path.is_file():
+        return None
+    try:
+        with duckdb.connect(str(db_path), read_only=True) as con:
+            row = con.execute("SELECT build_id, fingerprint, built_from FROM core.build").fetchone()
+    except duckdb.Error:
+        return None
+    return dict(zip(("build_id", "fingerprint", "built_from"), row, strict=True)) if row else None
+
+
+def fetch_sources(
+    mirror: str | None, cache_dir: Path, policy: FetchPolicy, show: bool
+) -> tuple[list[tuple[undesa_ims.Dataset, FetchedFile]], list[str]]:
+    """Download every dataset; optional ones that do not exist upstream are skipped, with a note."""
+    fetched, skipped = [], []
+    for dataset in undesa_ims.DATASETS:
+        location = resolve_location(dataset.url, mirror)
+        with tqdm(desc=f"download {dataset.filename}", unit="B", unit_scale=True, disable=not show, leave=show) as bar:
+
+            def advance(done: int, total: int | None, bar: tqdm = bar) -> None:
+                bar.total = total
+                bar.update(done - bar.n)
+
+            try:
+                fetched.append((dataset, fetch(undesa_ims.SOURCE, location, cache_dir, policy=policy, progress=advance)))
+            except FetchError as exc:
+                if dataset.required or not exc.not_found:
+                    raise
+                skipped.append(f"{dataset.key}: not available ({exc.detail}) at {location}")
+    return fetched, skipped
+
+
+def parse_sources(fetched: list[tuple[undesa_ims.Dataset, FetchedFile]], mirror: str | None, show: bool) -> Tables:
+    """Parse every fetched file into the build's tables, with one provenance row per file."""
+    areas_by_revision, stock, share, population, refugees, provenance = {}, [], [], [], [], []
+    for dataset, file in tqdm(fetched, desc="parse", disable=not show, leave=show):
+        if dataset.layout == "destination":
+            parsed = undesa_ims.parse_destination_workbook(file.path, dataset.revision)
+            areas_by_revision[dataset.revision] = parsed.areas
+            parts = [parsed.stock, parsed.share, parsed.population, parsed.refugees]
+            stock.append(parsed.stock)
+            share.append(parsed.share)
+            population.append(parsed.population)
+            refugees.append(parsed.refugees)
+        else:
+            od = undesa_ims.parse_origin_destination_workbook(file.path, dataset.revision)
+            parts = [od[od["origin_code"] != undesa_ims.WORLD]]
+            stock.append(parts[0])
+        provenance.append(_provenance_row(dataset, file, mirror, sum(len(p) for p in parts)))
+    return Tables(
+        {
+            "area": area_dim.build_area_dimension(areas_by_revision),
+            "stock": pd.concat(stock, ignore_index=True),
+            "stock_share": pd.concat(share, ignore_index=True),
+            "population": pd.concat(population, ignore_index=True),
+            "refugee_stock": pd.concat(refugees, ignore_index=True),
+            "provenance": pd.DataFrame(provenance),
+        }
+    )
+
+
+def _provenance_row(dataset: undesa_ims.Dataset, file: FetchedFile, mirror: str | None, rows: int) -> dict:
+    return {
+        "source": undesa_ims.SOURCE,
+        "dataset": dataset.key,
+        "revision": dataset.revision,
+        "url": dataset.url,
+        "fetched_from": _fetched_from(file, mirror, dataset),
+        "publisher": undesa_ims.PUBLISHER,
+        "licence": undesa_ims.LICENCE,
+        "licence_url": undesa_ims.LICENCE_URL,
+        "citation": dataset.citation,
+        "retrieved_at": file.retrieved_at,
+        "sha256": file.sha256,
+        "bytes": file.size,
+        "rows": rows,
+    }
+
+
+def _fetched_from(file: FetchedFile, mirror: str | None, dataset: undesa_ims.Dataset) -> str:
+    """Where the bytes came from, without leaking a developer's local paths into snapshots."""
+    if not mirror:
+        return dataset.url
+    return file.url if file.url.startswith("http") else f"local mirror: {dataset.filename}"
+
+
+def validate_tables(tables: Tables, report_dir: Path | None) -> Tables:
+    """Every pandera schema (lazy) and the cross-table reconciliations; raises on any failure."""
+    valid = {name: validate(name, tables[name], SCHEMAS[name], report_dir) for name in TABLES}
+    unknown = sorted(set(valid["stock"]["destination_code"]) - set(valid["area"]["code"]))
+    if unknown:
+        raise ValidationFailed("stock", f"destination codes not in the area table: {unknown[:20]}")
+    reconcile.check_required_areas(valid["stock"])
+    reconcile.check_hierarchy(valid["stock"], valid["area"])
+    return Tables(valid)
+
+
+def write_database(tables: Tables, db_path: Path, fingerprint: str, built_from: str) -> str:
+    """Write every table into a new file beside `db_path`, check it, then swap it in atomically."""
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_partials(db_path)
+    tmp = db_path.with_name(f".{db_path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.building")
+    build_id = uuid.uuid4().hex
+    try:
+        with duckdb.connect(str(tmp)) as con:
+            con.execute(DDL)
+            for name in TABLES:
+                frame = tables[name]
+                con.register("incoming", frame)
+                columns = ", ".join(frame.columns)
+                con.execute(f"INSERT INTO core.{name} ({columns}) SELECT {columns} FROM incoming ORDER BY {ORDER[name]}")  # noqa: S608 - names from constants
+                con.unregister("incoming")
+            counts = tables.row_counts()
+            con.execute(
+                "INSERT INTO core.build VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [build_id, now_utc(), CODE_VERSION, SCHEMA_VERSION, fingerprint, built_from, json.dumps(counts)],
+            )
+            for name, expected in counts.items():
+                (got,) = con.execute(f"SELECT count(*) FROM {name}").fetchone()  # noqa: S608
+                if got != expected:
+                    raise RuntimeError(f"table {name}: wrote {expected} rows, read back {got}")
+            con.execute("CHECKPOINT")
+        os.replace(tmp, db_path)
+        _fsync_dir(db_path.parent)
+    finally:
+        for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
+            if leftover.exists():
+                leftover.unlink()
+    return build_id
+
+
+def remove_stale_partials(db_path: Path) -> None:
+    """Delete half-written files left by a build that was killed (their process is gone)."""
+    for partial in db_path.parent.glob(f".{db_path.name}.*.building*"):
+        pid = partial.name.split(".")[-3] if partial.name.endswith(".building") else partial.name.split(".")[-4]
+        if pid.isdigit() and not _alive(int(pid)):
+            partial.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def build(
+    db_path: Path = DEFAULT_DB,
+    *,
+    mirror: str | None = None,
+    cache_dir: Path = DEFAULT_CACHE,
+    force: bool = False,
+    policy: FetchPolicy | None = None,
+    show_progress: bool = False,
+    report_dir: Path | None = None,
+) -> BuildResult:
+    """Rebuild from the publisher (or a mirror); a no-op when the inputs did not change."""
+    fetched, skipped = fetch_sources(mirror, cache_dir, policy or FetchPolicy(), show_progress)
+    fingerprint = fingerprint_of(pd.DataFrame({"dataset": [d.key for d, _ in fetched], "sha256": [f.sha256 for _, f in fetched]}))
+    existing = current_build(db_path)
+    if not force and existing and existing["fingerprint"] == fingerprint and existing["built_from"] == "upstream":
+        return BuildResult(db_path, False, existing["build_id"], fingerprint, skipped=skipped)
+    tables = parse_sources(fetched, mirror, show_progress)
+    with tqdm(total=2, desc="validate + load", disable=not show_progress, leave=show_progress) as bar:
+        valid = validate_tables(tables, report_dir or db_path.parent / "reports")
+        bar.update()
+        build_id = write_database(valid, db_path, fingerprint, "upstream")
+        bar.update()
+    return BuildResult(db_path, True, build_id, fingerprint, valid.row_counts(), skipped)
+
+
+# ---- the bundled snapshot: compact tables derived by this ETL, for offline first runs ----
+
+SNAPSHOT_DTYPES = {
+    "area": {"code": "int64", "iso3": "string", "region": "Int64", "subregion": "Int64"},
+    "provenance": {"revision": "int64", "bytes": "int64", "rows": "int64"},
+}
+
+
+def export_snapshot(db_path: Path, snapshot_dir: Path = SNAPSHOT_DIR) -> Path:
+    """Write every table as CSV plus manifest.json (sha256 per file, provenance, build)."""
+    snapshot_dir.mkdir(parents=True, exist_ok=True)
+    manifest: dict = {"schema_version": SCHEMA_VERSION, "files": {}}
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        build_row = con.execute("SELECT build_id, built_at, fingerprint FROM core.build").fetchone()
+        manifest["derived_from_build"] = dict(zip(("build_id", "built_at", "fingerprint"), build_row, strict=True))
+        for name in TABLES:
+            frame = con.execute(f"SELECT * FROM {name} ORDER BY {ORDER[name]}").df()  # noqa: S608
+            if name == "provenance":
+                frame = frame[list(ProvenanceSchema.to_schema().columns)]
+            path = snapshot_dir / f"{name}.csv"
+            frame.to_csv(path, index=False, lineterminator="\n")
+            manifest["files"][path.name] = {"rows": len(frame), "sha256": sha256_of(path)}
+    (snapshot_dir / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    return snapshot_dir
+
+
+def load_snapshot(snapshot_dir: Path = SNAPSHOT_DIR) -> Tables:
+    """Read the snapshot back, refusing files whose sha256 differs from the manifest."""
+    manifest = json.loads((snapshot_dir / "manifest.json").read_text())
+    frames = {}
+    for name in TABLES:
+        path = snapshot_dir / f"{name}.csv"
+        expected = manifest["files"][path.name]["sha256"]
+        if sha256_of(path) != expected:
+            raise ValueError(f"snapshot file {path} does not match its sha256 in manifest.json")
+        frames[name] = pd.read_csv(path, dtype=SNAPSHOT_DTYPES.get(name))
+    return Tables(frames)
+
+
+def build_from_snapshot(db_path: Path = DEFAULT_DB, snapshot_dir: Path = SNAPSHOT_DIR) -> BuildResult:
+    """Offline build from the bundled snapshot, through the same validation and atomic swap."""
+    tables = validate_tables(load_snapshot(snapshot_dir), db_path.parent / "reports")
+    fingerprint = fingerprint_of(tables["provenance"])
+    build_id = write_database(tables, db_path, fingerprint, "snapshot")
+    return BuildResult(db_path, True, build_id, fingerprint, tables.row_counts())
