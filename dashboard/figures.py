@@ -1,0 +1,85 @@
+"""Plotly figure builders: pure functions from query results to figures (no SQL, no files).
+
+Every figure carries its title and source line inside the image, so a PNG exported from the
+toolbar can go straight onto a slide.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.text import SEPARATORS, language, people, t
+
+# Okabe-Ito: distinguishable with the common forms of colour blindness.
+PALETTE = ["#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#F0E442", "#000000"]
+TOTAL_COLOUR = "#000000"
+FONT = "Arial, Helvetica, sans-serif"
+SLIDE = {"width": 1600, "height": 900}  # 16:9
+
+
+def graph_config(filename: str) -> dict:
+    """dcc.Graph config: PNG export sized for a 16:9 slide."""
+    return {
+        "displaylogo": False,
+        "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 1, **SLIDE},
+        "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+    }
+
+
+def empty_figure(message: str) -> go.Figure:
+    fig = go.Figure()
+    fig.add_annotation(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper", font={"size": 16})
+    fig.update_layout(xaxis={"visible": False}, yaxis={"visible": False}, template="plotly_white", font={"family": FONT})
+    return fig
+
+
+def americas_trend(
+    subregions: pd.DataFrame, total: pd.DataFrame, *, lang: str, title: str, source: str
+) -> go.Figure:
+    """Stacked areas per subregion with the Americas total as a line on top."""
+    lang = language(lang)
+    if subregions.empty or total.empty:
+        return empty_figure(title)
+    name_col = "name_es" if lang == "es" else "name_en"
+    fig = go.Figure()
+    for colour, (code, part) in zip(PALETTE, subregions.groupby("area_code", sort=False), strict=False):
+        name = part[name_col].iloc[0]
+        fig.add_trace(
+            go.Scatter(
+                x=part["year"], y=part["migrants"], name=name, stackgroup="subregions", mode="lines",
+                line={"width": 0.5, "color": colour}, fillcolor=colour,
+                customdata=[people(v, lang) for v in part["migrants"]],
+                hovertemplate="%{fullData.name}, %{x}: %{customdata}<extra></extra>",
+                meta={"area_code": int(code)},
+            )
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=total["year"], y=total["migrants"], name=t(lang, "overview.total"), mode="lines+markers",
+            line={"color": TOTAL_COLOUR, "width": 3}, marker={"size": 7},
+            customdata=[people(v, lang) for v in total["migrants"]],
+            hovertemplate="%{fullData.name}, %{x}: %{customdata}<extra></extra>",
+        )
+    )
+    _frame_for_slide(fig, title=title, source=source, lang=lang)
+    fig.update_xaxes(title=t(lang, "axis.year"), tickvals=sorted(total["year"].unique()))
+    fig.update_yaxes(title=t(lang, "axis.migrants"), rangemode="tozero")
+    return fig
+
+
+def _frame_for_slide(fig: go.Figure, *, title: str, source: str, lang: str) -> None:
+    fig.update_layout(
+        title={"text": title, "x": 0.01, "xanchor": "left", "font": {"size": 20}},
+        template="plotly_white",
+        font={"family": FONT, "size": 14},
+        separators=SEPARATORS[lang],
+        legend={"orientation": "h", "yanchor": "top", "y": -0.14, "x": 0},
+        margin={"l": 70, "r": 20, "t": 70, "b": 160},
+        hovermode="x unified",
+        autosize=True,
+    )
+    fig.add_annotation(
+        text=source, showarrow=False, xref="paper", yref="paper", x=0, y=-0.3,
+        xanchor="left", yanchor="top", font={"size": 11, "color": "#444"},
+    )

@@ -1,0 +1,140 @@
+"""The only place SQL runs. Read-only, parameterized, one small function per question.
+
+A new build replaces the database file with os.replace; `Database` notices the new inode on
+the next query and attaches the new file, so the dashboard picks up builds without restart
+and every query sees exactly one build. Each call uses its own cursor (DuckDB connections are
+not shared across threads).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from etl.areas import AMERICAS_PARTS, AMERICAS_SUBREGIONS, WORLD
+
+AMERICAS_CODE = -19  # synthetic code for the Americas total (LAC + Northern America); M49's 019
+SEXES = ("total", "male", "female")
+
+
+class NoDatabase(RuntimeError):
+    """The database file is missing: the dashboard says which command builds it."""
+
+
+@dataclass(frozen=True)
+class _Attached:
+    inode: tuple[int, int]
+    connection: duckdb.DuckDBPyConnection
+
+
+class Database:
+    """A read-only handle on the database file that follows atomic replacements."""
+
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        self._lock = threading.Lock()
+        self._attached: _Attached | None = None
+
+    def _connection(self) -> duckdb.DuckDBPyConnection:
+        try:
+            stat = os.stat(self.path)
+        except FileNotFoundError:
+            raise NoDatabase(f"no database at {self.path}; run `migdash etl` to build it") from None
+        inode = (stat.st_dev, stat.st_ino)
+        with self._lock:
+            if self._attached is None or self._attached.inode != inode:
+                con = duckdb.connect(":memory:")
+                # The path comes from configuration, never from a request; quote it for SQL.
+                quoted = str(self.path).replace("'", "''")
+                con.execute(f"ATTACH '{quoted}' AS db (READ_ONLY)")
+                self._attached = _Attached(inode, con)
+            return self._attached.connection
+
+    def frame(self, sql: str, params: Sequence[object] = ()) -> pd.DataFrame:
+        cursor = self._connection().cursor()
+        try:
+            cursor.execute("USE db")
+            return cursor.execute(sql, list(params)).df()
+        finally:
+            cursor.close()
+
+    def rows(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
+        cursor = self._connection().cursor()
+        try:
+            cursor.execute("USE db")
+            return cursor.execute(sql, list(params)).fetchall()
+        finally:
+            cursor.close()
+
+
+# ---- questions the pages ask ----
+
+
+def build_info(db: Database) -> dict[str, str]:
+    row = db.rows("SELECT build_id, built_at, built_from FROM build")[0]
+    return dict(zip(("build_id", "built_at", "built_from"), row, strict=True))
+
+
+def revisions(db: Database) -> list[int]:
+    return [r for (r,) in db.rows("SELECT DISTINCT revision FROM stock ORDER BY revision")]
+
+
+def years(db: Database, revision: int) -> list[int]:
+    return [y for (y,) in db.rows("SELECT DISTINCT year FROM stock WHERE revision = ? ORDER BY year", [revision])]
+
+
+def americas_by_subregion(db: Database, revision: int, sex: str = "total") -> pd.DataFrame:
+    """year, area_code, name_en, name_es, migrants for the four subregions of the Americas."""
+    marks = ", ".join("?" for _ in AMERICAS_SUBREGIONS)
+    return db.frame(
+        f"""
+        SELECT s.year, s.destination_code AS area_code, a.name_en, a.name_es, s.migrants
+        FROM stock s JOIN area a ON a.code = s.destination_code
+        WHERE s.revision = ? AND s.sex = ? AND s.origin_code = ? AND s.destination_code IN ({marks})
+        ORDER BY s.year, s.destination_code
+        """,  # noqa: S608 - only placeholders are interpolated
+        [revision, sex, WORLD, *AMERICAS_SUBREGIONS],
+    )
+
+
+def americas_total(db: Database, revision: int, sex: str = "total") -> pd.DataFrame:
+    """year, migrants for the Americas = Latin America and the Caribbean + Northern America."""
+    return db.frame(
+        """
+        SELECT year, sum(migrants)::BIGINT AS migrants, count(*) AS parts
+        FROM stock
+        WHERE revision = ? AND sex = ? AND origin_code = ? AND destination_code IN (?, ?)
+        GROUP BY year HAVING count(*) = 2 ORDER BY year
+        """,
+        [revision, sex, WORLD, *AMERICAS_PARTS],
+    ).drop(columns="parts")
+
+
+def world_total(db: Database, revision: int, sex: str = "total") -> pd.DataFrame:
+    return db.frame(
+        "SELECT year, migrants FROM stock WHERE revision = ? AND sex = ? AND origin_code = ? "
+        "AND destination_code = ? ORDER BY year",
+        [revision, sex, WORLD, WORLD],
+    )
+
+
+def provenance(db: Database) -> pd.DataFrame:
+    return db.frame(
+        "SELECT source, dataset, revision, url, publisher, licence, licence_url, citation, "
+        "retrieved_at, sha256, rows FROM provenance ORDER BY revision DESC, dataset"
+    )
+
+
+def provenance_for(db: Database, revision: int) -> dict[str, str] | None:
+    frame = db.frame(
+        "SELECT publisher, licence, citation, url FROM provenance WHERE revision = ? "
+        "AND dataset LIKE 'destination_%' LIMIT 1",
+        [revision],
+    )
+    return None if frame.empty else frame.iloc[0].to_dict()

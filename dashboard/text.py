@@ -1,0 +1,49 @@
+"""Translated strings and number formats. One JSON file per language under i18n/."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+
+LANGUAGES = ("en", "es")
+DEFAULT_LANGUAGE = "en"
+# Plotly `separators`: decimal mark, then thousands separator.
+SEPARATORS = {"en": ".,", "es": ",."}
+
+
+@cache
+def strings(lang: str) -> dict[str, str]:
+    text = resources.files("dashboard").joinpath(f"i18n/{lang}.json").read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+def language(value: object) -> str:
+    """A supported language code; anything else (including hostile input) falls back to English."""
+    return value if isinstance(value, str) and value in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def t(lang: str, key: str, **values: object) -> str:
+    template = strings(language(lang)).get(key) or strings(DEFAULT_LANGUAGE)[key]
+    return template.format(**values) if values else template
+
+
+def decimal(value: float, lang: str, digits: int = 1) -> str:
+    formatted = f"{value:,.{digits}f}"
+    if language(lang) == "es":
+        formatted = formatted.replace(",", "\u202f").replace(".", ",")
+    return formatted
+
+
+def people(value: float, lang: str) -> str:
+    """78718404 -> '78.7 million' / '78,7 millones'."""
+    if abs(value) >= 1_000_000:
+        return t(lang, "number.million", value=decimal(value / 1_000_000, lang))
+    if abs(value) >= 1_000:
+        return t(lang, "number.thousand", value=decimal(value / 1_000, lang))
+    return decimal(value, lang, 0)
+
+
+def percent(value: float, lang: str, digits: int = 1, signed: bool = False) -> str:
+    sign = "+" if signed and value > 0 else ""
+    return f"{sign}{decimal(value, lang, digits)}\u00a0%" if language(lang) == "es" else f"{sign}{decimal(value, lang, digits)}%"

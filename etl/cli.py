@@ -1,0 +1,106 @@
+"""`migdash` command line: etl, serve, snapshot."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+
+from etl.build import (
+    DEFAULT_CACHE,
+    DEFAULT_DB,
+    SNAPSHOT_DIR,
+    build,
+    build_from_snapshot,
+    export_snapshot,
+)
+from etl.errors import EtlError
+from etl.fetch import FetchPolicy
+
+log = logging.getLogger("migdash")
+
+
+def default_db() -> Path:
+    return Path(os.environ.get("MIGDASH_DB", DEFAULT_DB))
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="migdash", description="Migration statistics for the Americas.")
+    sub = top.add_subparsers(dest="command", required=True)
+
+    etl = sub.add_parser("etl", help="rebuild the database from the publishers (or a mirror)")
+    etl.add_argument("--db", type=Path, default=None, help=f"database file (default {DEFAULT_DB})")
+    etl.add_argument("--mirror", help="local directory or http(s) URL base holding the publisher's files")
+    etl.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="download cache directory")
+    etl.add_argument("--force", action="store_true", help="rebuild even if the inputs did not change")
+    etl.add_argument("--from-snapshot", nargs="?", const=str(SNAPSHOT_DIR), default=None, metavar="DIR",
+                     help="build offline from the bundled snapshot (default data/snapshot)")
+    etl.add_argument("--timeout", type=float, default=60.0, help="seconds per HTTP request")
+    etl.add_argument("--quiet", action="store_true", help="no progress bars")
+
+    serve = sub.add_parser("serve", help="serve the dashboard (builds from the snapshot if the database is missing)")
+    serve.add_argument("--db", type=Path, default=None)
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8050)
+    serve.add_argument("--debug", action="store_true", help="Dash debug mode (development only)")
+
+    snap = sub.add_parser("snapshot", help="write the bundled offline snapshot from a database")
+    snap.add_argument("--db", type=Path, default=None)
+    snap.add_argument("--out", type=Path, default=SNAPSHOT_DIR)
+    return top
+
+
+def run_etl(args: argparse.Namespace) -> int:
+    db = args.db or default_db()
+    if args.from_snapshot:
+        result = build_from_snapshot(db, Path(args.from_snapshot))
+        print(f"built {db} from snapshot {args.from_snapshot}: {result.row_counts}")
+        return 0
+    result = build(
+        db, mirror=args.mirror, cache_dir=args.cache, force=args.force,
+        policy=FetchPolicy(timeout=args.timeout), show_progress=not args.quiet,
+    )
+    for note in result.skipped:
+        print(f"note: skipped {note}")
+    if result.changed:
+        print(f"built {db} (build {result.build_id}): {result.row_counts}")
+    else:
+        print(f"{db} is up to date (inputs unchanged, build {result.build_id}); use --force to rebuild")
+    return 0
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    db = args.db or default_db()
+    if not db.exists():
+        print(f"no database at {db}: building it from the bundled snapshot {SNAPSHOT_DIR}")
+        build_from_snapshot(db)
+    from dashboard.app import create_app
+
+    app = create_app(db)
+    print(f"serving {db} on http://{args.host}:{args.port}/")
+    app.run(host=args.host, port=args.port, debug=args.debug)
+    return 0
+
+
+def run_snapshot(args: argparse.Namespace) -> int:
+    out = export_snapshot(args.db or default_db(), args.out)
+    print(f"snapshot written to {out}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    commands = {"etl": run_etl, "serve": run_serve, "snapshot": run_snapshot}
+    try:
+        return commands[args.command](args)
+    except EtlError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        print("the previous database (if any) was left unchanged", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
