@@ -9,8 +9,9 @@ import pandas as pd
 from dash import dcc, html
 from flask import current_app
 
-from dashboard.queries import Database
-from dashboard.text import t
+from dashboard import queries
+from dashboard.queries import SEXES, Database
+from dashboard.text import strings, t
 
 DATABASE_KEY = "MIGDASH_DATABASE"
 
@@ -29,7 +30,10 @@ def page_frame(lang: str, path: str, params: dict, *children: object) -> html.Di
     """Header with navigation and language switch, then the page content."""
     other = "es" if lang == "en" else "en"
     nav = [
-        dcc.Link(t(lang, f"nav.{page['name'].lower()}"), href=href(page["path"], lang=lang), className="nav-link")
+        dcc.Link(
+            strings(lang).get(f"nav.{page['name'].lower()}", page["name"]),
+            href=href(page["path"], lang=lang), className="nav-link",
+        )
         for page in dash.page_registry.values()
         if page["path"] != "/404"
     ]
@@ -61,3 +65,80 @@ def data_table(frame: pd.DataFrame, headers: list[str], table_id: str) -> html.T
     head = html.Thead(html.Tr([html.Th(h, scope="col") for h in headers]))
     body = html.Tbody([html.Tr([html.Td(v) for v in row]) for row in frame.itertuples(index=False)])
     return html.Table([head, body], id=table_id, className="data-table")
+
+
+def parse_revision(value: object, available: list[int]) -> tuple[int, str | None]:
+    """The requested revision if loaded, else the latest, plus the rejected value to report."""
+    latest = available[-1]
+    if value in (None, ""):
+        return latest, None
+    try:
+        revision = int(str(value))
+    except ValueError:
+        return latest, str(value)[:40]
+    return (revision, None) if revision in available else (latest, str(value)[:40])
+
+
+def parse_sex(value: object) -> tuple[str, str | None]:
+    return (value, None) if value in SEXES else ("total", str(value)[:40])
+
+
+def revision_control(control_id: str, lang: str, available: list[int], chosen: int) -> html.Div:
+    return html.Div(
+        [
+            html.Label(t(lang, "control.revision"), htmlFor=control_id),
+            dcc.Dropdown(
+                id=control_id,
+                options=[{"label": t(lang, "revision.label", revision=r), "value": r} for r in reversed(available)],
+                value=chosen, clearable=False, searchable=False,
+            ),
+        ]
+    )
+
+
+def sex_control(control_id: str, lang: str, chosen: str) -> html.Div:
+    return html.Div(
+        [
+            html.Label(t(lang, "control.sex"), id=f"{control_id}-label"),
+            dcc.RadioItems(
+                id=control_id,
+                options=[{"label": t(lang, f"sex.{s}"), "value": s} for s in SEXES],
+                value=chosen, inline=True, inputStyle={"marginRight": "4px", "marginLeft": "10px"},
+            ),
+        ],
+        role="radiogroup", **{"aria-labelledby": f"{control_id}-label"},
+    )
+
+
+def selection_notices(lang: str, bad_revision: str | None, chosen: int, bad_sex: str | None) -> list[html.Div]:
+    """Friendly warnings for URL parameters that were not understood."""
+    out = []
+    if bad_revision is not None:
+        out.append(notice(t(lang, "notice.bad_revision", value=bad_revision, revision=chosen), "warning"))
+    if bad_sex is not None:
+        out.append(notice(t(lang, "notice.bad_sex", value=bad_sex), "warning"))
+    return out
+
+
+def source_line(db: Database, revision: int, lang: str) -> str:
+    source = queries.provenance_for(db, revision) or {}
+    return t(lang, "source.line", publisher=source.get("publisher", "UN DESA"), revision=revision, licence=source.get("licence", ""))
+
+
+def chart_block(graph_id: str, filename: str, lang: str, *, height: str = "520px") -> list:
+    """A slide-ready graph plus its 'numbers behind the chart' toggle."""
+    from dashboard.figures import graph_config
+
+    return [
+        dcc.Graph(id=graph_id, config=graph_config(filename), style={"height": height}),
+        html.Details([html.Summary(t(lang, "overview.table")), html.Div(id=f"{graph_id}-table")]),
+    ]
+
+
+def url_sync_script(*names: str) -> str:
+    """Clientside callback body: mirror the inputs into the query string without a re-render."""
+    sets = " ".join(f"params.set('{n}', arguments[{i}] === null ? '' : String(arguments[{i}]));" for i, n in enumerate(names))
+    return (
+        "function() { const params = new URLSearchParams(window.location.search); "
+        f"{sets} window.history.replaceState(null, '', window.location.pathname + '?' + params.toString()); return ''; }}"
+    )

@@ -68,6 +68,112 @@ def americas_trend(
     return fig
 
 
+def lines(
+    frame: pd.DataFrame, *, value: str, lang: str, title: str, source: str, y_title: str, percent: bool = False
+) -> go.Figure:
+    """One line per area (frame: year, area_code, name_en, name_es, <value>)."""
+    lang = language(lang)
+    if frame.empty:
+        return empty_figure(title)
+    name_col = "name_es" if lang == "es" else "name_en"
+    fig = go.Figure()
+    for colour, (_, part) in zip(PALETTE, frame.groupby("area_code", sort=False), strict=False):
+        labels = [f"{v:.1f}%" if percent else people(v, lang) for v in part[value]]
+        fig.add_trace(
+            go.Scatter(
+                x=part["year"], y=part[value], name=part[name_col].iloc[0], mode="lines+markers",
+                line={"color": colour, "width": 3}, customdata=labels,
+                hovertemplate="%{fullData.name}, %{x}: %{customdata}<extra></extra>",
+            )
+        )
+    _frame_for_slide(fig, title=title, source=source, lang=lang)
+    fig.update_xaxes(title=t(lang, "axis.year"), tickvals=sorted(frame["year"].unique()))
+    fig.update_yaxes(title=y_title, rangemode="tozero", ticksuffix="%" if percent else "")
+    return fig
+
+
+def grouped_bars(
+    frame: pd.DataFrame, *, category: str, series: dict[str, str], lang: str, title: str, source: str, y_title: str
+) -> go.Figure:
+    """Bars per category, one colour per series (series: column -> legend label)."""
+    lang = language(lang)
+    if frame.empty:
+        return empty_figure(title)
+    fig = go.Figure()
+    for colour, (column, label) in zip(PALETTE, series.items(), strict=False):
+        fig.add_trace(
+            go.Bar(
+                x=frame[category], y=frame[column], name=label, marker_color=colour,
+                customdata=[people(v, lang) for v in frame[column]],
+                hovertemplate="%{x}: %{customdata}<extra>%{fullData.name}</extra>",
+            )
+        )
+    _frame_for_slide(fig, title=title, source=source, lang=lang)
+    fig.update_layout(barmode="group", hovermode="closest")
+    fig.update_yaxes(title=y_title, rangemode="tozero")
+    return fig
+
+
+def horizontal_bars(frame: pd.DataFrame, *, label: str, value: str, lang: str, title: str, source: str) -> go.Figure:
+    """Ranked horizontal bars, largest on top (for top origins / destinations)."""
+    lang = language(lang)
+    if frame.empty:
+        return empty_figure(title)
+    ordered = frame.iloc[::-1]
+    fig = go.Figure(
+        go.Bar(
+            x=ordered[value], y=ordered[label], orientation="h", marker_color=PALETTE[3],
+            customdata=[people(v, lang) for v in ordered[value]],
+            hovertemplate="%{y}: %{customdata}<extra></extra>",
+        )
+    )
+    _frame_for_slide(fig, title=title, source=source, lang=lang)
+    fig.update_layout(hovermode="closest", showlegend=False)
+    fig.update_xaxes(title=t(lang, "axis.migrants"))
+    return fig
+
+
+def sankey(links: pd.DataFrame, names: dict[int, str], *, lang: str, title: str, source: str) -> go.Figure:
+    """Origin -> destination flows (links: origin_code, destination_code, migrants)."""
+    lang = language(lang)
+    if links.empty:
+        return empty_figure(title)
+    origins = list(dict.fromkeys(links["origin_code"]))
+    destinations = list(dict.fromkeys(links["destination_code"]))
+    labels = [names[c] for c in origins] + [names[c] for c in destinations]
+    fig = go.Figure(
+        go.Sankey(
+            node={"label": labels, "color": [PALETTE[i % len(PALETTE)] for i in range(len(origins))] + ["#999999"] * len(destinations), "pad": 18},
+            link={
+                "source": [origins.index(o) for o in links["origin_code"]],
+                "target": [len(origins) + destinations.index(d) for d in links["destination_code"]],
+                "value": links["migrants"].tolist(),
+                "customdata": [people(v, lang) for v in links["migrants"]],
+                "hovertemplate": "%{source.label} → %{target.label}: %{customdata}<extra></extra>",
+            },
+        )
+    )
+    _frame_for_slide(fig, title=title, source=source, lang=lang)
+    return fig
+
+
+def heatmap(matrix: pd.DataFrame, *, lang: str, title: str, source: str) -> go.Figure:
+    """Origin (rows) x destination (columns) matrix of migrant stock."""
+    lang = language(lang)
+    if matrix.empty:
+        return empty_figure(title)
+    text = [[people(v, lang) if pd.notna(v) else "" for v in row] for row in matrix.to_numpy()]
+    fig = go.Figure(
+        go.Heatmap(
+            z=matrix.to_numpy(), x=list(matrix.columns), y=list(matrix.index), colorscale="Cividis",
+            text=text, texttemplate="%{text}", hovertemplate="%{y} → %{x}: %{text}<extra></extra>",
+        )
+    )
+    _frame_for_slide(fig, title=title, source=source, lang=lang)
+    fig.update_layout(hovermode="closest")
+    return fig
+
+
 def _frame_for_slide(fig: go.Figure, *, title: str, source: str, lang: str) -> None:
     fig.update_layout(
         title={"text": title, "x": 0.01, "xanchor": "left", "font": {"size": 20}},

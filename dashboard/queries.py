@@ -138,3 +138,129 @@ def provenance_for(db: Database, revision: int) -> dict[str, str] | None:
         [revision],
     )
     return None if frame.empty else frame.iloc[0].to_dict()
+
+
+# ---- pages: subregions, country profile, corridors, sources ----
+
+_NAMES = "a.name_en, a.name_es"
+
+
+def _marks(values: Sequence[object]) -> str:
+    """One placeholder per value: the values themselves always travel as parameters."""
+    return ", ".join("?" for _ in values) or "NULL"
+
+
+def stock_series(db: Database, revision: int, codes: Sequence[int], sex: str = "total") -> pd.DataFrame:
+    """Destination totals: year, area_code, name_en, name_es, migrants."""
+    return db.frame(
+        f"""
+        SELECT s.year, s.destination_code AS area_code, {_NAMES}, s.migrants
+        FROM stock s JOIN area a ON a.code = s.destination_code
+        WHERE s.revision = ? AND s.sex = ? AND s.origin_code = ? AND s.destination_code IN ({_marks(codes)})
+        ORDER BY s.destination_code, s.year
+        """,  # noqa: S608 - only placeholders are interpolated
+        [revision, sex, WORLD, *codes],
+    )
+
+
+def stock_by_sex(db: Database, revision: int, code: int) -> pd.DataFrame:
+    """year, sex, migrants for one destination (all three sexes)."""
+    return db.frame(
+        "SELECT year, sex, migrants FROM stock WHERE revision = ? AND origin_code = ? "
+        "AND destination_code = ? ORDER BY year, sex",
+        [revision, WORLD, code],
+    )
+
+
+def share_series(db: Database, revision: int, codes: Sequence[int], sex: str = "total") -> pd.DataFrame:
+    """Migrants as % of population: year, area_code, name_en, name_es, percent_of_population."""
+    return db.frame(
+        f"""
+        SELECT s.year, s.area_code, {_NAMES}, s.percent_of_population
+        FROM stock_share s JOIN area a ON a.code = s.area_code
+        WHERE s.revision = ? AND s.sex = ? AND s.area_code IN ({_marks(codes)})
+        ORDER BY s.area_code, s.year
+        """,  # noqa: S608
+        [revision, sex, *codes],
+    )
+
+
+def has_origin_data(db: Database, revision: int) -> bool:
+    """Whether the origin x destination workbook of this revision was loaded."""
+    (count,) = db.rows("SELECT count(*) FROM stock WHERE revision = ? AND origin_code <> ?", [revision, WORLD])[0]
+    return count > 0
+
+
+def emigrants(db: Database, revision: int, codes: Sequence[int], sex: str = "total") -> pd.DataFrame:
+    """Migrants born in each area and living anywhere (destination World): year, area_code, migrants."""
+    return db.frame(
+        f"""
+        SELECT s.year, s.origin_code AS area_code, {_NAMES}, s.migrants
+        FROM stock s JOIN area a ON a.code = s.origin_code
+        WHERE s.revision = ? AND s.sex = ? AND s.destination_code = ? AND s.origin_code IN ({_marks(codes)})
+        ORDER BY s.origin_code, s.year
+        """,  # noqa: S608
+        [revision, sex, WORLD, *codes],
+    )
+
+
+def countries(db: Database) -> pd.DataFrame:
+    """Countries and areas for selectors: OAS member states first, then by English name."""
+    return db.frame(
+        "SELECT code, iso3, name_en, name_es, oas_member, subregion FROM area WHERE kind = 'country' "
+        "ORDER BY oas_member DESC, name_en"
+    )
+
+
+def area_row(db: Database, code: int) -> dict | None:
+    frame = db.frame("SELECT * FROM area WHERE code = ?", [code])
+    return None if frame.empty else frame.iloc[0].to_dict()
+
+
+def top_partners(
+    db: Database, revision: int, year: int, code: int, *, direction: str, limit: int = 10, sex: str = "total"
+) -> pd.DataFrame:
+    """Top countries of origin of `code`'s immigrants (direction='origins') or destinations of its emigrants."""
+    mine, theirs = ("destination_code", "origin_code") if direction == "origins" else ("origin_code", "destination_code")
+    return db.frame(
+        f"""
+        SELECT s.{theirs} AS area_code, {_NAMES}, s.migrants
+        FROM stock s JOIN area a ON a.code = s.{theirs}
+        WHERE s.revision = ? AND s.year = ? AND s.sex = ? AND s.{mine} = ? AND a.kind = 'country'
+        ORDER BY s.migrants DESC LIMIT ?
+        """,  # noqa: S608 - column names come from the two fixed choices above
+        [revision, year, sex, code, limit],
+    )
+
+
+def flows_between(db: Database, revision: int, year: int, codes: Sequence[int], sex: str = "total") -> pd.DataFrame:
+    """Origin x destination stock between the given aggregate areas (plus World as destination)."""
+    return db.frame(
+        f"""
+        SELECT origin_code, destination_code, migrants FROM stock
+        WHERE revision = ? AND year = ? AND sex = ?
+          AND origin_code IN ({_marks(codes)}) AND destination_code IN ({_marks([*codes, WORLD])})
+        """,  # noqa: S608
+        [revision, year, sex, *codes, *codes, WORLD],
+    )
+
+
+def top_corridors(db: Database, revision: int, year: int, base_year: int, limit: int = 20, sex: str = "total") -> pd.DataFrame:
+    """Largest country-to-country corridors into or out of the Americas, with the stock in base_year."""
+    return db.frame(
+        f"""
+        WITH americas AS (SELECT code FROM area WHERE kind = 'country' AND region IN ({_marks(AMERICAS_PARTS)}))
+        SELECT s.origin_code, o.name_en AS origin_en, o.name_es AS origin_es,
+               s.destination_code, d.name_en AS destination_en, d.name_es AS destination_es,
+               s.migrants, b.migrants AS base_migrants
+        FROM stock s
+        JOIN area o ON o.code = s.origin_code AND o.kind = 'country'
+        JOIN area d ON d.code = s.destination_code AND d.kind = 'country'
+        LEFT JOIN stock b ON b.revision = s.revision AND b.year = ? AND b.sex = s.sex
+             AND b.origin_code = s.origin_code AND b.destination_code = s.destination_code
+        WHERE s.revision = ? AND s.year = ? AND s.sex = ?
+          AND (s.origin_code IN (SELECT code FROM americas) OR s.destination_code IN (SELECT code FROM americas))
+        ORDER BY s.migrants DESC LIMIT ?
+        """,  # noqa: S608
+        [*AMERICAS_PARTS, base_year, revision, year, sex, limit],
+    )

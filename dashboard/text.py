@@ -1,4 +1,9 @@
-"""Translated strings and number formats. One JSON file per language under i18n/."""
+"""Translated strings and number formats.
+
+Strings live in i18n/<lang>.json plus any i18n/<lang>/*.json (one file per page or feature,
+so pages can be added without touching a shared file). Adding French or Portuguese is a copy
+of those files under fr/pt with LANGUAGES extended.
+"""
 
 from __future__ import annotations
 
@@ -14,8 +19,14 @@ SEPARATORS = {"en": ".,", "es": ",."}
 
 @cache
 def strings(lang: str) -> dict[str, str]:
-    text = resources.files("dashboard").joinpath(f"i18n/{lang}.json").read_text(encoding="utf-8")
-    return json.loads(text)
+    folder = resources.files("dashboard").joinpath("i18n")
+    merged: dict[str, str] = json.loads(folder.joinpath(f"{lang}.json").read_text(encoding="utf-8"))
+    extra = folder.joinpath(lang)
+    if extra.is_dir():
+        for part in sorted(extra.iterdir(), key=lambda p: p.name):
+            if part.name.endswith(".json"):
+                merged.update(json.loads(part.read_text(encoding="utf-8")))
+    return merged
 
 
 def language(value: object) -> str:

@@ -91,7 +91,16 @@ def iso_country(code: int) -> tuple[str | None, str | None]:
     country = pycountry.countries.get(numeric=f"{code:03d}")
     if country is None:
         return None, None
-    return country.alpha_3, _spanish().gettext(country.name)
+    return country.alpha_3, natural_order(_spanish().gettext(country.name))
+
+
+def natural_order(name: str) -> str:
+    """ISO's inverted form to the one people write: 'Bolivia, Estado Plurinacional de' ->
+    'Estado Plurinacional de Bolivia'."""
+    head, sep, tail = name.partition(", ")
+    if sep and tail.split()[-1] in {"de", "del", "de la", "la"}:
+        return f"{tail} {head}"
+    return name
 
 
 def build_area_dimension(per_revision: dict[int, pd.DataFrame]) -> pd.DataFrame:

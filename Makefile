@@ -1,0 +1,35 @@
+# Two commands on a fresh machine: `make run` (build the database if missing, serve it) and
+# `make test` (lint + the whole test suite, browser tests included). Both install what they need.
+VENV ?= .venv
+PYTHON ?= python3
+PY := $(VENV)/bin/python
+
+.PHONY: run test etl bench browser-deps clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e ".[test]"
+	touch $@
+
+run: $(VENV)/.installed
+	$(VENV)/bin/migdash serve
+
+etl: $(VENV)/.installed
+	$(VENV)/bin/migdash etl
+
+test: $(VENV)/.installed browser-deps
+	$(VENV)/bin/ruff check .
+	$(PY) -m pytest tests --headless --webdriver Chrome -q
+
+bench: $(VENV)/.installed
+	$(PY) bench/run.py
+
+# Debian's Chromium and ChromeDriver for the browser tests (no test tool downloads a browser).
+browser-deps:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium chromium-driver; }
+
+clean:
+	rm -rf $(VENV) data/migdash.duckdb data/cache data/reports

@@ -1,0 +1,172 @@
+"""Country profile: any area's immigrant stock, share of population, sex split, partners."""
+
+from __future__ import annotations
+
+import dash
+import pandas as pd
+from dash import Input, Output, State, callback, clientside_callback, dcc, html
+
+from dashboard import figures, queries
+from dashboard.components import (
+    chart_block,
+    data_table,
+    database,
+    notice,
+    page_frame,
+    parse_revision,
+    parse_sex,
+    revision_control,
+    selection_notices,
+    sex_control,
+    source_line,
+    url_sync_script,
+)
+from dashboard.queries import NoDatabase
+from dashboard.text import language, t
+
+dash.register_page(__name__, path="/country", name="Country", order=30)
+
+PATH = "/country"
+DEFAULT_AREA = 484  # Mexico: the largest country of origin in the Americas
+
+
+def parse_area(value: object, known: set[int]) -> tuple[int, str | None]:
+    """A known M49 code from the URL, else the default with the rejected value to report."""
+    if value in (None, ""):
+        return DEFAULT_AREA, None
+    text = str(value).strip()
+    if text.isdigit() and int(text) in known:
+        return int(text), None
+    return DEFAULT_AREA, text[:40]
+
+
+def layout(lang: str = "en", area: str | None = None, revision: str | None = None, sex: str = "total", **_: object) -> html.Div:
+    lang = language(lang)
+    params = {"area": area, "revision": revision, "sex": sex}
+    try:
+        db = database()
+        available = queries.revisions(db)
+        countries = queries.countries(db)
+    except NoDatabase:
+        return page_frame(lang, PATH, params, notice(t(lang, "notice.no_database"), "warning"))
+    name_col = "name_es" if lang == "es" else "name_en"
+    code, bad_area = parse_area(area, set(countries["code"]))
+    chosen, bad_revision = parse_revision(revision, available)
+    sex, bad_sex = parse_sex(sex)
+    notices = selection_notices(lang, bad_revision, chosen, bad_sex)
+    if bad_area is not None:
+        default_name = countries.loc[countries["code"] == code, name_col].iloc[0]
+        notices.append(notice(t(lang, "notice.bad_area", value=bad_area, name=default_name), "warning"))
+    options = [{"label": f"{row[name_col]} ({row['iso3'] or row['code']})", "value": int(row["code"])} for _, row in countries.iterrows()]
+    selector = html.Div(
+        [html.Label(t(lang, "country.select"), htmlFor="country-area"),
+         dcc.Dropdown(id="country-area", options=options, value=code, clearable=False, searchable=True)],
+        style={"minWidth": "320px"},
+    )
+    return page_frame(
+        lang, PATH, params,
+        html.H1(id="country-title"),
+        html.P(id="country-facts"),
+        *notices,
+        html.Div([selector, revision_control("country-revision", lang, available, chosen), sex_control("country-sex", lang, sex)], className="controls"),
+        *chart_block("country-trend", "migdash-country-trend", lang, height="460px"),
+        *chart_block("country-share", "migdash-country-share", lang, height="460px"),
+        *chart_block("country-sex-split", "migdash-country-sex", lang, height="460px"),
+        html.Div(id="country-partners-notice"),
+        *chart_block("country-origins", "migdash-country-origins", lang, height="480px"),
+        *chart_block("country-destinations", "migdash-country-destinations", lang, height="480px"),
+        dcc.Store(id="country-lang", data=lang),
+        html.Div(id="country-url-sync", hidden=True),
+    )
+
+
+@callback(
+    Output("country-title", "children"), Output("country-facts", "children"),
+    Output("country-trend", "figure"), Output("country-trend-table", "children"),
+    Output("country-share", "figure"), Output("country-share-table", "children"),
+    Output("country-sex-split", "figure"), Output("country-sex-split-table", "children"),
+    Output("country-origins", "figure"), Output("country-origins-table", "children"),
+    Output("country-destinations", "figure"), Output("country-destinations-table", "children"),
+    Output("country-partners-notice", "children"),
+    Input("country-area", "value"), Input("country-revision", "value"), Input("country-sex", "value"),
+    State("country-lang", "data"),
+)
+def update_country(area: object, revision: object, sex: object, lang: object):
+    lang = language(lang)
+    db = database()
+    revision, _ = parse_revision(revision, queries.revisions(db))
+    sex, _ = parse_sex(sex)
+    row = queries.area_row(db, int(area)) if str(area).isdigit() else None
+    row = row or queries.area_row(db, DEFAULT_AREA)
+    name_col = "name_es" if lang == "es" else "name_en"
+    name, code = row[name_col], int(row["code"])
+    subregion = queries.area_row(db, int(row["subregion"])) if pd.notna(row["subregion"]) else None
+    subregion_name = subregion[name_col] if subregion else "—"
+    source = source_line(db, revision, lang)
+    sex_label = t(lang, f"sex.{sex}")
+    facts = _facts(row, name, subregion_name, lang)
+
+    trend = queries.stock_series(db, revision, [code], sex)
+    trend_fig = figures.lines(trend, value="migrants", lang=lang, source=source, y_title=t(lang, "axis.migrants"),
+                              title=t(lang, "country.trend_title", name=name, sex=sex_label, revision=revision))
+    codes = [code] + ([int(row["subregion"])] if subregion else [])
+    share = queries.share_series(db, revision, codes, sex)
+    share_fig = figures.lines(share, value="percent_of_population", lang=lang, source=source, percent=True,
+                              y_title=t(lang, "axis.percent"),
+                              title=t(lang, "country.share_title", name=name, subregion=subregion_name, revision=revision))
+    by_sex = queries.stock_by_sex(db, revision, code)
+    split = by_sex[by_sex["sex"] != "total"].pivot(index="year", columns="sex", values="migrants").reset_index()
+    split_fig = figures.grouped_bars(
+        split if {"male", "female"} <= set(split.columns) else pd.DataFrame(), category="year", lang=lang, source=source,
+        series={"female": t(lang, "sex.female"), "male": t(lang, "sex.male")}, y_title=t(lang, "axis.migrants"),
+        title=t(lang, "country.sex_title", name=name, revision=revision),
+    )
+    year = int(trend["year"].max()) if not trend.empty else revision
+    origins = queries.top_partners(db, revision, year, code, direction="origins", sex=sex)
+    destinations = queries.top_partners(db, revision, year, code, direction="destinations", sex=sex)
+    origins_fig = figures.horizontal_bars(origins, label=name_col, value="migrants", lang=lang, source=source,
+                                          title=t(lang, "country.origins_title", name=name, year=year))
+    destinations_fig = figures.horizontal_bars(destinations, label=name_col, value="migrants", lang=lang, source=source,
+                                               title=t(lang, "country.destinations_title", name=name, year=year))
+    partners_notice = None if queries.has_origin_data(db, revision) else notice(t(lang, "notice.no_origin_data", revision=revision))
+    return (
+        t(lang, "country.title", name=name), facts,
+        trend_fig, _table(trend, ["year", "migrants"], lang),
+        share_fig, _table(share, ["year", name_col, "percent_of_population"], lang),
+        split_fig, _table(by_sex, ["year", "sex", "migrants"], lang),
+        origins_fig, _table(origins, [name_col, "migrants"], lang),
+        destinations_fig, _table(destinations, [name_col, "migrants"], lang),
+        partners_notice,
+    )
+
+
+def _facts(row: dict, name: str, subregion_name: str, lang: str) -> str:
+    flags = [t(lang, "country.oas") if row["oas_member"] else t(lang, "country.not_oas")]
+    if row["sids"]:
+        flags.append(t(lang, "country.sids"))
+    facts = t(lang, "country.facts", name=name, code=row["code"], iso3=row["iso3"] or "—", subregion=subregion_name)
+    return f"{facts} · {' · '.join(flags)}"
+
+
+HEADERS = {"year": "table.year", "migrants": "table.migrants", "sex": "control.sex", "percent_of_population": "axis.percent",
+           "name_en": "table.area", "name_es": "table.area"}
+
+
+def _table(frame: pd.DataFrame, columns: list[str], lang: str) -> html.Table:
+    shown = frame[columns].copy()
+    if "migrants" in shown:
+        shown["migrants"] = shown["migrants"].map("{:,}".format)
+    if "percent_of_population" in shown:
+        shown["percent_of_population"] = shown["percent_of_population"].map("{:.2f}".format)
+    if "sex" in shown:
+        shown["sex"] = shown["sex"].map(lambda s: t(lang, f"sex.{s}"))
+    return data_table(shown, [t(lang, HEADERS[c]) for c in columns], f"country-table-{'-'.join(columns)}")
+
+
+
+clientside_callback(
+    url_sync_script("area", "revision", "sex", "lang"),
+    Output("country-url-sync", "children"),
+    Input("country-area", "value"), Input("country-revision", "value"), Input("country-sex", "value"),
+    State("country-lang", "data"),
+)

@@ -1,0 +1,128 @@
+"""Subregions: stock per subregion, immigrants vs emigrants, migrants as % of population."""
+
+from __future__ import annotations
+
+import dash
+import pandas as pd
+from dash import Input, Output, State, callback, clientside_callback, dcc, html
+
+from dashboard import figures, queries
+from dashboard.components import (
+    chart_block,
+    data_table,
+    database,
+    notice,
+    page_frame,
+    parse_revision,
+    parse_sex,
+    revision_control,
+    selection_notices,
+    sex_control,
+    source_line,
+    url_sync_script,
+)
+from dashboard.queries import NoDatabase
+from dashboard.text import language, t
+from etl.areas import AMERICAS_SUBREGIONS
+
+dash.register_page(__name__, path="/subregions", name="Subregions", order=10)
+
+PATH = "/subregions"
+
+
+def layout(lang: str = "en", revision: str | None = None, sex: str = "total", **_: object) -> html.Div:
+    lang = language(lang)
+    params = {"revision": revision, "sex": sex}
+    try:
+        available = queries.revisions(database())
+    except NoDatabase:
+        return page_frame(lang, PATH, params, notice(t(lang, "notice.no_database"), "warning"))
+    chosen, bad_revision = parse_revision(revision, available)
+    sex, bad_sex = parse_sex(sex)
+    return page_frame(
+        lang, PATH, params,
+        html.H1(t(lang, "subregions.title")),
+        html.P(t(lang, "subregions.intro")),
+        *selection_notices(lang, bad_revision, chosen, bad_sex),
+        html.Div([revision_control("sub-revision", lang, available, chosen), sex_control("sub-sex", lang, sex)], className="controls"),
+        *chart_block("sub-stock", "migdash-subregions-stock", lang),
+        html.Div(id="sub-flows-notice"),
+        *chart_block("sub-flows", "migdash-subregions-immigrants-emigrants", lang),
+        *chart_block("sub-share", "migdash-subregions-share", lang),
+        dcc.Store(id="sub-lang", data=lang),
+        html.Div(id="sub-url-sync", hidden=True),
+    )
+
+
+@callback(
+    Output("sub-stock", "figure"), Output("sub-stock-table", "children"),
+    Output("sub-flows", "figure"), Output("sub-flows-table", "children"), Output("sub-flows-notice", "children"),
+    Output("sub-share", "figure"), Output("sub-share-table", "children"),
+    Input("sub-revision", "value"), Input("sub-sex", "value"), State("sub-lang", "data"),
+)
+def update_subregions(revision: object, sex: object, lang: object):
+    lang = language(lang)
+    db = database()
+    revision, _ = parse_revision(revision, queries.revisions(db))
+    sex, _ = parse_sex(sex)
+    source = source_line(db, revision, lang)
+    sex_label = t(lang, f"sex.{sex}")
+    name_col = "name_es" if lang == "es" else "name_en"
+
+    stock = queries.stock_series(db, revision, AMERICAS_SUBREGIONS, sex)
+    stock_fig = figures.lines(
+        stock, value="migrants", lang=lang, source=source, y_title=t(lang, "axis.migrants"),
+        title=t(lang, "subregions.stock_title", sex=sex_label, revision=revision),
+    )
+    stock_table = _table(stock, name_col, "migrants", lang, people_format=True)
+
+    flows, flows_notice = _immigrants_vs_emigrants(db, revision, sex, lang, name_col, stock)
+    year = int(stock["year"].max()) if not stock.empty else revision
+    flows_fig = figures.grouped_bars(
+        flows, category=name_col, lang=lang, source=source, y_title=t(lang, "axis.migrants"),
+        series={"immigrants": t(lang, "subregions.immigrants"), "emigrants": t(lang, "subregions.emigrants")},
+        title=t(lang, "subregions.flows_title", sex=sex_label, year=year, revision=revision),
+    )
+    flows_table = data_table(
+        flows.assign(immigrants=flows["immigrants"].map("{:,.0f}".format), emigrants=flows["emigrants"].map(_fmt_optional))[[name_col, "immigrants", "emigrants"]],
+        [t(lang, "table.area"), t(lang, "subregions.immigrants"), t(lang, "subregions.emigrants")], "sub-flows-data",
+    )
+
+    share = queries.share_series(db, revision, AMERICAS_SUBREGIONS, sex)
+    share_fig = figures.lines(
+        share, value="percent_of_population", lang=lang, source=source, y_title=t(lang, "axis.percent"), percent=True,
+        title=t(lang, "subregions.share_title", sex=sex_label, revision=revision),
+    )
+    share_table = _table(share, name_col, "percent_of_population", lang, people_format=False)
+    return stock_fig, stock_table, flows_fig, flows_table, flows_notice, share_fig, share_table
+
+
+def _immigrants_vs_emigrants(db, revision: int, sex: str, lang: str, name_col: str, stock: pd.DataFrame):
+    """Latest-year immigrants per subregion beside its emigrants (needs origin data)."""
+    if stock.empty:
+        return pd.DataFrame(columns=[name_col, "immigrants", "emigrants"]), None
+    year = stock["year"].max()
+    latest = stock[stock["year"] == year].rename(columns={"migrants": "immigrants"})
+    out = queries.emigrants(db, revision, AMERICAS_SUBREGIONS, sex)
+    out = out[out["year"] == year][["area_code", "migrants"]].rename(columns={"migrants": "emigrants"})
+    merged = latest.merge(out, on="area_code", how="left")
+    message = None if not out.empty else notice(t(lang, "notice.no_origin_data", revision=revision), "info")
+    return merged[[name_col, "immigrants", "emigrants"]], message
+
+
+def _fmt_optional(value: float) -> str:
+    return "" if pd.isna(value) else f"{value:,.0f}"
+
+
+def _table(frame: pd.DataFrame, name_col: str, value: str, lang: str, *, people_format: bool) -> html.Table:
+    shown = frame[["year", name_col, value]].copy()
+    shown[value] = shown[value].map((lambda v: f"{v:,.0f}") if people_format else (lambda v: f"{v:.2f}"))
+    headers = [t(lang, "table.year"), t(lang, "table.area"), t(lang, "axis.percent") if not people_format else t(lang, "table.migrants")]
+    return data_table(shown, headers, f"table-{value}")
+
+
+clientside_callback(
+    url_sync_script("revision", "sex", "lang"),
+    Output("sub-url-sync", "children"),
+    Input("sub-revision", "value"), Input("sub-sex", "value"), State("sub-lang", "data"),
+)

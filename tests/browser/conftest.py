@@ -1,0 +1,31 @@
+"""Browser tests run in Debian's headless Chromium through Dash's dash_duo fixture."""
+
+from __future__ import annotations
+
+import tempfile
+
+import pytest
+
+CHROMIUM_FLAGS = (
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--window-size=1300,1000",
+)
+
+
+def pytest_setup_options():
+    """Chrome options for dash_duo: Debian's binary, a fresh profile, the flags this machine needs."""
+    from selenium.webdriver.chrome.options import Options
+
+    options = Options()
+    options.binary_location = "/usr/bin/chromium"
+    for flag in CHROMIUM_FLAGS:
+        options.add_argument(flag)
+    options.add_argument(f"--user-data-dir={tempfile.mkdtemp(prefix='migdash-chromium-')}")
+    return options
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
