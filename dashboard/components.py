@@ -44,9 +44,10 @@ def page_frame(lang: str, path: str, params: dict, *children: object) -> html.Di
                 [
                     html.Div([html.Strong("migdash"), html.Span(t(lang, "app.tagline"), className="tagline")]),
                     html.Nav(nav, **{"aria-label": "main"}),
-                    dcc.Link(
+                    # assets/language.js keeps the current selections when switching; href is the no-JS fallback
+                    html.A(
                         t(lang, "nav.language"), href=href(path, **{**params, "lang": other}),
-                        id="language-switch", className="language-switch",
+                        id="language-switch", className="language-switch", hrefLang=other, **{"data-lang": other},
                     ),
                 ],
                 className="site-header",

@@ -24,7 +24,7 @@ def latest_americas_total(db_path) -> tuple[int, int, int]:
 def plotted_total(dash_duo) -> list:
     return dash_duo.driver.execute_script(
         "const g = document.querySelector('#overview-trend .js-plotly-plot');"
-        "const total = g.data[g.data.length - 1]; return [total.x[total.x.length-1], total.y[total.y.length-1]];"
+        "const total = g._fullData[g._fullData.length - 1]; return [Number(total.x[total.x.length-1]), Number(total.y[total.y.length-1])];"
     )
 
 
