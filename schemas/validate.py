@@ -21,12 +21,18 @@ def validate(table: str, frame: pd.DataFrame, schema: type[pa.DataFrameModel], r
 
 
 def summarize(cases: pd.DataFrame, examples: int = 3) -> str:
+    """One line per failed check: how many rows, and the first few with their values."""
     lines = []
-    for (column, check), group in cases.groupby(["column", "check"], dropna=False, sort=False):
-        sample = ", ".join(
-            f"row {idx}: {val!r}" for idx, val in zip(group["index"].head(examples), group["failure_case"].head(examples), strict=True)
-        )
+    for check, group in cases.groupby("check", dropna=False, sort=False):
+        table_level = (group["schema_context"] == "DataFrameSchema").all() and group["column"].nunique() > 1
+        if table_level:
+            rows = group.pivot_table(index="index", columns="column", values="failure_case", aggfunc="first")
+            sample = "; ".join(f"row {idx}: {dict(row.items())}" for idx, row in rows.head(examples).iterrows())
+            lines.append(f"  - check '{check}': {len(rows)} row(s) ({sample})")
+            continue
+        column = group["column"].iloc[0]
         where = "table" if pd.isna(column) else f"column '{column}'"
+        sample = ", ".join(f"row {i}: {v!r}" for i, v in zip(group["index"].head(examples), group["failure_case"].head(examples), strict=True))
         lines.append(f"  - {where}, check {check}: {len(group)} failure(s) ({sample})")
     return "\n".join(lines)
 
