@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import os
+import shutil
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -13,6 +14,8 @@ import pytest
 
 from etl.build import build
 from etl.fetch import FetchPolicy
+from etl.sources import undesa_ims
+from tests.workbooks import OD_PAIRS, origin_destination_rows, write_workbook
 
 DEFAULT_UPSTREAM = Path(__file__).resolve().parents[2] / "shared" / "data" / "upstream" / "undesa_ims"
 
@@ -54,3 +57,19 @@ def built_db(tmp_path_factory: pytest.TempPathFactory, upstream_http: str) -> Pa
     db_path = folder / "migdash.duckdb"
     build(db_path, mirror=upstream_http, cache_dir=folder / "cache", policy=FetchPolicy(timeout=10, attempts=2, backoff=0.01))
     return db_path
+
+
+@pytest.fixture(scope="session")
+def od_db(tmp_path_factory: pytest.TempPathFactory, upstream_dir: Path) -> Path:
+    """The real destination workbooks plus a generated origin x destination workbook (2020)."""
+    folder = tmp_path_factory.mktemp("od")
+    mirror = folder / "mirror"
+    mirror.mkdir()
+    for dataset in undesa_ims.DATASETS:
+        if dataset.layout == "destination":
+            shutil.copy(upstream_dir / dataset.filename, mirror / dataset.filename)
+    od_2020 = next(d for d in undesa_ims.DATASETS if d.key == "origin_destination_2020")
+    write_workbook(mirror / od_2020.filename, {"Table 1": origin_destination_rows(OD_PAIRS)})
+    result = build(folder / "od.duckdb", mirror=str(mirror), cache_dir=folder / "cache")
+    assert not any("origin_destination_2020" in note for note in result.skipped)
+    return result.db_path

@@ -77,3 +77,19 @@ def origin_destination_rows(pairs: list[tuple[int, str, int, str, int]], years: 
         male = round(total * 0.5)
         rows.append([index, dest_name, "", dest, "B", origin_name, origin] + [total] * len(years) + [male] * len(years) + [total - male] * len(years))
     return rows
+
+
+SUBREGIONS = {915: "Caribbean", 916: "Central America", 931: "South America", 905: "NORTHERN AMERICA"}
+# Synthetic origin x destination pairs for 2020 (dest code, dest name, origin code, origin name, total).
+OD_PAIRS = [
+    (905, "NORTHERN AMERICA", 916, "Central America", 40_000),
+    (905, "NORTHERN AMERICA", 915, "Caribbean", 20_000),
+    (931, "South America", 931, "South America", 30_000),
+    (916, "Central America", 916, "Central America", 5_000),
+    (900, "WORLD", 916, "Central America", 60_000),
+    (900, "WORLD", 915, "Caribbean", 25_000),
+    (900, "WORLD", 931, "South America", 45_000),
+    (840, "United States of America", 484, "Mexico", 35_000),
+    (170, "Colombia", 862, "Venezuela (Bolivarian Republic of)", 28_000),
+    (840, "United States of America", 2003, "Other", 100),
+]

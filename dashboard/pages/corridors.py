@@ -23,12 +23,12 @@ from dashboard.components import (
 )
 from dashboard.queries import NoDatabase
 from dashboard.text import language, t
-from etl.areas import AMERICAS_SUBREGIONS, WORLD
+from dashboard.transform import REST, subregion_links
+from etl.areas import AMERICAS_SUBREGIONS
 
 dash.register_page(__name__, path="/corridors", name="Corridors", order=20)
 
 PATH = "/corridors"
-REST = -1  # "rest of the world" node: World minus the four subregions
 TOP_N = 20
 
 
@@ -66,24 +66,6 @@ def layout(lang: str = "en", revision: str | None = None, sex: str = "total", ye
         dcc.Store(id="corr-lang", data=lang),
         html.Div(id="corr-url-sync", hidden=True),
     )
-
-
-def subregion_links(flows: pd.DataFrame, totals: pd.DataFrame) -> pd.DataFrame:
-    """Links between subregions plus 'rest of the world' in both directions.
-
-    flows: origin_code, destination_code, migrants with origins among the subregions and
-    destinations among the subregions or World; totals: area_code, migrants (all origins).
-    """
-    inner = flows[flows["destination_code"] != WORLD]
-    from_rest = totals.set_index("area_code")["migrants"] - inner.groupby("destination_code")["migrants"].sum()
-    to_world = flows[flows["destination_code"] == WORLD].set_index("origin_code")["migrants"]
-    to_rest = to_world - inner.groupby("origin_code")["migrants"].sum()
-    extra = [
-        *({"origin_code": REST, "destination_code": int(d), "migrants": int(v)} for d, v in from_rest.dropna().items()),
-        *({"origin_code": int(o), "destination_code": REST, "migrants": int(v)} for o, v in to_rest.dropna().items()),
-    ]
-    links = pd.concat([inner, pd.DataFrame(extra)], ignore_index=True)
-    return links[links["migrants"] > 0]
 
 
 @callback(
