@@ -264,3 +264,34 @@ def top_corridors(db: Database, revision: int, year: int, base_year: int, limit:
         """,  # noqa: S608
         [*AMERICAS_PARTS, base_year, revision, year, sex, limit],
     )
+
+
+# ---- claims ----
+
+
+def claims(db: Database) -> pd.DataFrame:
+    return db.frame("SELECT * FROM claim ORDER BY document_date DESC, claim_id")
+
+
+def claim_figures(db: Database) -> pd.DataFrame:
+    return db.frame("SELECT * FROM claim_figure ORDER BY claim_id, figure_id")
+
+
+def stock_sum(db: Database, revision: int, codes: Sequence[int], year: int, sex: str = "total") -> int | None:
+    """Sum of destination totals over `codes`, or None unless every area is published that year."""
+    sql = f"""
+        SELECT count(*), sum(migrants) FROM stock
+        WHERE revision = ? AND year = ? AND sex = ? AND origin_code = ? AND destination_code IN ({_marks(codes)})
+    """  # noqa: S608 - only placeholders are interpolated
+    rows = db.rows(sql, [revision, year, sex, WORLD, *codes])
+    count, total = rows[0]
+    return int(total) if count == len(set(codes)) else None
+
+
+def provenance_citation(db: Database, revision: int) -> dict | None:
+    frame = db.frame(
+        "SELECT citation, url, licence, retrieved_at FROM provenance WHERE revision = ? "
+        "AND dataset LIKE 'destination_%' LIMIT 1",
+        [revision],
+    )
+    return None if frame.empty else frame.iloc[0].to_dict()

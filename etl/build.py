@@ -19,11 +19,13 @@ import pandas as pd
 from tqdm import tqdm
 
 from etl import areas as area_dim
+from etl import claims as claim_registry
 from etl import reconcile
 from etl.errors import FetchError, ValidationFailed
 from etl.fetch import FetchedFile, FetchPolicy, fetch, now_utc, resolve_location, sha256_of
 from etl.sources import undesa_ims
 from schemas.area import AreaSchema
+from schemas.claim import ClaimFigureSchema, ClaimSchema
 from schemas.population import PopulationSchema
 from schemas.provenance import ProvenanceSchema
 from schemas.refugee_stock import RefugeeStockSchema
@@ -37,8 +39,12 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DB = Path("data") / "migdash.duckdb"
 DEFAULT_CACHE = Path("data") / "cache"
 SNAPSHOT_DIR = PROJECT_ROOT / "data" / "snapshot"
-TABLES = ("area", "stock", "stock_share", "population", "refugee_stock", "provenance")
+DATA_TABLES = ("area", "stock", "stock_share", "population", "refugee_stock", "provenance")
+CLAIM_TABLES = ("claim", "claim_figure")  # from data/claims, not from the publisher
+TABLES = DATA_TABLES + CLAIM_TABLES
 SCHEMAS = {
+    "claim": ClaimSchema,
+    "claim_figure": ClaimFigureSchema,
     "area": AreaSchema,
     "stock": StockSchema,
     "stock_share": StockShareSchema,
@@ -63,6 +69,13 @@ CREATE TABLE core.refugee_stock (revision SMALLINT, year SMALLINT, area_code INT
 CREATE TABLE core.provenance (source VARCHAR, dataset VARCHAR PRIMARY KEY, revision SMALLINT,
   url VARCHAR, fetched_from VARCHAR, publisher VARCHAR, licence VARCHAR, licence_url VARCHAR,
   citation VARCHAR, retrieved_at VARCHAR, sha256 VARCHAR, bytes BIGINT, rows BIGINT);
+CREATE TABLE core.claim (claim_id VARCHAR PRIMARY KEY, document_id VARCHAR, document_title VARCHAR,
+  document_date VARCHAR, document_language VARCHAR, document_symbol VARCHAR, quote VARCHAR,
+  cited_source VARCHAR, cited_revision SMALLINT, sentence_en VARCHAR, sentence_es VARCHAR);
+CREATE TABLE core.claim_figure (claim_id VARCHAR, figure_id VARCHAR, metric VARCHAR, areas VARCHAR,
+  minus_areas VARCHAR, year SMALLINT, base_year SMALLINT, refresh VARCHAR, sex VARCHAR, value DOUBLE,
+  unit VARCHAR, decimals SMALLINT, qualifier VARCHAR, part_of VARCHAR, checkable_with VARCHAR,
+  PRIMARY KEY (claim_id, figure_id));
 CREATE TABLE core.build (build_id VARCHAR, built_at VARCHAR, code_version VARCHAR,
   schema_version INTEGER, fingerprint VARCHAR, built_from VARCHAR, row_counts VARCHAR);
 CREATE VIEW area AS SELECT code, iso3, name_en, name_es, kind, region, subregion, oas_member, sids
@@ -73,6 +86,8 @@ CREATE VIEW population AS SELECT revision, year, area_code, sex, population_thou
 CREATE VIEW refugee_stock AS SELECT revision, year, area_code, refugees FROM core.refugee_stock;
 CREATE VIEW provenance AS SELECT source, revision, url, publisher, licence, retrieved_at, sha256, rows,
   dataset, fetched_from, licence_url, citation, bytes FROM core.provenance;
+CREATE VIEW claim AS SELECT * FROM core.claim;
+CREATE VIEW claim_figure AS SELECT * FROM core.claim_figure;
 CREATE VIEW build AS SELECT * FROM core.build;
 """
 ORDER = {
@@ -82,6 +97,8 @@ ORDER = {
     "population": "revision, area_code, sex, year",
     "refugee_stock": "revision, area_code, year",
     "provenance": "dataset",
+    "claim": "claim_id",
+    "claim_figure": "claim_id, figure_id",
 }
 
 
@@ -112,8 +129,8 @@ Progress = Callable[[str], None]
 
 
 def fingerprint_of(provenance: pd.DataFrame) -> str:
-    """Identity of a build's inputs: the schema version and every upstream file's sha256."""
-    parts = [f"schema={SCHEMA_VERSION}"] + sorted(f"{d}={s}" for d, s in zip(provenance["dataset"], provenance["sha256"], strict=True))
+    """Identity of a build's inputs: schema version, claims registry, every upstream file's sha256."""
+    parts = [f"schema={SCHEMA_VERSION}", f"claims={claim_registry.registry_digest()}"] + sorted(f"{d}={s}" for d, s in zip(provenance["dataset"], provenance["sha256"], strict=True))
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
@@ -170,6 +187,7 @@ def parse_sources(fetched: list[tuple[undesa_ims.Dataset, FetchedFile]], mirror:
         provenance.append(_provenance_row(dataset, file, mirror, sum(len(p) for p in parts)))
     return Tables(
         {
+            **claim_registry.load_registry(),
             "area": area_dim.build_area_dimension(areas_by_revision),
             "stock": pd.concat(stock, ignore_index=True),
             "stock_share": pd.concat(share, ignore_index=True),
@@ -316,7 +334,7 @@ def export_snapshot(db_path: Path, snapshot_dir: Path = SNAPSHOT_DIR) -> Path:
     with duckdb.connect(str(db_path), read_only=True) as con:
         build_row = con.execute("SELECT build_id, built_at, fingerprint FROM core.build").fetchone()
         manifest["derived_from_build"] = dict(zip(("build_id", "built_at", "fingerprint"), build_row, strict=True))
-        for name in TABLES:
+        for name in DATA_TABLES:
             frame = con.execute(f"SELECT * FROM {name} ORDER BY {ORDER[name]}").df()  # noqa: S608
             if name == "provenance":
                 frame = frame[list(ProvenanceSchema.to_schema().columns)]
@@ -330,8 +348,8 @@ def export_snapshot(db_path: Path, snapshot_dir: Path = SNAPSHOT_DIR) -> Path:
 def load_snapshot(snapshot_dir: Path = SNAPSHOT_DIR) -> Tables:
     """Read the snapshot back, refusing files whose sha256 differs from the manifest."""
     manifest = json.loads((snapshot_dir / "manifest.json").read_text())
-    frames = {}
-    for name in TABLES:
+    frames = claim_registry.load_registry()
+    for name in DATA_TABLES:
         path = snapshot_dir / f"{name}.csv"
         expected = manifest["files"][path.name]["sha256"]
         if sha256_of(path) != expected:

@@ -46,6 +46,14 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8050)
     serve.add_argument("--debug", action="store_true", help="Dash debug mode (development only)")
 
+    claims = sub.add_parser("claims", help="check the quoted claims against every loaded revision")
+    claims_sub = claims.add_subparsers(dest="claims_command", required=True)
+    check = claims_sub.add_parser("check", help="one row per claim figure and revision, with status and refreshed sentence")
+    check.add_argument("--db", type=Path, default=None)
+    check.add_argument("--format", choices=["table", "csv", "markdown"], default="table")
+    check.add_argument("--fail-on", action="append", default=[], metavar="STATUS",
+                       help="exit 1 if any figure has this status in the latest revision (repeatable), e.g. differs")
+
     snap = sub.add_parser("snapshot", help="write the bundled offline snapshot from a database")
     snap.add_argument("--db", type=Path, default=None)
     snap.add_argument("--out", type=Path, default=SNAPSHOT_DIR)
@@ -84,6 +92,44 @@ def run_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_claims(args: argparse.Namespace) -> int:
+    """The secretariat's pre-meeting check; non-zero with --fail-on so a scheduled job can alert."""
+    from dashboard import claims_check
+    from dashboard.queries import Database, revisions
+
+    db = Database(args.db or default_db())
+    frame = claims_check.report(db)
+    if args.format == "csv":
+        frame.to_csv(sys.stdout, index=False)
+    elif args.format == "markdown":
+        print(_markdown(frame))
+    else:
+        with_text = frame.drop(columns=["quote", "refreshed_sentence", "document_title"])
+        print(with_text.to_string(index=False, max_colwidth=70))
+    unknown = set(args.fail_on) - set(claims_check.SEVERITY)
+    if unknown:
+        print(f"error: unknown status for --fail-on: {sorted(unknown)}; choose from {claims_check.SEVERITY}", file=sys.stderr)
+        return 2
+    latest = frame[frame["revision"] == revisions(db)[-1]]
+    reached = sorted(set(latest["status"]) & set(args.fail_on))
+    if reached:
+        print(f"claims check: status {reached} reached in the latest revision", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _markdown(frame) -> str:
+    columns = ["claim_id", "figure_id", "revision", "status", "quoted", "actual", "unit", "note"]
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    for row in frame[columns].itertuples(index=False):
+        cells = [("" if v is None or v != v else f"{v:.2f}" if isinstance(v, float) else str(v)) for v in row]
+        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    sentences = frame.drop_duplicates("claim_id")
+    lines += ["", "## Refreshed sentences", ""]
+    lines += [f"- **{r.claim_id}** — {r.refreshed_sentence or '(cannot be refreshed with current sources)'}" for r in sentences.itertuples()]
+    return "\n".join(lines)
+
+
 def run_snapshot(args: argparse.Namespace) -> int:
     out = export_snapshot(args.db or default_db(), args.out)
     print(f"snapshot written to {out}")
@@ -93,7 +139,7 @@ def run_snapshot(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    commands = {"etl": run_etl, "serve": run_serve, "snapshot": run_snapshot}
+    commands = {"etl": run_etl, "serve": run_serve, "snapshot": run_snapshot, "claims": run_claims}
     try:
         return commands[args.command](args)
     except EtlError as exc:

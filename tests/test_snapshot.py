@@ -6,14 +6,14 @@ import json
 
 import pandas as pd
 
-from etl.build import SNAPSHOT_DIR, TABLES, export_snapshot
+from etl.build import DATA_TABLES, SNAPSHOT_DIR, export_snapshot
 
 VOLATILE = ["retrieved_at", "fetched_from"]  # when and from where the bytes were read
 
 
 def test_committed_snapshot_equals_a_fresh_etl_run(built_db, tmp_path):
     fresh = export_snapshot(built_db, tmp_path / "snapshot")
-    for table in TABLES:
+    for table in DATA_TABLES:
         committed = pd.read_csv(SNAPSHOT_DIR / f"{table}.csv")
         regenerated = pd.read_csv(fresh / f"{table}.csv")
         if table == "provenance":
@@ -23,7 +23,7 @@ def test_committed_snapshot_equals_a_fresh_etl_run(built_db, tmp_path):
 
 def test_manifest_lists_every_table_with_its_row_count():
     manifest = json.loads((SNAPSHOT_DIR / "manifest.json").read_text())
-    for table in TABLES:
+    for table in DATA_TABLES:
         rows = len(pd.read_csv(SNAPSHOT_DIR / f"{table}.csv"))
         assert manifest["files"][f"{table}.csv"]["rows"] == rows
 

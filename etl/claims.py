@@ -1,0 +1,109 @@
+"""Load the claims registry (data/claims/*.yaml) into two validated tables.
+
+One YAML file per document; adding a claim is adding YAML, never code. The refreshed-sentence
+templates may only use placeholders for the claim's own figures ({figure_id}, {figure_id_year})
+and {revision}: anything else is rejected here, at build time, not when a user opens the page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import string
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from etl.errors import ValidationFailed
+
+CLAIMS_DIR = Path(__file__).resolve().parents[1] / "data" / "claims"
+FIGURE_DEFAULTS = {"sex": "total", "qualifier": "exact", "refresh": "quoted", "minus_areas": None,
+                   "year": None, "base_year": None, "part_of": None, "checkable_with": None}
+
+
+def registry_files(directory: Path = CLAIMS_DIR) -> list[Path]:
+    return sorted(directory.glob("*.yaml"))
+
+
+def registry_digest(directory: Path = CLAIMS_DIR) -> str:
+    """sha256 over the registry files, so editing a claim triggers a rebuild."""
+    digest = hashlib.sha256()
+    for path in registry_files(directory):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def load_registry(directory: Path = CLAIMS_DIR) -> dict[str, pd.DataFrame]:
+    """{'claim': ..., 'claim_figure': ...} from every YAML file in `directory`."""
+    claims, figures = [], []
+    for path in registry_files(directory):
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        meta = document["document"]
+        for claim in document["claims"]:
+            claims.append(_claim_row(meta, claim))
+            figures += [_figure_row(claim["id"], figure) for figure in claim["figures"]]
+            _check_placeholders(path, claim)
+    claim_frame = pd.DataFrame(claims)
+    figure_frame = pd.DataFrame(figures).astype({"year": "Int64", "base_year": "Int64"})
+    return {"claim": claim_frame, "claim_figure": figure_frame}
+
+
+def _claim_row(meta: dict, claim: dict) -> dict:
+    sentence = claim.get("sentence") or {}
+    return {
+        "claim_id": claim["id"],
+        "document_id": meta["id"],
+        "document_title": meta["title"],
+        "document_date": str(meta["date"]),
+        "document_language": meta.get("language", "en"),
+        "document_symbol": meta.get("symbol"),
+        "quote": " ".join(claim["quote"].split()),
+        "cited_source": claim["cited_source"],
+        "cited_revision": claim["cited_revision"],
+        "sentence_en": _squash(sentence.get("en")),
+        "sentence_es": _squash(sentence.get("es")),
+    }
+
+
+def _squash(text: str | None) -> str | None:
+    return " ".join(text.split()) if text else None
+
+
+def _codes(values: list[int] | None) -> str | None:
+    return ",".join(str(int(v)) for v in values) if values else None
+
+
+KNOWN_FIGURE_KEYS = {"id", "metric", "areas", "value", "unit", "decimals", *FIGURE_DEFAULTS}
+
+
+def _figure_row(claim_id: str, figure: dict) -> dict:
+    unknown = set(figure) - KNOWN_FIGURE_KEYS
+    if unknown:
+        raise ValidationFailed("claim_figure", f"claim {claim_id}, figure {figure.get('id')}: unknown keys {sorted(unknown)}")
+    row = {**FIGURE_DEFAULTS, **figure}
+    return {
+        "claim_id": claim_id,
+        "figure_id": row["id"],
+        "metric": row["metric"],
+        "areas": _codes(row["areas"]),
+        "minus_areas": _codes(row["minus_areas"]),
+        "year": row["year"],
+        "base_year": row["base_year"],
+        "refresh": row["refresh"],
+        "sex": row["sex"],
+        "value": float(row["value"]),
+        "unit": row["unit"],
+        "decimals": int(row["decimals"]),
+        "qualifier": row["qualifier"],
+        "part_of": row["part_of"],
+        "checkable_with": row["checkable_with"],
+    }
+
+
+def _check_placeholders(path: Path, claim: dict) -> None:
+    allowed = {"revision"} | {f["id"] for f in claim["figures"]} | {f"{f['id']}_year" for f in claim["figures"]}
+    for lang, template in (claim.get("sentence") or {}).items():
+        used = {name for _, name, _, _ in string.Formatter().parse(template) if name}
+        unknown = used - allowed
+        if unknown:
+            raise ValidationFailed("claim", f"{path.name}, claim {claim['id']}, sentence {lang}: unknown placeholders {sorted(unknown)}")
