@@ -189,3 +189,39 @@ def _frame_for_slide(fig: go.Figure, *, title: str, source: str, lang: str) -> N
         text=source, showarrow=False, xref="paper", yref="paper", x=0, y=-0.3,
         xanchor="left", yanchor="top", font={"size": 11, "color": "#444"},
     )
+
+
+def claim_chart(series: pd.DataFrame, points: pd.DataFrame, *, lang: str, title: str, source: str, y_title: str) -> go.Figure:
+    """Each revision's series as a line, the quoted values as distinct markers.
+
+    series: revision, year, value; points: year, value, label (in the same unit).
+    """
+    lang = language(lang)
+    if series.empty and points.empty:
+        return empty_figure(title)
+    fig = go.Figure()
+    for colour, (revision, part) in zip(PALETTE[1:], series.groupby("revision"), strict=False):
+        fig.add_trace(go.Scatter(x=part["year"], y=part["value"], name=t(lang, "revision.label", revision=revision),
+                                 mode="lines+markers", line={"color": colour, "width": 2}))
+    if not points.empty:
+        fig.add_trace(go.Scatter(
+            x=points["year"], y=points["value"], name=t(lang, "claims.quoted"), mode="markers+text",
+            text=points["label"], textposition="top center",
+            marker={"symbol": "x", "size": 14, "color": PALETTE[4], "line": {"width": 2}},
+        ))
+    _frame_for_slide(fig, title=title, source=source, lang=lang)
+    fig.update_layout(title={"font": {"size": 15}}, margin={"l": 60, "r": 10, "t": 50, "b": 130}, hovermode="closest")
+    fig.update_yaxes(title=y_title)
+    return fig
+
+
+def add_claim_markers(fig: go.Figure, points: pd.DataFrame, *, lang: str) -> go.Figure:
+    """Overlay quoted claims (year, value in persons, label) on a trend chart."""
+    if points.empty:
+        return fig
+    fig.add_trace(go.Scatter(
+        x=points["year"], y=points["value"], name=t(lang, "claims.quoted"), mode="markers",
+        customdata=points["label"], hovertemplate="%{customdata}<extra></extra>",
+        marker={"symbol": "diamond-open", "size": 16, "color": PALETTE[4], "line": {"width": 3}},
+    ))
+    return fig

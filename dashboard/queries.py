@@ -295,3 +295,15 @@ def provenance_citation(db: Database, revision: int) -> dict | None:
         [revision],
     )
     return None if frame.empty else frame.iloc[0].to_dict()
+
+
+def area_sum_series(db: Database, codes: Sequence[int], sex: str = "total") -> pd.DataFrame:
+    """revision, year, migrants summed over `codes` (destination totals), every revision."""
+    return db.frame(
+        f"""
+        SELECT revision, year, sum(migrants)::BIGINT AS migrants FROM stock
+        WHERE sex = ? AND origin_code = ? AND destination_code IN ({_marks(codes)})
+        GROUP BY revision, year HAVING count(*) = ? ORDER BY revision, year
+        """,  # noqa: S608 - only placeholders are interpolated
+        [sex, WORLD, *codes, len(set(codes))],
+    )
