@@ -307,3 +307,17 @@ def area_sum_series(db: Database, codes: Sequence[int], sex: str = "total") -> p
         """,  # noqa: S608 - only placeholders are interpolated
         [sex, WORLD, *codes, len(set(codes))],
     )
+
+
+def quoted_stock_points(db: Database, areas: Sequence[int]) -> pd.DataFrame:
+    """Quoted stock figures (in millions) for exactly this set of areas: year, value, document_title."""
+    key = ",".join(str(c) for c in sorted(areas))
+    return db.frame(
+        """
+        SELECT f.year, f.value, f.sex, c.document_title, c.claim_id
+        FROM claim_figure f JOIN claim c USING (claim_id)
+        WHERE f.metric = 'stock' AND f.unit = 'million' AND array_to_string(list_sort(string_split(f.areas, ',')::INTEGER[]), ',') = ?
+        ORDER BY f.year
+        """,
+        [key],
+    )

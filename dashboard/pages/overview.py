@@ -22,6 +22,7 @@ from dashboard.components import (
 )
 from dashboard.queries import NoDatabase
 from dashboard.text import language, people, percent, t
+from etl.areas import AMERICAS_PARTS
 
 dash.register_page(__name__, path="/", name="Overview", order=0)
 
@@ -29,9 +30,12 @@ PATH = "/"
 BASE_YEARS = (2000, 1990)
 
 
-def layout(lang: str = "en", revision: str | None = None, sex: str = "total", **_: object) -> html.Div:
+def layout(
+    lang: str = "en", revision: str | None = None, sex: str = "total", claims: str = "0", **_: object
+) -> html.Div:
     lang = language(lang)
-    params = {"revision": revision, "sex": sex}
+    params = {"revision": revision, "sex": sex, "claims": claims}
+    show_claims = "1" if claims == "1" else "0"
     try:
         available = queries.revisions(database())
     except NoDatabase:
@@ -49,11 +53,16 @@ def layout(lang: str = "en", revision: str | None = None, sex: str = "total", **
         *selection_notices(lang, bad_revision, chosen, bad_sex),
         controls,
         html.P(id="overview-headline", className="headline", **{"aria-live": "polite"}),
+        dcc.Checklist(
+            id="overview-claims", options=[{"label": " " + t(lang, "claims.show_on_chart"), "value": "show"}],
+            value=["show"] if show_claims == "1" else [],
+        ),
         html.Div(id="overview-cards", className="cards"),
         dcc.Graph(id="overview-trend", config=figures.graph_config("migdash-americas-by-subregion"), style={"height": "560px"}),
         html.P(id="overview-source", className="source-line"),
         html.Details([html.Summary(t(lang, "overview.table")), html.Div(id="overview-table")]),
         dcc.Store(id="overview-lang", data=lang),
+        dcc.Store(id="overview-claims-flag", data=show_claims),
         html.Div(id="overview-url-sync", hidden=True),
     )
 
@@ -94,9 +103,10 @@ def _card(label: str, value: str, detail: str) -> html.Div:
     Output("overview-table", "children"),
     Input("overview-revision", "value"),
     Input("overview-sex", "value"),
+    Input("overview-claims", "value"),
     State("overview-lang", "data"),
 )
-def update_overview(revision: object, sex: object, lang: object):
+def update_overview(revision: object, sex: object, show_claims: object, lang: object):
     """Everything on the page for one revision and sex."""
     lang = language(lang)
     db = database()
@@ -108,11 +118,21 @@ def update_overview(revision: object, sex: object, lang: object):
     first, last = int(total["year"].min()), int(total["year"].max())
     chart_title = t(lang, "overview.chart_title", sex=t(lang, f"sex.{sex}"), revision=revision)
     figure = figures.americas_trend(subregions, total, lang=lang, title=chart_title, source=source)
+    if isinstance(show_claims, list) and "show" in show_claims:
+        figures.add_claim_markers(figure, claim_points(db, sex, lang), lang=lang)
     headline = t(lang, "overview.headline", total=people(int(total["migrants"].iloc[-1]), lang), year=last)
     cards = headline_cards(total, queries.world_total(db, revision, sex), queries.americas_total(db, revision, "female"), lang)
     if sex == "female":
         cards = cards[:-1]  # the female share of female migrants says nothing
     return t(lang, "overview.title", first=first, last=last), headline, cards, figure, source, _table(subregions, total, lang)
+
+
+def claim_points(db: queries.Database, sex: str, lang: str) -> pd.DataFrame:
+    """Figures quoted for the Americas total, as markers (persons) with their document."""
+    quoted = queries.quoted_stock_points(db, AMERICAS_PARTS)
+    quoted = quoted[quoted["sex"] == sex]
+    labels = [f"{people(v * 1e6, lang)} ({year}) — {doc}" for v, year, doc in zip(quoted["value"], quoted["year"], quoted["document_title"], strict=True)]
+    return pd.DataFrame({"year": quoted["year"], "value": quoted["value"] * 1e6, "label": labels})
 
 
 def _table(subregions: pd.DataFrame, total: pd.DataFrame, lang: str) -> html.Table:
@@ -126,9 +146,16 @@ def _table(subregions: pd.DataFrame, total: pd.DataFrame, lang: str) -> html.Tab
 
 
 clientside_callback(
-    url_sync_script("revision", "sex", "lang"),
+    url_sync_script("revision", "sex", "claims", "lang"),
     Output("overview-url-sync", "children"),
     Input("overview-revision", "value"),
     Input("overview-sex", "value"),
+    Input("overview-claims-flag", "data"),
     State("overview-lang", "data"),
+)
+
+clientside_callback(
+    "function(value) { return (value && value.includes('show')) ? '1' : '0'; }",
+    Output("overview-claims-flag", "data"),
+    Input("overview-claims", "value"),
 )
