@@ -8,6 +8,7 @@ import dash
 from dash import Dash, html
 
 from dashboard.components import DATABASE_KEY
+from dashboard.extract import register_downloads
 from dashboard.queries import Database
 
 PAGES = Path(__file__).parent / "pages"
@@ -24,4 +25,5 @@ def create_app(db_path: Path | str) -> Dash:
     )
     app.server.config[DATABASE_KEY] = Database(db_path)
     app.layout = html.Div(dash.page_container)
+    register_downloads(app.server)
     return app

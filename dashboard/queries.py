@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,6 +61,17 @@ class Database:
         try:
             cursor.execute("USE db")
             return cursor.execute(sql, list(params)).df()
+        finally:
+            cursor.close()
+
+    def chunks(self, sql: str, params: Sequence[object] = (), rows_per_chunk: int = 50_000) -> Iterator[pd.DataFrame]:
+        """Stream a result as DataFrames of at most `rows_per_chunk` rows (memory stays flat)."""
+        cursor = self._connection().cursor()
+        try:
+            cursor.execute("USE db")
+            reader = cursor.execute(sql, list(params)).to_arrow_reader(rows_per_chunk)
+            for batch in reader:
+                yield batch.to_pandas()
         finally:
             cursor.close()
 
@@ -321,3 +332,63 @@ def quoted_stock_points(db: Database, areas: Sequence[int]) -> pd.DataFrame:
         """,
         [key],
     )
+
+
+
+# ---- extract ----
+
+
+def area_codes(db: Database) -> list[int]:
+    return [c for (c,) in db.rows("SELECT code FROM area ORDER BY code")]
+
+
+def areas_for_selector(db: Database) -> pd.DataFrame:
+    """Every area, Americas subregions and OAS members first, for the data page's selector."""
+    return db.frame(
+        f"""
+        SELECT code, iso3, name_en, name_es, kind, oas_member FROM area
+        ORDER BY code IN ({_marks(AMERICAS_SUBREGIONS)}) DESC, code IN ({_marks(AMERICAS_PARTS)}) DESC,
+                 oas_member DESC, kind = 'country' DESC, name_en
+        """,  # noqa: S608 - only placeholders are interpolated
+        [*AMERICAS_SUBREGIONS, *AMERICAS_PARTS],
+    )
+
+
+def extract_columns(dataset) -> list[str]:
+    """Tidy columns of an extract: codes, names, the value with its unit, source and licence."""
+    origin = ["origin_code", "origin_name_en"] if dataset.view == "stock" else []
+    sex = ["sex"] if dataset.has_sex else []
+    return ["revision", "year", "area_code", "iso3", "name_en", "name_es", *origin, *sex, "value", "unit", "source", "licence"]
+
+
+def _extract_sql(dataset, selection) -> tuple[str, list[object]]:
+    """SELECT for a validated selection; identifiers come from the allow-listed `dataset` only."""
+    origin = ", s.origin_code, o.name_en AS origin_name_en" if dataset.view == "stock" else ""
+    origin_join = " LEFT JOIN area o ON o.code = s.origin_code" if dataset.view == "stock" else ""
+    sex_column = ", s.sex" if dataset.has_sex else ""
+    sex_filter = f" AND s.sex IN ({_marks(selection.sexes)})" if dataset.has_sex else ""
+    sql = f"""
+        SELECT s.revision, s.year, s.{dataset.area_column} AS area_code, a.iso3, a.name_en, a.name_es{origin}{sex_column},
+               s.{dataset.value_column} AS value, ? AS unit, p.publisher AS source, p.licence
+        FROM {dataset.view} s
+        JOIN area a ON a.code = s.{dataset.area_column}{origin_join}
+        LEFT JOIN (SELECT revision, any_value(publisher) AS publisher, any_value(licence) AS licence
+                   FROM provenance GROUP BY revision) p ON p.revision = s.revision
+        WHERE s.revision = ? AND s.{dataset.area_column} IN ({_marks(selection.areas)})
+          AND s.year IN ({_marks(selection.years)}){sex_filter}
+        ORDER BY area_code{', s.origin_code' if origin else ''}{', s.sex' if sex_column else ''}, s.year
+    """  # noqa: S608 - identifiers from the allow-list, values as parameters
+    params = [dataset.unit, selection.revision, *selection.areas, *selection.years]
+    return sql, params + (list(selection.sexes) if dataset.has_sex else [])
+
+
+def extract_chunks(db: Database, dataset, selection, rows_per_chunk: int = 50_000) -> Iterator[pd.DataFrame]:
+    sql, params = _extract_sql(dataset, selection)
+    yield from db.chunks(sql, params, rows_per_chunk)
+
+
+def extract_preview(db: Database, dataset, selection, limit: int = 200) -> tuple[pd.DataFrame, int]:
+    """The first `limit` rows and the total row count of a selection."""
+    sql, params = _extract_sql(dataset, selection)
+    total = db.rows(f"SELECT count(*) FROM ({sql})", params)[0][0]  # noqa: S608 - wraps the query above
+    return db.frame(f"{sql} LIMIT ?", [*params, limit]), int(total)  # noqa: S608
