@@ -168,7 +168,8 @@ def _field_description(name: str, dataset: Dataset, descriptions: dict[str, str]
     if name == "area_code":
         return descriptions.get(dataset.area_column, "M49 code")
     fixed = {"iso3": "ISO 3166-1 alpha-3 code, countries only", "name_en": "area name, English", "name_es": "area name, Spanish",
-             "unit": "unit of `value`", "source": "publisher", "licence": "licence of the data"}
+             "unit": "unit of `value`", "source": "publisher", "licence": "licence of the data",
+             "origin_name_en": "area of origin, English (World = all origins)"}
     return descriptions.get(name) or fixed.get(name, "")
 
 
