@@ -10,6 +10,7 @@ from dash import Dash, html
 from dashboard.components import DATABASE_KEY
 from dashboard.extract import register_downloads
 from dashboard.queries import Database
+from dashboard.server import harden
 
 PAGES = Path(__file__).parent / "pages"
 
@@ -26,4 +27,5 @@ def create_app(db_path: Path | str) -> Dash:
     app.server.config[DATABASE_KEY] = Database(db_path)
     app.layout = html.Div(dash.page_container)
     register_downloads(app.server)
+    harden(app.server)
     return app

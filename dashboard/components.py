@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 import dash
 import pandas as pd
 from dash import dcc, html
-from flask import current_app
+from flask import current_app, g
 
 from dashboard import queries
 from dashboard.queries import SEXES, Database
@@ -17,8 +17,10 @@ DATABASE_KEY = "MIGDASH_DATABASE"
 
 
 def database() -> Database:
-    """The app's database handle (set by create_app), available inside layouts and callbacks."""
-    return current_app.config[DATABASE_KEY]
+    """This request's database handle, pinned on one build so a response never mixes two builds."""
+    if "migdash_db" not in g:
+        g.migdash_db = current_app.config[DATABASE_KEY].pinned()
+    return g.migdash_db
 
 
 def href(path: str, **params: object) -> str:

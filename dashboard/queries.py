@@ -56,6 +56,11 @@ class Database:
                 self._attached = _Attached(inode, con)
             return self._attached.connection
 
+    def pinned(self) -> Database:
+        """A handle fixed on the build attached now: every query through it sees that one build,
+        even if a new file replaces it meanwhile (one per request keeps responses consistent)."""
+        return _Pinned(self.path, self._connection())
+
     def frame(self, sql: str, params: Sequence[object] = ()) -> pd.DataFrame:
         cursor = self._connection().cursor()
         try:
@@ -82,6 +87,15 @@ class Database:
             return cursor.execute(sql, list(params)).fetchall()
         finally:
             cursor.close()
+
+
+class _Pinned(Database):
+    def __init__(self, path: Path, connection: duckdb.DuckDBPyConnection):
+        super().__init__(path)
+        self._pinned = connection
+
+    def _connection(self) -> duckdb.DuckDBPyConnection:
+        return self._pinned
 
 
 # ---- questions the pages ask ----

@@ -45,6 +45,8 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8050)
     serve.add_argument("--debug", action="store_true", help="Dash debug mode (development only)")
+    serve.add_argument("--prod", action="store_true", help="serve with gunicorn (read-only database, several workers)")
+    serve.add_argument("--workers", type=int, default=2, help="gunicorn workers with --prod")
 
     claims = sub.add_parser("claims", help="check the quoted claims against every loaded revision")
     claims_sub = claims.add_subparsers(dest="claims_command", required=True)
@@ -84,11 +86,15 @@ def run_serve(args: argparse.Namespace) -> int:
     if not db.exists():
         print(f"no database at {db}: building it from the bundled snapshot {SNAPSHOT_DIR}")
         build_from_snapshot(db)
+    print(f"serving {db} on http://{args.host}:{args.port}/")
+    if args.prod:
+        from dashboard.server import serve_production
+
+        serve_production(db, args.host, args.port, args.workers)
+        return 0
     from dashboard.app import create_app
 
-    app = create_app(db)
-    print(f"serving {db} on http://{args.host}:{args.port}/")
-    app.run(host=args.host, port=args.port, debug=args.debug)
+    create_app(db).run(host=args.host, port=args.port, debug=args.debug)
     return 0
 
 

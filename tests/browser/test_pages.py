@@ -25,13 +25,13 @@ def page_paths() -> list[str]:
 
 def wait_for_page(dash_duo) -> None:
     dash_duo.wait_for_element("main h1", timeout=20)
-    dash_duo.wait_for_element(".js-plotly-plot, #sources-table, .notice", timeout=20)
+    dash_duo.wait_for_element(".js-plotly-plot, #sources-table, #data-preview, .notice", timeout=20)
 
 
 def test_every_page_renders_in_both_languages_without_console_errors(dash_duo, app):
     dash_duo.start_server(app)
     paths = page_paths()
-    assert {"/", "/subregions", "/corridors", "/country", "/sources"} <= set(paths)
+    assert {"/", "/claims", "/subregions", "/corridors", "/country", "/data", "/sources"} <= set(paths)
     for path in paths:
         for lang in ("en", "es"):
             dash_duo.driver.get(f"{dash_duo.server_url}{path}?lang={lang}")
