@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 import dash
@@ -10,8 +12,8 @@ from dash import dcc, html
 from flask import current_app, g
 
 from dashboard import queries
-from dashboard.queries import SEXES, Database
-from dashboard.text import strings, t
+from dashboard.queries import SEXES, Database, NoDatabase
+from dashboard.text import language, strings, t
 
 DATABASE_KEY = "MIGDASH_DATABASE"
 
@@ -68,6 +70,30 @@ def data_table(frame: pd.DataFrame, headers: list[str], table_id: str) -> html.T
     head = html.Thead(html.Tr([html.Th(h, scope="col") for h in headers]))
     body = html.Tbody([html.Tr([html.Td(v) for v in row]) for row in frame.itertuples(index=False)])
     return html.Table([head, body], id=table_id, className="data-table")
+
+
+def needs_database(path: str) -> Callable[[Callable[..., html.Div]], Callable[..., html.Div]]:
+    """Page layouts raise NoDatabase freely: the page then says which command builds it."""
+
+    def wrap(layout: Callable[..., html.Div]) -> Callable[..., html.Div]:
+        @functools.wraps(layout)
+        def guarded(lang: str = "en", **query: object) -> html.Div:
+            try:
+                return layout(lang=lang, **query)
+            except NoDatabase:
+                lang = language(lang)
+                return page_frame(lang, path, {}, notice(t(lang, "notice.no_database"), "warning"))
+
+        return guarded
+
+    return wrap
+
+
+def resolve_selection(lang: str, revision: object, sex: object, available: list[int]) -> tuple[int, str, list[html.Div]]:
+    """Revision and sex from the URL, falling back to defaults with a notice for each bad value."""
+    chosen, bad_revision = parse_revision(revision, available)
+    sex, bad_sex = parse_sex(sex)
+    return chosen, sex, selection_notices(lang, bad_revision, chosen, bad_sex)
 
 
 def parse_revision(value: object, available: list[int]) -> tuple[int, str | None]:

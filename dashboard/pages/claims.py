@@ -7,8 +7,7 @@ import pandas as pd
 from dash import dcc, html
 
 from dashboard import claims_check, figures, queries
-from dashboard.components import data_table, database, notice, page_frame, source_line
-from dashboard.queries import NoDatabase
+from dashboard.components import data_table, database, needs_database, page_frame, source_line
 from dashboard.text import language, t
 
 dash.register_page(__name__, path="/claims", name="Claims", order=5)
@@ -16,16 +15,14 @@ dash.register_page(__name__, path="/claims", name="Claims", order=5)
 PATH = "/claims"
 
 
+@needs_database(PATH)
 def layout(lang: str = "en", **_: object) -> html.Div:
     lang = language(lang)
-    try:
-        db = database()
-        checks = claims_check.check_all(db)
-        claims = queries.claims(db)
-        figure_rows = queries.claim_figures(db)
-        latest = queries.revisions(db)[-1]
-    except NoDatabase:
-        return page_frame(lang, PATH, {}, notice(t(lang, "notice.no_database"), "warning"))
+    db = database()
+    checks = claims_check.check_all(db)
+    claims = queries.claims(db)
+    figure_rows = queries.claim_figures(db)
+    latest = queries.revisions(db)[-1]
     cards = [
         claim_card(db, claim, figure_rows[figure_rows["claim_id"] == claim["claim_id"]],
                    checks[checks["claim_id"] == claim["claim_id"]], latest, lang)

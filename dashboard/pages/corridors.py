@@ -11,17 +11,17 @@ from dashboard.components import (
     chart_block,
     data_table,
     database,
+    needs_database,
     notice,
     page_frame,
     parse_revision,
     parse_sex,
+    resolve_selection,
     revision_control,
-    selection_notices,
     sex_control,
     source_line,
     url_sync_script,
 )
-from dashboard.queries import NoDatabase
 from dashboard.text import language, t
 from dashboard.transform import REST, subregion_links
 from etl.areas import AMERICAS_SUBREGIONS
@@ -32,23 +32,20 @@ PATH = "/corridors"
 TOP_N = 20
 
 
+@needs_database(PATH)
 def layout(lang: str = "en", revision: str | None = None, sex: str = "total", year: str | None = None, **_: object) -> html.Div:
     lang = language(lang)
     params = {"revision": revision, "sex": sex, "year": year}
-    try:
-        db = database()
-        available = queries.revisions(db)
-    except NoDatabase:
-        return page_frame(lang, PATH, params, notice(t(lang, "notice.no_database"), "warning"))
-    chosen, bad_revision = parse_revision(revision, available)
-    sex, bad_sex = parse_sex(sex)
+    db = database()
+    available = queries.revisions(db)
+    chosen, sex, notices = resolve_selection(lang, revision, sex, available)
     years = queries.years(db, chosen)
     chosen_year = int(year) if str(year).isdigit() and int(str(year)) in years else years[-1]
     return page_frame(
         lang, PATH, params,
         html.H1(t(lang, "corridors.title")),
         html.P(t(lang, "corridors.intro")),
-        *selection_notices(lang, bad_revision, chosen, bad_sex),
+        *notices,
         html.Div(
             [
                 revision_control("corr-revision", lang, available, chosen),

@@ -11,17 +11,17 @@ from dashboard.components import (
     chart_block,
     data_table,
     database,
+    needs_database,
     notice,
     page_frame,
     parse_revision,
     parse_sex,
+    resolve_selection,
     revision_control,
-    selection_notices,
     sex_control,
     source_line,
     url_sync_script,
 )
-from dashboard.queries import NoDatabase
 from dashboard.text import language, t
 
 dash.register_page(__name__, path="/country", name="Country", order=30)
@@ -40,20 +40,16 @@ def parse_area(value: object, known: set[int]) -> tuple[int, str | None]:
     return DEFAULT_AREA, text[:40]
 
 
+@needs_database(PATH)
 def layout(lang: str = "en", area: str | None = None, revision: str | None = None, sex: str = "total", **_: object) -> html.Div:
     lang = language(lang)
     params = {"area": area, "revision": revision, "sex": sex}
-    try:
-        db = database()
-        available = queries.revisions(db)
-        countries = queries.countries(db)
-    except NoDatabase:
-        return page_frame(lang, PATH, params, notice(t(lang, "notice.no_database"), "warning"))
+    db = database()
+    available = queries.revisions(db)
+    countries = queries.countries(db)
     name_col = "name_es" if lang == "es" else "name_en"
     code, bad_area = parse_area(area, set(countries["code"]))
-    chosen, bad_revision = parse_revision(revision, available)
-    sex, bad_sex = parse_sex(sex)
-    notices = selection_notices(lang, bad_revision, chosen, bad_sex)
+    chosen, sex, notices = resolve_selection(lang, revision, sex, available)
     if bad_area is not None:
         default_name = countries.loc[countries["code"] == code, name_col].iloc[0]
         notices.append(notice(t(lang, "notice.bad_area", value=bad_area, name=default_name), "warning"))

@@ -10,17 +10,16 @@ from dashboard import figures, queries
 from dashboard.components import (
     data_table,
     database,
-    notice,
+    needs_database,
     page_frame,
     parse_revision,
     parse_sex,
+    resolve_selection,
     revision_control,
-    selection_notices,
     sex_control,
     source_line,
     url_sync_script,
 )
-from dashboard.queries import NoDatabase
 from dashboard.text import language, people, percent, t
 from etl.areas import AMERICAS_PARTS
 
@@ -30,18 +29,15 @@ PATH = "/"
 BASE_YEARS = (2000, 1990)
 
 
+@needs_database(PATH)
 def layout(
     lang: str = "en", revision: str | None = None, sex: str = "total", claims: str = "0", **_: object
 ) -> html.Div:
     lang = language(lang)
     params = {"revision": revision, "sex": sex, "claims": claims}
     show_claims = "1" if claims == "1" else "0"
-    try:
-        available = queries.revisions(database())
-    except NoDatabase:
-        return page_frame(lang, PATH, params, notice(t(lang, "notice.no_database"), "warning"))
-    chosen, bad_revision = parse_revision(revision, available)
-    sex, bad_sex = parse_sex(sex)
+    available = queries.revisions(database())
+    chosen, sex, notices = resolve_selection(lang, revision, sex, available)
     controls = html.Div(
         [revision_control("overview-revision", lang, available, chosen), sex_control("overview-sex", lang, sex)],
         className="controls",
@@ -50,7 +46,7 @@ def layout(
         lang, PATH, params,
         html.H1(id="overview-title"),
         html.P(t(lang, "overview.intro")),
-        *selection_notices(lang, bad_revision, chosen, bad_sex),
+        *notices,
         controls,
         html.P(id="overview-headline", className="headline", **{"aria-live": "polite"}),
         dcc.Checklist(

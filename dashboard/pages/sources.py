@@ -6,8 +6,7 @@ import dash
 from dash import dcc, html
 
 from dashboard import queries
-from dashboard.components import data_table, database, notice, page_frame
-from dashboard.queries import NoDatabase
+from dashboard.components import data_table, database, needs_database, page_frame
 from dashboard.text import language, t
 
 dash.register_page(__name__, path="/sources", name="Sources", order=90)
@@ -15,14 +14,12 @@ dash.register_page(__name__, path="/sources", name="Sources", order=90)
 PATH = "/sources"
 
 
+@needs_database(PATH)
 def layout(lang: str = "en", **_: object) -> html.Div:
     lang = language(lang)
-    try:
-        db = database()
-        provenance = queries.provenance(db)
-        build = queries.build_info(db)
-    except NoDatabase:
-        return page_frame(lang, PATH, {}, notice(t(lang, "notice.no_database"), "warning"))
+    db = database()
+    provenance = queries.provenance(db)
+    build = queries.build_info(db)
     table = provenance.assign(sha256=provenance["sha256"].str.slice(0, 16) + "…", rows=provenance["rows"].map("{:,}".format))
     columns = ["revision", "dataset", "licence", "retrieved_at", "sha256", "rows"]
     headers = [t(lang, f"sources.col.{c}") for c in ("revision", "dataset", "licence", "retrieved", "sha256", "rows")]

@@ -11,17 +11,17 @@ from dashboard.components import (
     chart_block,
     data_table,
     database,
+    needs_database,
     notice,
     page_frame,
     parse_revision,
     parse_sex,
+    resolve_selection,
     revision_control,
-    selection_notices,
     sex_control,
     source_line,
     url_sync_script,
 )
-from dashboard.queries import NoDatabase
 from dashboard.text import language, t
 from etl.areas import AMERICAS_SUBREGIONS
 
@@ -30,20 +30,17 @@ dash.register_page(__name__, path="/subregions", name="Subregions", order=10)
 PATH = "/subregions"
 
 
+@needs_database(PATH)
 def layout(lang: str = "en", revision: str | None = None, sex: str = "total", **_: object) -> html.Div:
     lang = language(lang)
     params = {"revision": revision, "sex": sex}
-    try:
-        available = queries.revisions(database())
-    except NoDatabase:
-        return page_frame(lang, PATH, params, notice(t(lang, "notice.no_database"), "warning"))
-    chosen, bad_revision = parse_revision(revision, available)
-    sex, bad_sex = parse_sex(sex)
+    available = queries.revisions(database())
+    chosen, sex, notices = resolve_selection(lang, revision, sex, available)
     return page_frame(
         lang, PATH, params,
         html.H1(t(lang, "subregions.title")),
         html.P(t(lang, "subregions.intro")),
-        *selection_notices(lang, bad_revision, chosen, bad_sex),
+        *notices,
         html.Div([revision_control("sub-revision", lang, available, chosen), sex_control("sub-sex", lang, sex)], className="controls"),
         *chart_block("sub-stock", "migdash-subregions-stock", lang),
         html.Div(id="sub-flows-notice"),
