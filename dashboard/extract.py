@@ -1,228 +1,433 @@
-"""Tidy extracts of exactly what the user selected: CSV (streamed), zip with datapackage.json, Parquet.
+"""Tidy extracts of exactly what the user selected: plain CSV, zip (CSV + datapackage.json), Parquet.
 
-Selections are validated against what the database holds; datasets and columns come from an
-allow-list, values travel as SQL parameters. Rows are fetched in chunks, so memory stays flat
-whatever the size of the extract. Text cells that a spreadsheet would run as a formula
-(starting with = + - @, tab or CR) are prefixed with a quote.
+Every request parameter is checked against what the database holds, so a bad link gets a plain
+400 in the reader's language, never a traceback. Datasets and columns come from the allow-list
+in `queries.EXTRACT_VIEWS`; chosen values travel as SQL parameters. Rows are read in chunks
+and written out as they arrive (CSV and zip stream; Parquet goes through a spooled temporary
+file), so no request holds a whole table in memory. The datapackage.json is generated from the
+pandera schemas (field names, types, descriptions, constraints) and the `provenance` view
+(URLs, sha256, retrieval times, citation, licence) — nothing in it is typed by hand. Text cells
+a spreadsheet would run as a formula (= + - @, tab, CR) are prefixed with a quote in CSV.
 """
 
 from __future__ import annotations
 
-import csv
+import hashlib
 import io
 import json
 import tempfile
 import zipfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import IO
+from urllib.parse import urlencode
 
 import pandas as pd
+import pandera.pandas as pa
 from flask import Flask, Response, request, send_file
 
 from dashboard import queries
-from dashboard.components import DATABASE_KEY
-from dashboard.queries import SEXES, Database
+from dashboard.components import database
+from dashboard.queries import EXTRACT_VIEWS, SEXES, Database, Selection
+from dashboard.text import language, t
+from schemas.area import AreaSchema
 from schemas.population import PopulationSchema
+from schemas.provenance import ProvenanceSchema
 from schemas.refugee_stock import RefugeeStockSchema
 from schemas.stock import StockSchema
 from schemas.stock_share import StockShareSchema
 
+__all__ = ["Selection", "SelectionError", "parse_selection", "read_selection", "register_downloads"]
+
+# The pandera model that validated each dataset: the source of its field metadata.
+SCHEMAS: dict[str, type[pa.DataFrameModel]] = {
+    "stock": StockSchema,
+    "stock_share": StockShareSchema,
+    "population": PopulationSchema,
+    "refugee_stock": RefugeeStockSchema,
+}
+FORMATS = ("csv", "zip", "parquet")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-MAX_LIST = 400  # more areas or years than the database could hold is not a selection
+MAX_ITEMS = 400  # more areas or years than the database could hold is not a selection
+MAX_SHOWN = 40  # characters of a rejected value quoted back to the user
+CHUNK_ROWS = 50_000
+AREA_PARTS = ("code", "iso3", "name_en", "name_es")
+ARROW_TYPES = {"integer": "int64", "number": "float64", "boolean": "bool_", "string": "string"}
+
+
+# ---- selection: parse and validate what a URL asks for ----
 
 
 @dataclass(frozen=True)
-class Dataset:
-    view: str
-    area_column: str
-    value_column: str
-    unit: str
-    has_sex: bool
-    schema: type
+class Rejected:
+    """One request parameter (or part of it) the database cannot answer, quoted back safely."""
 
+    param: str
+    value: str
+    choices: str = ""
+    revision: int | None = None
 
-DATASETS: dict[str, Dataset] = {
-    "stock": Dataset("stock", "destination_code", "migrants", "persons", True, StockSchema),
-    "stock_share": Dataset("stock_share", "area_code", "percent_of_population", "percent of total population", True, StockShareSchema),
-    "population": Dataset("population", "area_code", "population_thousands", "thousands of persons", True, PopulationSchema),
-    "refugee_stock": Dataset("refugee_stock", "area_code", "refugees", "persons", False, RefugeeStockSchema),
-}
+    def message(self, lang: str) -> str:
+        return t(lang, f"data.rejected.{self.param}", value=self.value, choices=self.choices, revision=self.revision)
 
 
 class SelectionError(ValueError):
-    """A request asked for something the database does not hold; the message is for the user."""
+    """A request asked for something the database does not hold; `message(lang)` is for the user."""
+
+    def __init__(self, rejected: list[Rejected]):
+        super().__init__("; ".join(r.message("en") for r in rejected))
+        self.rejected = rejected
+
+    def message(self, lang: str) -> str:
+        return " ".join(r.message(lang) for r in self.rejected)
 
 
-@dataclass(frozen=True)
-class Selection:
-    dataset: str
-    revision: int
-    areas: tuple[int, ...]
-    years: tuple[int, ...]
-    sexes: tuple[str, ...]
-
-    def query_string(self) -> str:
-        from urllib.parse import urlencode
-
-        return urlencode({"dataset": self.dataset, "revision": self.revision, "areas": ",".join(map(str, self.areas)),
-                          "years": ",".join(map(str, self.years)), "sex": ",".join(self.sexes)})
+def _shown(value: object) -> str:
+    text = str(value)
+    return text if len(text) <= MAX_SHOWN else text[:MAX_SHOWN] + "…"
 
 
-def _int_list(value: object, name: str) -> tuple[int, ...]:
-    parts = [p for p in str(value or "").split(",") if p.strip()]
-    if len(parts) > MAX_LIST or not all(p.strip().isdigit() for p in parts):
-        raise SelectionError(f"'{name}' must be a comma-separated list of numbers")
-    return tuple(int(p) for p in parts)
+def _tokens(value: object) -> list[str]:
+    return [p.strip() for p in str(value or "").split(",") if p.strip()]
+
+
+def _pick_ints(raw: object, allowed: list[int], param: str, revision: int | None = None) -> tuple[list[int], list[Rejected]]:
+    """The listed integers that are allowed; everything else is reported, not guessed at."""
+    parts = _tokens(raw)
+    if len(parts) > MAX_ITEMS:
+        return [], [Rejected(param, _shown(raw), revision=revision)]
+    allowed_set = set(allowed)
+    good = sorted({int(p) for p in parts if p.isdigit() and int(p) in allowed_set})
+    bad = [p for p in parts if not (p.isdigit() and int(p) in allowed_set)]
+    choices = ", ".join(map(str, allowed)) if len(allowed) <= 20 else ""
+    return good, [Rejected(param, _shown(",".join(bad)), choices, revision)] if bad else []
+
+
+def _pick_dataset(raw: object) -> tuple[str, list[Rejected]]:
+    value = str(raw or "stock")
+    if value in EXTRACT_VIEWS:
+        return value, []
+    return "stock", [Rejected("dataset", _shown(value), ", ".join(EXTRACT_VIEWS))]
+
+
+def _pick_revision(raw: object, held: list[int]) -> tuple[int, list[Rejected]]:
+    text = str(raw or "").strip()
+    if text.isdigit() and int(text) in held:
+        return int(text), []
+    rejected = [Rejected("revision", _shown(text), ", ".join(map(str, held)))] if text else []
+    return held[-1], rejected
+
+
+def pick_sexes(raw: object) -> tuple[tuple[str, ...], list[Rejected]]:
+    parts = _tokens(raw) or ["total"]
+    good = tuple(s for s in SEXES if s in parts)  # canonical order: total, male, female
+    bad = [p for p in parts if p not in SEXES]
+    return good or ("total",), [Rejected("sex", _shown(",".join(bad)), ", ".join(SEXES))] if bad else []
+
+
+def _pick_origins(raw: object) -> tuple[bool, list[Rejected]]:
+    value = str(raw or "total")
+    if value in ("total", "all"):
+        return value == "all", []
+    return False, [Rejected("origins", _shown(value), "total, all")]
+
+
+def read_selection(args: Mapping[str, object], db: Database) -> tuple[Selection, list[Rejected]]:
+    """Best effort: every parameter that makes sense, defaults for the rest, and what was left out.
+
+    The page uses this to show the closest valid view with a notice; downloads refuse instead.
+    Years default to every published year; areas stay empty when none is valid.
+    """
+    dataset, rejected = _pick_dataset(args.get("dataset"))
+    held = queries.extract_revisions(db)[dataset]
+    if not held:
+        return Selection(dataset, 0, (), (), ()), [*rejected, Rejected("revision", "", "")]
+    revision, bad = _pick_revision(args.get("revision"), held)
+    published = queries.extract_years(db, dataset, revision)
+    years, bad_years = _pick_ints(args.get("years"), published, "years", revision)
+    areas, bad_areas = _pick_ints(args.get("areas"), queries.area_codes(db), "areas")
+    sexes, bad_sexes = pick_sexes(args.get("sex"))
+    all_origins, bad_origins = _pick_origins(args.get("origins"))
+    spec = EXTRACT_VIEWS[dataset]
+    selection = Selection(
+        dataset, revision, tuple(areas), tuple(years or published),
+        sexes if spec.has_sex else (), all_origins and spec.has_origin,
+    )
+    return selection, [*rejected, *bad, *bad_years, *bad_areas, *bad_sexes, *bad_origins]
 
 
 def parse_selection(args: Mapping[str, object], db: Database) -> Selection:
-    """Validate a request's parameters against the database; SelectionError says what is wrong."""
-    dataset = str(args.get("dataset") or "stock")
-    if dataset not in DATASETS:
-        raise SelectionError(f"unknown dataset; choose one of {sorted(DATASETS)}")
-    available = queries.revisions(db)
-    revision_text = str(args.get("revision") or available[-1])
-    if not revision_text.isdigit() or int(revision_text) not in available:
-        raise SelectionError(f"revision must be one of {available}")
-    revision = int(revision_text)
-    known_years = queries.years(db, revision)
-    years = _int_list(args.get("years"), "years") or tuple(known_years)
-    if unknown := sorted(set(years) - set(known_years)):
-        raise SelectionError(f"year(s) {unknown[:5]} not published in the {revision} revision; published: {known_years}")
-    areas = _int_list(args.get("areas"), "areas")
-    if not areas:
-        raise SelectionError("choose at least one area")
-    known_areas = set(queries.area_codes(db))
-    if unknown := sorted(set(areas) - known_areas):
-        raise SelectionError(f"unknown area code(s) {unknown[:5]}")
-    sexes = tuple(s for s in str(args.get("sex") or "total").split(",") if s)
-    if not sexes or set(sexes) - set(SEXES):
-        raise SelectionError("sex must be total, male and/or female")
-    return Selection(dataset, revision, tuple(sorted(set(areas))), tuple(sorted(set(years))), sexes)
+    """Strict: exactly what was asked for, or SelectionError saying what the database lacks."""
+    selection, rejected = read_selection(args, db)
+    if not selection.areas and not any(r.param == "areas" for r in rejected):
+        rejected.append(Rejected("no_areas", ""))
+    if rejected:
+        raise SelectionError(rejected)
+    return selection
+
+
+def query_string(selection: Selection, lang: str = "en") -> str:
+    """URL parameters that reproduce this selection exactly (the page's links and its own URL)."""
+    params: dict[str, object] = {
+        "dataset": selection.dataset, "revision": selection.revision,
+        "areas": ",".join(map(str, selection.areas)), "years": ",".join(map(str, selection.years)),
+    }
+    if selection.sexes:
+        params["sex"] = ",".join(selection.sexes)
+    if selection.all_origins:
+        params["origins"] = "all"
+    return urlencode({**params, "lang": language(lang)})
+
+
+def file_stem(selection: Selection) -> str:
+    return f"migdash-{selection.dataset}-{selection.revision}"
+
+
+# ---- CSV: streamed, formula-safe ----
 
 
 def neutralize(value: object) -> object:
-    """Keep spreadsheets from executing text cells as formulas."""
+    """Keep spreadsheets from executing a text cell as a formula; numbers are left alone."""
     if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return value
 
 
-def _csv_text(frame: pd.DataFrame, header: bool) -> str:
-    safe = frame.copy()
-    for column in safe.columns:
-        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
-            safe[column] = safe[column].map(neutralize)
-    buffer = io.StringIO()
-    safe.to_csv(buffer, index=False, header=header, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-    return buffer.getvalue()
+def neutralize_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """`neutralize` on every text column, vectorised (this runs on every chunk of every extract)."""
+    out = frame.copy()
+    for column in out.columns:
+        values = out[column]
+        if pd.api.types.is_string_dtype(values):
+            risky = values.str.startswith(FORMULA_START, na=False)
+            if risky.any():
+                out[column] = values.where(~risky, "'" + values.astype("str"))
+    return out
 
 
-def csv_chunks(db: Database, selection: Selection, chunk_rows: int = 50_000) -> Iterator[str]:
-    """The extract as CSV text, one chunk of rows at a time (header first)."""
-    first = True
-    for frame in queries.extract_chunks(db, DATASETS[selection.dataset], selection, chunk_rows):
-        yield _csv_text(frame, header=first)
-        first = False
-    if first:  # no rows: still a valid CSV with its header
-        yield ",".join(queries.extract_columns(DATASETS[selection.dataset])) + "\n"
+def _csv_parts(db: Database, selection: Selection, chunk_rows: int) -> Iterator[tuple[bytes, int]]:
+    """(UTF-8 CSV bytes, rows in them) per chunk; the header comes with the first one."""
+    header = True
+    for frame in queries.extract_chunks(db, selection, chunk_rows):
+        text = neutralize_frame(frame).to_csv(index=False, header=header, lineterminator="\n")
+        yield text.encode("utf-8"), len(frame)
+        header = False
+    if header:  # no rows: still a valid CSV with its header
+        yield (",".join(queries.extract_columns(selection.dataset)) + "\n").encode("utf-8"), 0
 
 
-def datapackage(db: Database, selection: Selection, rows: int, resource_path: str) -> dict:
-    """Frictionless descriptor built from the pandera schemas and the provenance table."""
-    dataset = DATASETS[selection.dataset]
-    described = dataset.schema.to_schema().columns
-    descriptions = {name: (column.description or "") for name, column in described.items()}
-    fields = [
-        {"name": name, "type": _frictionless_type(name), "description": _field_description(name, dataset, descriptions)}
-        for name in queries.extract_columns(dataset)
-    ]
-    provenance = queries.provenance(db)
-    sources = provenance[provenance["revision"] == selection.revision]
-    return {
-        "profile": "tabular-data-package",
-        "name": f"migdash-{selection.dataset}-{selection.revision}",
-        "title": f"migdash extract: {selection.dataset}, UN DESA International Migrant Stock {selection.revision}",
-        "licenses": [{"name": "CC-BY-3.0-IGO", "path": "https://creativecommons.org/licenses/by/3.0/igo/",
-                      "title": "Creative Commons Attribution 3.0 IGO"}],
-        "sources": [{"title": r.citation, "path": r.url, "publisher": r.publisher, "version": str(r.revision),
-                     "hash": f"sha256:{r.sha256}", "retrieved": r.retrieved_at} for r in sources.itertuples()],
-        "selection": {"dataset": selection.dataset, "revision": selection.revision, "areas": list(selection.areas),
-                      "years": list(selection.years), "sex": list(selection.sexes)},
-        "resources": [{"name": selection.dataset, "path": resource_path, "format": "csv", "mediatype": "text/csv",
-                       "encoding": "utf-8", "count_of_rows": rows, "schema": {"fields": fields}}],
-    }
+def csv_chunks(db: Database, selection: Selection, chunk_rows: int = CHUNK_ROWS) -> Iterator[bytes]:
+    """The extract as CSV, one chunk of rows at a time (for a streamed response)."""
+    for data, _rows in _csv_parts(db, selection, chunk_rows):
+        yield data
 
 
-def _frictionless_type(name: str) -> str:
-    if name in {"revision", "year", "area_code", "origin_code"}:
-        return "integer"
-    if name == "value":
-        return "number"
+# ---- zip: the CSV plus a generated datapackage.json, streamed ----
+
+
+class _Pipe(io.RawIOBase):
+    """A write-only, unseekable sink: zipfile then writes a streamable archive (data descriptors)
+    and we hand each piece to the client as soon as it is compressed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._parts: list[bytes] = []
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: bytes) -> int:  # type: ignore[override]
+        self._parts.append(bytes(data))
+        return len(data)
+
+    def take(self) -> bytes:
+        out = b"".join(self._parts)
+        self._parts.clear()
+        return out
+
+
+def zip_chunks(db: Database, selection: Selection, chunk_rows: int = CHUNK_ROWS) -> Iterator[bytes]:
+    """A zip of `<stem>.csv` and `datapackage.json`, produced chunk by chunk."""
+    pipe = _Pipe()
+    csv_name = f"{file_stem(selection)}.csv"
+    digest, size, rows = hashlib.sha256(), 0, 0
+    with zipfile.ZipFile(pipe, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        with archive.open(csv_name, "w") as member:
+            for data, count in _csv_parts(db, selection, chunk_rows):
+                member.write(data)
+                digest.update(data)
+                size, rows = size + len(data), rows + count
+                yield pipe.take()
+        resource = csv_resource(selection, csv_name, rows=rows, size=size, sha256=digest.hexdigest())
+        archive.writestr("datapackage.json", json.dumps(datapackage(db, selection, resource), indent=2, ensure_ascii=False))
+    yield pipe.take()
+
+
+# ---- datapackage.json: generated from schemas and provenance ----
+
+
+def _column_model(dataset: str, name: str) -> tuple[pa.Column, str]:
+    """The pandera column a tidy extract column comes from, and what it qualifies (stock's two areas)."""
+    own = SCHEMAS[dataset].to_schema().columns
+    if name in own:
+        return own[name], ""
+    areas = AreaSchema.to_schema().columns
+    for side in ("destination", "origin"):
+        if name.startswith(side + "_") and name.removeprefix(side + "_") in AREA_PARTS:
+            return areas[name.removeprefix(side + "_")], f"area of {side}"
+    if name in areas:
+        return areas[name], ""
+    provenance = ProvenanceSchema.to_schema().columns
+    return provenance["citation" if name == "source" else name], ""
+
+
+def _frictionless_type(column: pa.Column) -> str:
+    dtype = str(column.dtype).lower()
+    for marker, kind in (("int", "integer"), ("float", "number"), ("bool", "boolean")):
+        if marker in dtype:
+            return kind
     return "string"
 
 
-def _field_description(name: str, dataset: Dataset, descriptions: dict[str, str]) -> str:
-    if name == "value":
-        return f"{descriptions.get(dataset.value_column, '')} (unit: {dataset.unit})"
-    if name == "area_code":
-        return descriptions.get(dataset.area_column, "M49 code")
-    fixed = {"iso3": "ISO 3166-1 alpha-3 code, countries only", "name_en": "area name, English", "name_es": "area name, Spanish",
-             "unit": "unit of `value`", "source": "publisher", "licence": "licence of the data",
-             "origin_name_en": "area of origin, English (World = all origins)"}
-    return descriptions.get(name) or fixed.get(name, "")
+def _constraints(column: pa.Column) -> dict[str, object]:
+    """Frictionless constraints translated from the pandera checks the build enforced."""
+    out: dict[str, object] = {"required": not column.nullable}
+    for check in column.checks:
+        stats = check.statistics or {}
+        if check.name == "isin":
+            out["enum"] = list(stats["allowed_values"])
+        elif check.name == "greater_than_or_equal_to":
+            out["minimum"] = stats["min_value"]
+        elif check.name == "less_than_or_equal_to":
+            out["maximum"] = stats["max_value"]
+        elif check.name == "str_matches":
+            out["pattern"] = stats["pattern"]
+    return out
+
+
+def field(dataset: str, name: str) -> dict[str, object]:
+    """One Frictionless field descriptor for a column of `dataset`'s extract."""
+    spec = EXTRACT_VIEWS[dataset]
+    if name == "unit":
+        return {"name": "unit", "type": "string", "description": f"unit of {spec.value_column}",
+                "constraints": {"required": True, "enum": [spec.unit]}}
+    column, qualifier = _column_model(dataset, name)
+    description = f"{qualifier}: {column.description}" if qualifier else (column.description or "")
+    descriptor: dict[str, object] = {"name": name, "type": _frictionless_type(column), "description": description,
+                                     "constraints": _constraints(column)}
+    if qualifier == "area of origin" and name != "origin_code":
+        descriptor["constraints"] = {**_constraints(column), "required": False}  # the publisher's "Other" has no area row
+    if name == spec.value_column:
+        descriptor["unit"] = spec.unit
+    return descriptor
+
+
+def fields(dataset: str) -> list[dict[str, object]]:
+    return [field(dataset, name) for name in queries.extract_columns(dataset)]
+
+
+def primary_key(dataset: str) -> list[str]:
+    spec = EXTRACT_VIEWS[dataset]
+    places = ["destination_code", "origin_code"] if spec.has_origin else [spec.area_column]
+    return ["revision", "year", *places, *(["sex"] if spec.has_sex else [])]
+
+
+def csv_resource(selection: Selection, path: str, *, rows: int, size: int, sha256: str) -> dict[str, object]:
+    """The tabular data resource for the CSV inside the zip (with its own checksum)."""
+    return {
+        "name": selection.dataset, "path": path, "profile": "tabular-data-resource",
+        "format": "csv", "mediatype": "text/csv", "encoding": "utf-8", "bytes": size, "hash": f"sha256:{sha256}",
+        "count_of_rows": rows,
+        "description": "Text cells starting with = + - @ (or tab, CR) are prefixed with ' so that spreadsheets do not run them.",
+        "dialect": {"delimiter": ",", "header": True, "lineTerminator": "\n"},
+        "schema": {"fields": fields(selection.dataset), "primaryKey": primary_key(selection.dataset), "missingValues": [""]},
+    }
+
+
+def _sources(db: Database, selection: Selection) -> pd.DataFrame:
+    """Provenance rows behind the selection: the revision's files (origin files only if used)."""
+    rows = queries.provenance(db)
+    rows = rows[rows["revision"] == selection.revision]
+    if not selection.all_origins:
+        rows = rows[~rows["dataset"].str.startswith("origin_destination")]
+    return rows
+
+
+def datapackage(db: Database, selection: Selection, resource: dict[str, object]) -> dict[str, object]:
+    """Frictionless data package descriptor: fields from the schemas, the rest from provenance and build."""
+    sources = _sources(db, selection)
+    build = queries.build_info(db)
+    licences = sources.drop_duplicates(["licence", "licence_url"])
+    return {
+        "profile": "tabular-data-package",
+        "name": file_stem(selection),
+        "title": f"{selection.dataset} — {', '.join(sorted(set(sources['citation'])))}",
+        "version": str(build["build_id"]),
+        "created": str(build["built_at"]),
+        "revision": selection.revision,
+        "citation": " ".join(sorted(set(sources["citation"]))),
+        "licenses": [{"name": str(r.licence).replace(" ", "-"), "title": r.licence, "path": r.licence_url}
+                     for r in licences.itertuples()],
+        "sources": [{"title": r.citation, "path": r.url, "publisher": r.publisher, "version": str(r.revision),
+                     "file": r.dataset, "hash": f"sha256:{r.sha256}", "retrieved": str(r.retrieved_at)}
+                    for r in sources.itertuples()],
+        "selection": {"dataset": selection.dataset, "revision": selection.revision, "areas": list(selection.areas),
+                      "years": list(selection.years), "sex": list(selection.sexes),
+                      "origins": "all" if selection.all_origins else "total"},
+        "resources": [resource],
+    }
+
+
+# ---- Parquet: batches into a spooled temporary file ----
+
+
+def arrow_schema(dataset: str):
+    """Parquet column types from the same field descriptors as the datapackage (stable across chunks)."""
+    import pyarrow
+
+    return pyarrow.schema([(f["name"], getattr(pyarrow, ARROW_TYPES[str(f["type"])])()) for f in fields(dataset)])
+
+
+def parquet_file(db: Database, selection: Selection, chunk_rows: int = CHUNK_ROWS) -> IO[bytes]:
+    """The extract as a Parquet file, written batch by batch (spills to disk beyond 8 MB)."""
+    import pyarrow
+    import pyarrow.parquet as pq
+
+    schema = arrow_schema(selection.dataset)
+    spool = tempfile.SpooledTemporaryFile(max_size=8 << 20)  # noqa: SIM115 - send_file closes it
+    with pq.ParquetWriter(spool, schema) as writer:
+        for frame in queries.extract_chunks(db, selection, chunk_rows):
+            writer.write_table(pyarrow.Table.from_pandas(frame, schema=schema, preserve_index=False))
+    spool.seek(0)
+    return spool
+
+
+# ---- the route ----
+
+
+def _refuse(message: str, status: int) -> Response:
+    return Response(message + "\n", status=status, mimetype="text/plain")
+
+
+def download(fmt: str) -> Response:
+    """GET /download/<csv|zip|parquet>?dataset=&revision=&areas=&years=&sex=&origins=&lang="""
+    lang = language(request.args.get("lang"))
+    if fmt not in FORMATS:
+        return _refuse(t(lang, "data.bad_format"), 404)
+    db = database()  # pinned on one build for the whole response
+    try:
+        selection = parse_selection(request.args, db)
+    except SelectionError as error:
+        return _refuse(f"{t(lang, 'data.cannot_extract')} {error.message(lang)}", 400)
+    stem = file_stem(selection)
+    if fmt == "parquet":
+        return send_file(parquet_file(db, selection), mimetype="application/vnd.apache.parquet",
+                         as_attachment=True, download_name=f"{stem}.parquet")
+    chunks, mimetype = (csv_chunks(db, selection), "text/csv") if fmt == "csv" else (zip_chunks(db, selection), "application/zip")
+    disposition = f'attachment; filename="{stem}.{fmt}"'
+    return Response(chunks, mimetype=mimetype, headers={"Content-Disposition": disposition})
 
 
 def register_downloads(server: Flask) -> None:
-    """GET /download/<csv|zip|parquet>?dataset=&revision=&areas=&years=&sex="""
-
-    @server.get("/download/<fmt>")
-    def download(fmt: str) -> Response:
-        db: Database = server.config[DATABASE_KEY]
-        try:
-            selection = parse_selection(request.args, db)
-        except SelectionError as error:
-            return Response(f"Cannot build this extract: {error}\n", status=400, mimetype="text/plain")
-        name = f"migdash-{selection.dataset}-{selection.revision}"
-        if fmt == "csv":
-            return Response(csv_chunks(db, selection), mimetype="text/csv",
-                            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
-        if fmt == "zip":
-            return send_file(_zip(db, selection, name), mimetype="application/zip", as_attachment=True, download_name=f"{name}.zip")
-        if fmt == "parquet":
-            return send_file(_parquet(db, selection), mimetype="application/vnd.apache.parquet", as_attachment=True,
-                             download_name=f"{name}.parquet")
-        return Response("Unknown format: choose csv, zip or parquet\n", status=404, mimetype="text/plain")
-
-
-def _zip(db: Database, selection: Selection, name: str) -> tempfile.SpooledTemporaryFile:
-    spool = tempfile.SpooledTemporaryFile(max_size=8 << 20)  # noqa: SIM115 - send_file closes it
-    rows = 0
-    with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        with archive.open(f"{name}.csv", "w") as member:
-            for text in csv_chunks(db, selection):
-                member.write(text.encode("utf-8"))
-                rows += text.count("\n")
-        descriptor = datapackage(db, selection, max(rows - 1, 0), f"{name}.csv")
-        archive.writestr("datapackage.json", json.dumps(descriptor, indent=2, ensure_ascii=False))
-    spool.seek(0)
-    return spool
-
-
-def _parquet(db: Database, selection: Selection) -> tempfile.SpooledTemporaryFile:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    spool = tempfile.SpooledTemporaryFile(max_size=8 << 20)  # noqa: SIM115 - send_file closes it
-    writer = None
-    for frame in queries.extract_chunks(db, DATASETS[selection.dataset], selection, 50_000):
-        table = pa.Table.from_pandas(frame, preserve_index=False)
-        writer = writer or pq.ParquetWriter(spool, table.schema)
-        writer.write_table(table)
-    if writer is None:
-        empty = pd.DataFrame(columns=queries.extract_columns(DATASETS[selection.dataset]))
-        pq.write_table(pa.Table.from_pandas(empty, preserve_index=False), spool)
-    else:
-        writer.close()
-    spool.seek(0)
-    return spool
+    """Attach the download route to the Dash app's Flask server (called by create_app)."""
+    server.add_url_rule("/download/<fmt>", "migdash_download", download, methods=["GET"])

@@ -69,17 +69,6 @@ class Database:
         finally:
             cursor.close()
 
-    def chunks(self, sql: str, params: Sequence[object] = (), rows_per_chunk: int = 50_000) -> Iterator[pd.DataFrame]:
-        """Stream a result as DataFrames of at most `rows_per_chunk` rows (memory stays flat)."""
-        cursor = self._connection().cursor()
-        try:
-            cursor.execute("USE db")
-            reader = cursor.execute(sql, list(params)).to_arrow_reader(rows_per_chunk)
-            for batch in reader:
-                yield batch.to_pandas()
-        finally:
-            cursor.close()
-
     def rows(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
         cursor = self._connection().cursor()
         try:
@@ -348,8 +337,41 @@ def quoted_stock_points(db: Database, areas: Sequence[int]) -> pd.DataFrame:
     )
 
 
-
 # ---- extract ----
+# The data page and /download/<fmt>. Identifiers in this SQL come only from EXTRACT_VIEWS (the
+# allow-list); every value a user chose travels as a parameter (lists via `IN (SELECT unnest(?))`).
+
+
+@dataclass(frozen=True)
+class ExtractView:
+    """One downloadable dataset: the view, its area and value columns, and the unit of the value."""
+
+    view: str
+    area_column: str
+    value_column: str
+    unit: str  # persons | percent | thousands
+    has_sex: bool = True
+    has_origin: bool = False
+
+
+EXTRACT_VIEWS: dict[str, ExtractView] = {
+    "stock": ExtractView("stock", "destination_code", "migrants", "persons", has_origin=True),
+    "stock_share": ExtractView("stock_share", "area_code", "percent_of_population", "percent"),
+    "population": ExtractView("population", "area_code", "population_thousands", "thousands"),
+    "refugee_stock": ExtractView("refugee_stock", "area_code", "refugees", "persons", has_sex=False),
+}
+
+
+@dataclass(frozen=True)
+class Selection:
+    """A validated extract request (see dashboard.extract.parse_selection)."""
+
+    dataset: str
+    revision: int
+    areas: tuple[int, ...]
+    years: tuple[int, ...]
+    sexes: tuple[str, ...]  # empty for datasets without sex
+    all_origins: bool = False  # stock only: origin x destination rows too, not just origin World
 
 
 def area_codes(db: Database) -> list[int]:
@@ -368,41 +390,118 @@ def areas_for_selector(db: Database) -> pd.DataFrame:
     )
 
 
-def extract_columns(dataset) -> list[str]:
-    """Tidy columns of an extract: codes, names, the value with its unit, source and licence."""
-    origin = ["origin_code", "origin_name_en"] if dataset.view == "stock" else []
-    sex = ["sex"] if dataset.has_sex else []
-    return ["revision", "year", "area_code", "iso3", "name_en", "name_es", *origin, *sex, "value", "unit", "source", "licence"]
+def oas_member_codes(db: Database) -> list[int]:
+    return [c for (c,) in db.rows("SELECT code FROM area WHERE oas_member ORDER BY name_en")]
 
 
-def _extract_sql(dataset, selection) -> tuple[str, list[object]]:
-    """SELECT for a validated selection; identifiers come from the allow-listed `dataset` only."""
-    origin = ", s.origin_code, o.name_en AS origin_name_en" if dataset.view == "stock" else ""
-    origin_join = " LEFT JOIN area o ON o.code = s.origin_code" if dataset.view == "stock" else ""
-    sex_column = ", s.sex" if dataset.has_sex else ""
-    sex_filter = f" AND s.sex IN ({_marks(selection.sexes)})" if dataset.has_sex else ""
+def extract_revisions(db: Database) -> dict[str, list[int]]:
+    """Revisions each dataset holds (refugee estimates, for one, stop with the 2020 edition)."""
+    return {key: _revisions_of(db, spec.view) for key, spec in EXTRACT_VIEWS.items()}
+
+
+def _revisions_of(db: Database, view: str) -> list[int]:
+    sql = f"SELECT DISTINCT revision FROM {view} ORDER BY revision"  # noqa: S608 - allow-listed view
+    return [r for (r,) in db.rows(sql)]
+
+
+def extract_years(db: Database, dataset: str, revision: int) -> list[int]:
+    view = EXTRACT_VIEWS[dataset].view
+    sql = f"SELECT DISTINCT year FROM {view} WHERE revision = ? ORDER BY year"  # noqa: S608 - allow-listed view
+    return [y for (y,) in db.rows(sql, [revision])]
+
+
+def extract_columns(dataset: str) -> list[str]:
+    """Tidy columns of an extract: codes, ISO3 and names, sex, the value, its unit, source and licence."""
+    spec = EXTRACT_VIEWS[dataset]
+    if spec.has_origin:
+        places = [f"{side}_{part}" for side in ("destination", "origin") for part in ("code", "iso3", "name_en", "name_es")]
+    else:
+        places = [spec.area_column, "iso3", "name_en", "name_es"]
+    sex = ["sex"] if spec.has_sex else []
+    return ["revision", "year", *places, *sex, spec.value_column, "unit", "source", "licence"]
+
+
+def _extract_sql(selection: Selection) -> tuple[str, list[object]]:
+    """The selected observations, narrow (codes, sex, value) and in a stable order: area, origin,
+    sex, year. Names and the constant unit/source/licence are attached per chunk afterwards, so
+    the sort DuckDB does for ORDER BY holds only a few numbers per row, not every name string."""
+    spec = EXTRACT_VIEWS[selection.dataset]
+    places = "s.destination_code, s.origin_code" if spec.has_origin else f"s.{spec.area_column}"
+    sex_column = ", s.sex" if spec.has_sex else ""
+    filters = " AND s.sex IN (SELECT unnest(?))" if spec.has_sex else ""
+    params: list[object] = [selection.revision, list(selection.areas), list(selection.years)]
+    params += [list(selection.sexes)] if spec.has_sex else []
+    if spec.has_origin and not selection.all_origins:
+        filters += " AND s.origin_code = ?"
+        params.append(WORLD)
+    order = [f"s.{spec.area_column}", *(["s.origin_code"] if spec.has_origin else []),
+             *(["list_position(['total', 'male', 'female'], s.sex)"] if spec.has_sex else []), "s.year"]
     sql = f"""
-        SELECT s.revision, s.year, s.{dataset.area_column} AS area_code, a.iso3, a.name_en, a.name_es{origin}{sex_column},
-               s.{dataset.value_column} AS value, ? AS unit, p.publisher AS source, p.licence
-        FROM {dataset.view} s
-        JOIN area a ON a.code = s.{dataset.area_column}{origin_join}
-        LEFT JOIN (SELECT revision, any_value(publisher) AS publisher, any_value(licence) AS licence
-                   FROM provenance GROUP BY revision) p ON p.revision = s.revision
-        WHERE s.revision = ? AND s.{dataset.area_column} IN ({_marks(selection.areas)})
-          AND s.year IN ({_marks(selection.years)}){sex_filter}
-        ORDER BY area_code{', s.origin_code' if origin else ''}{', s.sex' if sex_column else ''}, s.year
-    """  # noqa: S608 - identifiers from the allow-list, values as parameters
-    params = [dataset.unit, selection.revision, *selection.areas, *selection.years]
-    return sql, params + (list(selection.sexes) if dataset.has_sex else [])
+        SELECT s.revision, s.year, {places}{sex_column}, s.{spec.value_column}
+        FROM {spec.view} s
+        WHERE s.revision = ? AND s.{spec.area_column} IN (SELECT unnest(?)) AND s.year IN (SELECT unnest(?)){filters}
+        ORDER BY {", ".join(order)}
+    """  # noqa: S608 - identifiers from EXTRACT_VIEWS, values as parameters
+    return sql, params
 
 
-def extract_chunks(db: Database, dataset, selection, rows_per_chunk: int = 50_000) -> Iterator[pd.DataFrame]:
-    sql, params = _extract_sql(dataset, selection)
-    yield from db.chunks(sql, params, rows_per_chunk)
+@dataclass(frozen=True)
+class _Labels:
+    """What every row of one extract shares or looks up: area names by code, unit, source, licence."""
+
+    areas: pd.DataFrame  # indexed by code: iso3, name_en, name_es
+    unit: str
+    source: str | None
+    licence: str | None
 
 
-def extract_preview(db: Database, dataset, selection, limit: int = 200) -> tuple[pd.DataFrame, int]:
+def _labels(db: Database, selection: Selection) -> _Labels:
+    areas = db.frame("SELECT code, iso3, name_en, name_es FROM area").set_index("code")
+    rows = db.rows(
+        "SELECT citation, licence FROM provenance WHERE revision = ? "
+        "ORDER BY dataset NOT LIKE 'destination%', dataset LIMIT 1",
+        [selection.revision],
+    )
+    source, licence = rows[0] if rows else (None, None)
+    return _Labels(areas, EXTRACT_VIEWS[selection.dataset].unit, source, licence)
+
+
+def _label(frame: pd.DataFrame, selection: Selection, labels: _Labels) -> pd.DataFrame:
+    """Codes -> ISO3 and names (destination and origin for stock), plus unit, source and licence."""
+    spec = EXTRACT_VIEWS[selection.dataset]
+    sides = [("destination_", "destination_code"), ("origin_", "origin_code")] if spec.has_origin else [("", spec.area_column)]
+    out = frame.copy()
+    for prefix, code in sides:
+        for part in ("iso3", "name_en", "name_es"):
+            out[prefix + part] = out[code].map(labels.areas[part])
+    out["unit"], out["source"], out["licence"] = labels.unit, labels.source, labels.licence
+    return out[extract_columns(selection.dataset)]
+
+
+def extract_chunks(db: Database, selection: Selection, rows_per_chunk: int = 50_000) -> Iterator[pd.DataFrame]:
+    """The whole extract, streamed as tidy DataFrames of at most `rows_per_chunk` rows."""
+    sql, params = _extract_sql(selection)
+    labels = _labels(db, selection)
+    for frame in _stream(db, sql, params, rows_per_chunk):
+        yield _label(frame, selection, labels)
+
+
+def _stream(db: Database, sql: str, params: list[object], rows_per_chunk: int) -> Iterator[pd.DataFrame]:
+    """Stream a result in DataFrames on its own cursor. A relation (`cursor.sql`) is read batch
+    by batch as DuckDB produces it, whereas Arrow from an `execute()` result first copies every
+    row (DuckDB 2.0 warns about that): this is what keeps memory flat for large extracts."""
+    cursor = db._connection().cursor()
+    try:
+        cursor.execute("USE db")
+        for batch in cursor.sql(sql, params=params).to_arrow_reader(rows_per_chunk):
+            yield batch.to_pandas()
+    finally:
+        cursor.close()
+
+
+def extract_preview(db: Database, selection: Selection, limit: int = 200) -> tuple[pd.DataFrame, int]:
     """The first `limit` rows and the total row count of a selection."""
-    sql, params = _extract_sql(dataset, selection)
+    sql, params = _extract_sql(selection)
     total = db.rows(f"SELECT count(*) FROM ({sql})", params)[0][0]  # noqa: S608 - wraps the query above
-    return db.frame(f"{sql} LIMIT ?", [*params, limit]), int(total)  # noqa: S608
+    first = db.frame(f"{sql} LIMIT ?", [*params, limit])  # noqa: S608
+    return _label(first, selection, _labels(db, selection)), int(total)

@@ -1,22 +1,30 @@
-"""Data: choose dataset, revision, areas, years, sex -> preview -> download exactly that."""
+"""Data: choose dataset, revision, areas, years, sex -> preview -> download exactly that.
+
+The page and the download route share one validator (dashboard.extract): the page shows the
+closest valid view with a notice for each parameter it left out, the links reproduce the
+selection exactly, and the URL mirrors the controls so a link opens the same view.
+"""
 
 from __future__ import annotations
 
+import inspect
+
 import dash
-from dash import Input, Output, State, callback, clientside_callback, dash_table, dcc, html
+import dash_ag_grid as dag
+import pandas as pd
+from dash import Input, Output, State, callback, clientside_callback, ctx, dcc, html
 
 from dashboard import queries
-from dashboard.components import (
-    database,
-    notice,
-    page_frame,
-    parse_revision,
-    revision_control,
-    selection_notices,
-    url_sync_script,
+from dashboard.components import database, notice, page_frame, url_sync_script
+from dashboard.extract import (
+    Rejected,
+    SelectionError,
+    parse_selection,
+    pick_sexes,
+    query_string,
+    read_selection,
 )
-from dashboard.extract import DATASETS, SelectionError, parse_selection
-from dashboard.queries import SEXES, NoDatabase
+from dashboard.queries import EXTRACT_VIEWS, SEXES, NoDatabase, Selection
 from dashboard.text import decimal, language, t
 from etl.areas import AMERICAS_PARTS, AMERICAS_SUBREGIONS
 
@@ -24,86 +32,241 @@ dash.register_page(__name__, path="/data", name="Data", order=50)
 
 PATH = "/data"
 PREVIEW_ROWS = 200
-DEFAULT_AREAS = [*AMERICAS_PARTS, *AMERICAS_SUBREGIONS]
+GRID_MAX_PX = 520
+AMERICAS_PRESET = tuple(dict.fromkeys([*AMERICAS_PARTS, *AMERICAS_SUBREGIONS]))
+LOCALES = {"en": "en-US", "es": "es-ES"}
+URL_PARAMS = ("dataset", "revision", "areas", "years", "sex", "origins", "lang")
+DROPDOWN_LABELS = ("select_all", "deselect_all", "selected_count", "search", "clear_search", "clear_selection",
+                   "no_options_found")
 
 
-def _split(value: object) -> list[str]:
-    return [p for p in str(value or "").split(",") if p]
+# ---- layout ----
 
 
-def layout(lang: str = "en", dataset: str = "stock", revision: str | None = None, areas: str | None = None,
-           years: str | None = None, sex: str = "total", **_: object) -> html.Div:
+def layout(lang: str = "en", dataset: str | None = None, revision: str | None = None, areas: str | None = None,
+           years: str | None = None, sex: str | None = None, origins: str | None = None, **_: object) -> html.Div:
     lang = language(lang)
-    params = {"dataset": dataset, "revision": revision, "areas": areas, "years": years, "sex": sex}
+    params = {"dataset": dataset, "revision": revision, "areas": areas, "years": years, "sex": sex, "origins": origins}
     try:
         db = database()
-        available = queries.revisions(db)
-        selector = queries.areas_for_selector(db)
+        selection, rejected = read_selection(params, db)
+        controls = _controls(db, selection, pick_sexes(sex)[0], explicit_years=bool(years), lang=lang)
     except NoDatabase:
         return page_frame(lang, PATH, params, notice(t(lang, "notice.no_database"), "warning"))
-    chosen, bad_revision = parse_revision(revision, available)
-    dataset = dataset if dataset in DATASETS else "stock"
-    known = set(selector["code"])
-    chosen_areas = [int(a) for a in _split(areas) if a.isdigit() and int(a) in known] or DEFAULT_AREAS
-    chosen_years = [int(y) for y in _split(years) if y.isdigit()]
-    chosen_sexes = [s for s in _split(sex) if s in SEXES] or ["total"]
-    name_col = "name_es" if lang == "es" else "name_en"
-    area_options = [{"label": f"{row[name_col]} ({row['iso3'] or row['code']})", "value": int(row["code"])} for _, row in selector.iterrows()]
-    controls = html.Div(
-        [
-            html.Div([html.Label(t(lang, "data.dataset"), id="data-dataset-label"),
-                      dcc.RadioItems(id="data-dataset", value=dataset,
-                                     options=[{"label": t(lang, f"data.dataset.{d}"), "value": d} for d in DATASETS])]),
-            revision_control("data-revision", lang, available, chosen),
-            html.Div([html.Label(t(lang, "data.areas"), htmlFor="data-areas"),
-                      dcc.Dropdown(id="data-areas", options=area_options, value=chosen_areas, multi=True)], style={"minWidth": "360px"}),
-            html.Div([html.Label(t(lang, "data.years"), htmlFor="data-years"),
-                      dcc.Dropdown(id="data-years", options=queries.years(db, chosen), value=chosen_years, multi=True)]),
-            html.Div([html.Label(t(lang, "data.sexes"), id="data-sex-label"),
-                      dcc.Checklist(id="data-sex", value=chosen_sexes, inline=True,
-                                    options=[{"label": " " + t(lang, f"sex.{s}"), "value": s} for s in SEXES])]),
-        ],
-        className="controls",
-    )
     return page_frame(
         lang, PATH, params,
         html.H1(t(lang, "data.title")),
         html.P(t(lang, "data.intro")),
-        *selection_notices(lang, bad_revision, chosen, None),
+        *_rejection_notices(rejected, lang),
         controls,
+        html.Div(id="data-notice", **{"aria-live": "polite"}),
+        html.H2(t(lang, "data.downloads"), className="data-downloads-title"),
         html.Div(id="data-links", className="download-links"),
         html.P(id="data-count", **{"aria-live": "polite"}),
-        dash_table.DataTable(id="data-preview", page_size=20, style_table={"overflowX": "auto"},
-                             style_cell={"fontFamily": "Arial, sans-serif", "fontSize": "13px"}),
+        _grid(lang),
         dcc.Store(id="data-lang", data=lang),
         html.Div(id="data-url-sync", hidden=True),
     )
 
 
+def dropdown_labels(lang: str) -> dict[str, dict[str, str]]:
+    """The dropdown's own texts (search box, counts, buttons), English unless given (Dash >= 4)."""
+    if "labels" not in inspect.signature(dcc.Dropdown).parameters:
+        return {}
+    return {"labels": {key: t(lang, f"data.dropdown.{key}") for key in DROPDOWN_LABELS}}
+
+
+def _rejection_notices(rejected: list[Rejected], lang: str) -> list[html.Div]:
+    """One friendly warning per URL parameter the database cannot answer (shown as text, never run)."""
+    return [notice(f"{r.message(lang)} {t(lang, 'data.left_out')}", "warning") for r in rejected]
+
+
+def _controls(db: queries.Database, selection: Selection, sexes: tuple[str, ...], *, explicit_years: bool,
+              lang: str) -> html.Div:
+    """Controls initialised from the (validated) URL selection."""
+    published = queries.extract_years(db, selection.dataset, selection.revision)
+    years = list(selection.years) if explicit_years and set(selection.years) != set(published) else []
+    return html.Div(
+        [
+            _dataset_control(selection.dataset, lang),
+            html.Div(_revision_control(queries.extract_revisions(db)[selection.dataset], selection.revision, lang)),
+            _area_control(db, list(selection.areas or AMERICAS_PRESET), lang),
+            html.Div([html.Label(t(lang, "data.years"), htmlFor="data-years"),
+                      dcc.Dropdown(id="data-years", options=published, value=years, multi=True,
+                                   placeholder=t(lang, "data.years.all"), **dropdown_labels(lang))]),
+            _sex_control(selection.dataset, list(sexes), lang),
+            _origins_control(db, selection, lang),
+        ],
+        className="controls data-controls",
+    )
+
+
+def _dataset_control(dataset: str, lang: str) -> html.Div:
+    return html.Div(
+        [html.Label(t(lang, "data.dataset"), id="data-dataset-label"),
+         dcc.RadioItems(id="data-dataset", value=dataset, inputStyle={"marginRight": "6px"},
+                        options=[{"label": t(lang, f"data.dataset.{d}"), "value": d} for d in EXTRACT_VIEWS])],
+        role="radiogroup", **{"aria-labelledby": "data-dataset-label"},
+    )
+
+
+def _revision_control(held: list[int], chosen: int, lang: str) -> list:
+    return [html.Label(t(lang, "control.revision"), htmlFor="data-revision"),
+            dcc.Dropdown(id="data-revision", options=_revision_options(held, lang), value=chosen,
+                         clearable=False, searchable=False, **dropdown_labels(lang))]
+
+
+def _revision_options(held: list[int], lang: str) -> list[dict]:
+    return [{"label": t(lang, "revision.label", revision=r), "value": r} for r in reversed(held)]
+
+
+def _area_control(db: queries.Database, chosen: list[int], lang: str) -> html.Div:
+    """Searchable multi-select (name, ISO3 or M49 code) with presets for the usual groups."""
+    selector = queries.areas_for_selector(db)
+    name = "name_es" if lang == "es" else "name_en"
+    options = [{"label": f"{row[name]} ({row['iso3'] if isinstance(row['iso3'], str) else row['code']})",
+                "value": int(row["code"])} for _, row in selector.iterrows()]
+    presets = [html.Button(t(lang, f"data.preset.{key}"), id=f"data-preset-{key}", n_clicks=0, className="preset",
+                           type="button") for key in ("americas", "oas", "clear")]
+    return html.Div(
+        [html.Label(t(lang, "data.areas"), htmlFor="data-areas"),
+         dcc.Dropdown(id="data-areas", options=options, value=chosen, multi=True,
+                      placeholder=t(lang, "data.areas.placeholder"), **dropdown_labels(lang)),
+         html.Div(presets, className="presets")],
+        className="data-areas",
+    )
+
+
+def _sex_control(dataset: str, sexes: list[str], lang: str) -> html.Div:
+    return html.Div(
+        [html.Label(t(lang, "data.sexes"), id="data-sex-label"),
+         dcc.Checklist(id="data-sex", value=sexes, inline=True, inputStyle={"marginRight": "4px", "marginLeft": "10px"},
+                       options=_sex_options(dataset, lang)),
+         html.Div(id="data-sex-note", className="control-note")],
+        role="group", **{"aria-labelledby": "data-sex-label"},
+    )
+
+
+def _sex_options(dataset: str, lang: str) -> list[dict]:
+    disabled = not EXTRACT_VIEWS[dataset].has_sex
+    return [{"label": t(lang, f"sex.{s}"), "value": s, "disabled": disabled} for s in SEXES]
+
+
+def _origins_control(db: queries.Database, selection: Selection, lang: str) -> html.Div:
+    return html.Div(
+        [html.Label(t(lang, "data.origins"), id="data-origins-label"),
+         dcc.Checklist(id="data-origins", value=["all"] if selection.all_origins else [],
+                       options=_origin_options(db, selection.revision, lang)),
+         html.Div(id="data-origins-note", className="control-note")],
+        id="data-origins-block", hidden=not EXTRACT_VIEWS[selection.dataset].has_origin,
+        role="group", **{"aria-labelledby": "data-origins-label"},
+    )
+
+
+def _origin_options(db: queries.Database, revision: int, lang: str) -> list[dict]:
+    loaded = queries.has_origin_data(db, revision)
+    return [{"label": t(lang, "data.origins.all"), "value": "all", "disabled": not loaded}]
+
+
+def _grid(lang: str) -> dag.AgGrid:
+    """The preview. Header menus are off so that every visible label is one of ours (translated)."""
+    return dag.AgGrid(
+        id="data-preview", rowData=[], columnDefs=[], columnSize="autoSize", style=_grid_style(10),
+        defaultColDef={"resizable": True, "sortable": False, "suppressHeaderMenuButton": True, "minWidth": 70},
+        dashGridOptions={"suppressColumnVirtualisation": True, "ensureDomOrder": True, "suppressFieldDotNotation": True,
+                         "localeText": {"noRowsToShow": t(lang, "data.grid.no_rows"), "loadingOoo": t(lang, "data.grid.loading")}},
+    )
+
+
+# ---- callbacks ----
+
+
 @callback(
-    Output("data-preview", "data"), Output("data-preview", "columns"), Output("data-count", "children"),
-    Output("data-links", "children"),
-    Input("data-dataset", "value"), Input("data-revision", "value"), Input("data-areas", "value"),
-    Input("data-years", "value"), Input("data-sex", "value"), State("data-lang", "data"),
+    Output("data-revision", "options"), Output("data-revision", "value"), Output("data-sex", "options"),
+    Output("data-sex-note", "children"), Output("data-origins-block", "hidden"),
+    Input("data-dataset", "value"), State("data-revision", "value"), State("data-lang", "data"),
 )
-def update_preview(dataset: object, revision: object, areas: object, years: object, sexes: object, lang: object):
+def on_dataset(dataset: object, revision: object, lang: object):
+    """Revisions this dataset holds (refugee estimates end in 2020) and which controls apply."""
+    lang = language(lang)
+    dataset = dataset if dataset in EXTRACT_VIEWS else "stock"
+    held = queries.extract_revisions(database())[dataset]
+    chosen = revision if revision in held else (held[-1] if held else None)
+    spec = EXTRACT_VIEWS[dataset]
+    note = None if spec.has_sex else t(lang, "data.sexes.none")
+    return (_revision_options(held, lang), chosen if chosen != revision else dash.no_update,
+            _sex_options(dataset, lang), note, not spec.has_origin)
+
+
+@callback(
+    Output("data-years", "options"), Output("data-years", "value"), Output("data-origins", "options"),
+    Output("data-origins-note", "children"),
+    Input("data-dataset", "value"), Input("data-revision", "value"), State("data-years", "value"),
+    State("data-lang", "data"),
+)
+def on_revision(dataset: object, revision: object, years: object, lang: object):
+    """Years published in the chosen revision (chosen years kept where published), origin data loaded or not."""
     lang = language(lang)
     db = database()
-    args = {"dataset": dataset, "revision": revision, "areas": _join(areas), "years": _join(years), "sex": _join(sexes)}
+    dataset = dataset if dataset in EXTRACT_VIEWS else "stock"
+    held = queries.extract_revisions(db)[dataset]
+    revision = revision if revision in held else held[-1]
+    published = queries.extract_years(db, dataset, revision)
+    chosen = [y for y in (years or []) if y in published]
+    origins = _origin_options(db, revision, lang)
+    note = t(lang, "data.origins.missing") if origins[0]["disabled"] else None
+    return published, chosen if chosen != (years or []) else dash.no_update, origins, note
+
+
+@callback(
+    Output("data-areas", "value"),
+    Input("data-preset-americas", "n_clicks"), Input("data-preset-oas", "n_clicks"), Input("data-preset-clear", "n_clicks"),
+    prevent_initial_call=True,
+)
+def apply_preset(*_clicks: object) -> list[int]:
+    """Replace the chosen areas by a preset group."""
+    if ctx.triggered_id == "data-preset-oas":
+        return queries.oas_member_codes(database())
+    if ctx.triggered_id == "data-preset-americas":
+        return list(AMERICAS_PRESET)
+    return []
+
+
+@callback(
+    Output("data-preview", "rowData"), Output("data-preview", "columnDefs"), Output("data-preview", "style"),
+    Output("data-count", "children"), Output("data-links", "children"), Output("data-notice", "children"),
+    Input("data-dataset", "value"), Input("data-revision", "value"), Input("data-areas", "value"),
+    Input("data-years", "value"), Input("data-sex", "value"), Input("data-origins", "value"), State("data-lang", "data"),
+)
+def update_preview(dataset: object, revision: object, areas: object, years: object, sexes: object, origins: object,
+                   lang: object):
+    """First rows, row count and download links for exactly the current selection."""
+    lang = language(lang)
+    db = database()
+    args = {"dataset": dataset, "revision": revision, "areas": _join(areas), "years": _join(years),
+            "sex": _join(sexes), "origins": "all" if origins and "all" in origins else "total"}
     try:
         selection = parse_selection(args, db)
     except SelectionError as error:
-        return [], [], notice(t(lang, "data.invalid", error=str(error)), "warning"), None
-    preview, total = queries.extract_preview(db, DATASETS[selection.dataset], selection, PREVIEW_ROWS)
-    query = selection.query_string()
-    links = [
-        html.A(t(lang, "data.download_zip"), href=f"/download/zip?{query}", id="download-zip", className="download"),
-        html.A(t(lang, "data.download_csv"), href=f"/download/csv?{query}", id="download-csv", className="download"),
-        html.A(t(lang, "data.download_parquet"), href=f"/download/parquet?{query}", id="download-parquet", className="download"),
-    ]
-    count = t(lang, "data.rows", count=decimal(total, lang, 0), shown=min(total, PREVIEW_ROWS))
-    columns = [{"name": c, "id": c} for c in preview.columns]
-    return preview.to_dict("records"), columns, count, links
+        return [], [], _grid_style(0), None, None, notice(error.message(lang), "warning")
+    preview, total = queries.extract_preview(db, selection, PREVIEW_ROWS)
+    return (_records(preview), _column_defs(selection, preview, lang), _grid_style(len(preview)), _count(total, lang),
+            _links(selection, lang), None)
+
+
+def _count(total: int, lang: str) -> str:
+    if total == 0:
+        return t(lang, "data.no_rows")
+    if total == 1:
+        return t(lang, "data.rows_one")
+    if total <= PREVIEW_ROWS:
+        return t(lang, "data.rows_all", count=decimal(total, lang, 0))
+    return t(lang, "data.rows", count=decimal(total, lang, 0), shown=PREVIEW_ROWS)
+
+
+def _grid_style(rows: int) -> dict[str, str]:
+    """Tall enough for a dozen rows, no taller than the rows need."""
+    return {"height": f"{min(GRID_MAX_PX, 62 + 42 * max(rows, 1))}px"}
 
 
 def _join(value: object) -> str:
@@ -112,9 +275,35 @@ def _join(value: object) -> str:
     return "" if value is None else str(value)
 
 
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """JSON-safe rows: missing values (e.g. ISO3 of aggregates) as null, not NaN."""
+    return frame.astype(object).where(frame.notna(), None).to_dict("records")
+
+
+def _column_defs(selection: Selection, frame: pd.DataFrame, lang: str) -> list[dict]:
+    """Translated headers; the tooltip gives the column's name in the downloaded file."""
+    value_column = EXTRACT_VIEWS[selection.dataset].value_column
+    locale = LOCALES[lang]
+    formatter = {"function": f"params.value == null ? '' : Number(params.value).toLocaleString('{locale}')"}
+    return [
+        {"field": c, "headerName": t(lang, f"data.column.{c}"), "headerTooltip": c,
+         **({"valueFormatter": formatter, "type": "rightAligned"} if c == value_column else {})}
+        for c in frame.columns
+    ]
+
+
+def _links(selection: Selection, lang: str) -> list[html.A]:
+    query = query_string(selection, lang)
+    return [
+        html.A(t(lang, f"data.download_{fmt}"), href=f"{dash.get_relative_path(f'/download/{fmt}')}?{query}",
+               id=f"download-{fmt}", className="download", download="")
+        for fmt in ("zip", "csv", "parquet")
+    ]
+
+
 clientside_callback(
-    url_sync_script("dataset", "revision", "areas", "years", "sex", "lang"),
+    url_sync_script(*URL_PARAMS),
     Output("data-url-sync", "children"),
     Input("data-dataset", "value"), Input("data-revision", "value"), Input("data-areas", "value"),
-    Input("data-years", "value"), Input("data-sex", "value"), State("data-lang", "data"),
+    Input("data-years", "value"), Input("data-sex", "value"), Input("data-origins", "value"), State("data-lang", "data"),
 )

@@ -1,4 +1,5 @@
-"""The data page: select, preview, download, and check the file against the database."""
+"""The data page in a real browser: select, preview, download through the page's own links, and
+check the files against the database; shared URLs restore the view; hostile URLs get notices."""
 
 from __future__ import annotations
 
@@ -8,37 +9,125 @@ import zipfile
 
 import duckdb
 import pandas as pd
+import pytest
 import requests
+from selenium.webdriver.common.keys import Keys
 
 from dashboard.app import create_app
 
 
-def test_selection_preview_and_zip_download_match_the_database(dash_duo, built_db):
-    dash_duo.start_server(create_app(built_db))
-    dash_duo.driver.get(dash_duo.server_url + "/data?lang=en&dataset=stock&revision=2020&areas=332,388&years=2000,2020&sex=total")
-    dash_duo.wait_for_contains_text("#data-count", "4 rows", timeout=20)
-    href = dash_duo.find_element("#download-zip").get_attribute("href")
-    archive = zipfile.ZipFile(io.BytesIO(requests.get(href, timeout=20).content))
+@pytest.fixture
+def app(built_db):
+    return create_app(built_db)
+
+
+def query(db_path, sql: str, params: list | None = None) -> pd.DataFrame:
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        return con.execute(sql, params or []).df()
+
+
+def choose(dash_duo, dropdown: str, typed: str, option: str) -> None:
+    """Pick one option of a (searchable) dcc.Dropdown the way a person does: open, type, click."""
+    dash_duo.find_element(dropdown).click()
+    search = dash_duo.wait_for_element(".dash-dropdown-search", timeout=5)
+    search.send_keys(Keys.CONTROL, "a")
+    search.send_keys(typed)
+    dash_duo.wait_for_contains_text(".dash-dropdown-options", option, timeout=5)
+    next(o for o in dash_duo.find_elements(".dash-dropdown-option") if o.text == option).click()
+    search.send_keys(Keys.ESCAPE)
+
+
+def fetch(url: str) -> bytes:
+    response = requests.get(url, timeout=30)
+    assert response.status_code == 200, response.text[:300]
+    return response.content
+
+
+def test_select_in_the_browser_and_download_exactly_that(dash_duo, app, built_db):
+    dash_duo.start_server(app)
+    dash_duo.driver.get(dash_duo.server_url + "/data?lang=en&revision=2020")
+    dash_duo.wait_for_contains_text("#data-count", "rows", timeout=20)
+    dash_duo.find_element("#data-preset-clear").click()
+    dash_duo.wait_for_contains_text("#data-notice", "Choose at least one area", timeout=10)
+    choose(dash_duo, "#data-areas", "Hait", "Haiti (HTI)")
+    choose(dash_duo, "#data-areas", "Jamai", "Jamaica (JAM)")
+    choose(dash_duo, "#data-years", "2000", "2000")
+    choose(dash_duo, "#data-years", "2020", "2020")
+    dash_duo.find_elements("#data-sex input")[2].click()  # women, beside both sexes
+    dash_duo.wait_for_contains_text("#data-count", "8 rows in this selection", timeout=10)
+
+    expected = query(built_db, """
+        SELECT destination_code, sex, year, migrants FROM stock WHERE revision = 2020 AND origin_code = 900
+        AND destination_code IN (332, 388) AND year IN (2000, 2020) AND sex IN ('total', 'female')
+        ORDER BY destination_code, sex = 'female', year""")
+    archive = zipfile.ZipFile(io.BytesIO(fetch(dash_duo.find_element("#download-zip").get_attribute("href"))))
     rows = pd.read_csv(archive.open("migdash-stock-2020.csv"))
-    with duckdb.connect(str(built_db), read_only=True) as con:
-        expected = con.execute(
-            "SELECT destination_code, year, migrants FROM stock WHERE revision = 2020 AND origin_code = 900 AND sex = 'total' "
-            "AND destination_code IN (332, 388) AND year IN (2000, 2020) ORDER BY 1, 2"
-        ).fetchall()
-    assert list(rows[["area_code", "year", "value"]].itertuples(index=False, name=None)) == expected
+    got = rows[["destination_code", "sex", "year", "migrants"]]
+    pd.testing.assert_frame_equal(got, expected, check_dtype=False)
+    assert set(rows["destination_name_es"]) == {"Haití", "Jamaica"} and set(rows["unit"]) == {"persons"}
+
     package = json.loads(archive.read("datapackage.json"))
-    assert package["selection"]["areas"] == [332, 388] and package["resources"][0]["count_of_rows"] == 4
-    dash_duo.find_elements("#data-sex input")[2].click()  # add women
-    dash_duo.wait_for_contains_text("#data-count", "8 rows", timeout=10)
-    shared = dash_duo.driver.current_url
-    assert "sex=total%2Cfemale" in shared or "sex=total,female" in shared
-    dash_duo.driver.get(shared)
-    dash_duo.wait_for_contains_text("#data-count", "8 rows", timeout=20)
+    assert package["selection"] == {"dataset": "stock", "revision": 2020, "areas": [332, 388], "years": [2000, 2020],
+                                    "sex": ["total", "female"], "origins": "total"}
+    assert package["resources"][0]["count_of_rows"] == 8
+    source = query(built_db, "SELECT sha256, citation, licence FROM provenance WHERE revision = 2020 "
+                   "AND dataset LIKE 'destination%'").iloc[0]
+    assert package["sources"][0]["hash"] == f"sha256:{source['sha256']}" and package["citation"] == source["citation"]
+    assert package["licenses"][0]["title"] == source["licence"]
+    plain = fetch(dash_duo.find_element("#download-csv").get_attribute("href"))
+    assert plain == archive.read("migdash-stock-2020.csv")  # the plain CSV is the zip's CSV
+
+    first = dash_duo.find_element("#data-preview .ag-row[row-index='0'] .ag-cell[col-id='migrants']").text
+    assert first.replace(",", "") == str(expected["migrants"].iloc[0])
     assert dash_duo.get_logs() == []
 
 
-def test_hostile_parameters_on_the_data_page(dash_duo, built_db):
-    dash_duo.start_server(create_app(built_db))
-    dash_duo.driver.get(dash_duo.server_url + "/data?dataset=%27%3BDROP&revision=1800&areas=abc&years=1800")
-    dash_duo.wait_for_element(".notice-warning", timeout=20)
-    assert "Traceback" not in dash_duo.find_element("body").text
+def test_a_shared_url_restores_the_selection(dash_duo, app):
+    dash_duo.start_server(app)
+    shared = "/data?lang=en&dataset=stock_share&revision=2019&areas=332%2C388&years=2000%2C2019&sex=total%2Cmale"
+    dash_duo.driver.get(dash_duo.server_url + shared)
+    dash_duo.wait_for_contains_text("#data-count", "8 rows", timeout=20)
+    assert dash_duo.find_element("#data-dataset input[value='stock_share']").is_selected()
+    assert "International Migrant Stock 2019" in dash_duo.find_element("#data-revision").text
+    chips = [c.get_attribute("textContent") for c in dash_duo.find_elements("#data-areas .dash-dropdown-value-item")]
+    assert chips == ["Haiti (HTI)", "Jamaica (JAM)"]
+    href = dash_duo.find_element("#download-csv").get_attribute("href")
+    assert "areas=332%2C388" in href and "years=2000%2C2019" in href and "sex=total%2Cmale" in href
+    for name in ("dataset=stock_share", "revision=2019", "areas=332%2C388", "sex=total%2Cmale"):
+        assert name in dash_duo.driver.current_url
+    dash_duo.find_element("#language-switch").click()  # the selection survives the language switch
+    dash_duo.wait_for_contains_text("#data-count", "8 filas", timeout=20)
+    assert dash_duo.find_element("#data-preview .ag-header-cell[col-id='percent_of_population']").text == "% de la población"
+    share = dash_duo.find_element("#data-preview .ag-row[row-index='0'] .ag-cell[col-id='percent_of_population']").text
+    assert "," in share  # Spanish decimal comma
+    assert dash_duo.get_logs() == []
+
+
+def test_refugee_estimates_offer_only_their_revisions_and_no_sex(dash_duo, app):
+    dash_duo.start_server(app)
+    dash_duo.driver.get(dash_duo.server_url + "/data?lang=en&revision=2024")
+    dash_duo.wait_for_contains_text("#data-count", "rows", timeout=20)
+    dash_duo.find_element("#data-dataset input[value='refugee_stock']").click()
+    dash_duo.wait_for_contains_text("#data-revision", "International Migrant Stock 2020", timeout=10)
+    dash_duo.wait_for_contains_text("#data-sex-note", "Not published by sex", timeout=10)
+    assert all(not box.is_enabled() for box in dash_duo.find_elements("#data-sex input"))
+    dash_duo.find_element("#data-revision").click()
+    options = [o.text for o in dash_duo.find_elements(".dash-dropdown-option")]
+    assert "International Migrant Stock 2024" not in options and "International Migrant Stock 2020" in options
+    assert "sex=" not in dash_duo.find_element("#download-csv").get_attribute("href")
+
+
+def test_hostile_url_parameters_get_friendly_notices(dash_duo, app):
+    dash_duo.start_server(app)
+    hostile = ("/data?lang=es&dataset=%27%3B%20DROP%20TABLE%20stock%3B--&revision=1800&areas=332,abc,999999"
+               "&years=1800&sex=%3Cscript%3Ealert(1)%3C%2Fscript%3E&origins=x")
+    dash_duo.driver.get(dash_duo.server_url + hostile)
+    dash_duo.wait_for_contains_text("#data-count", "fila", timeout=20)
+    notices = [n.text for n in dash_duo.find_elements(".notice-warning")]
+    assert len(notices) == 6 and all(n.endswith("Se dejó fuera de la selección.") for n in notices)
+    assert any("DROP TABLE" in n for n in notices) and any("1800" in n for n in notices)
+    assert any("<script>" in n for n in notices)  # shown as text, never run
+    body = dash_duo.find_element("body").text
+    chips = [c.get_attribute("textContent") for c in dash_duo.find_elements("#data-areas .dash-dropdown-value-item")]
+    assert "Traceback" not in body and chips == ["Haití (HTI)"]
+    assert dash_duo.get_logs() == []
