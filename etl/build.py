@@ -21,7 +21,7 @@ from tqdm import tqdm
 from etl import areas as area_dim
 from etl import claims as claim_registry
 from etl import reconcile
-from etl.errors import FetchError, ValidationFailed
+from etl.errors import EtlError, FetchError, ValidationFailed
 from etl.fetch import FetchedFile, FetchPolicy, fetch, now_utc, resolve_location, sha256_of
 from etl.sources import undesa_ims
 from schemas.area import AreaSchema
@@ -345,6 +345,10 @@ def export_snapshot(db_path: Path, snapshot_dir: Path = SNAPSHOT_DIR) -> Path:
     return snapshot_dir
 
 
+class SnapshotTampered(EtlError):
+    """A snapshot file differs from the checksum its manifest records."""
+
+
 def load_snapshot(snapshot_dir: Path = SNAPSHOT_DIR) -> Tables:
     """Read the snapshot back, refusing files whose sha256 differs from the manifest."""
     manifest = json.loads((snapshot_dir / "manifest.json").read_text())
@@ -353,7 +357,7 @@ def load_snapshot(snapshot_dir: Path = SNAPSHOT_DIR) -> Tables:
         path = snapshot_dir / f"{name}.csv"
         expected = manifest["files"][path.name]["sha256"]
         if sha256_of(path) != expected:
-            raise ValueError(f"snapshot file {path} does not match its sha256 in manifest.json")
+            raise SnapshotTampered(f"snapshot file {path} does not match its sha256 in manifest.json")
         frames[name] = pd.read_csv(path, dtype=SNAPSHOT_DTYPES.get(name))
     return Tables(frames)
 

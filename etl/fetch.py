@@ -128,6 +128,25 @@ def _download(
     if cached and cached.last_modified:
         headers["If-Modified-Since"] = cached.last_modified
     http = session or requests.Session()
+    try:
+        return _attempts(source, url, headers, cached, http, policy, data_path, meta_path, progress)
+    finally:
+        if session is None:
+            http.close()
+
+
+def _attempts(
+    source: str,
+    url: str,
+    headers: dict[str, str],
+    cached: FetchedFile | None,
+    http: requests.Session,
+    policy: FetchPolicy,
+    data_path: Path,
+    meta_path: Path,
+    progress: Callable[[int, int | None], None] | None,
+) -> FetchedFile:
+    """GET with retries on 429/5xx, timeouts and broken bodies; 304 reuses the cache."""
     last_problem = "no attempt made"
     for attempt in range(1, policy.attempts + 1):
         try:

@@ -8,6 +8,7 @@ from etl.areas import AMERICAS_SUBREGIONS, LATIN_AMERICA_AND_CARIBBEAN, NORTHERN
 from etl.errors import ValidationFailed
 
 HIERARCHY_TOLERANCE = 0.001  # relative: parts may differ from their total by rounding only
+PLURAL = {"subregion": "subregions", "country": "countries"}
 REQUIRED_AREAS = (WORLD, LATIN_AMERICA_AND_CARIBBEAN, NORTHERN_AMERICA, *AMERICAS_SUBREGIONS)
 
 
@@ -49,7 +50,7 @@ def _level_gaps(totals: pd.DataFrame, area: pd.DataFrame, level: str, parent: st
     gap = (complete["part_sum"] - complete["published"]).abs()
     bad = complete[gap > complete["published"] * HIERARCHY_TOLERANCE]
     return [
-        f"  - revision {r.revision}, {r.year}, {r.sex}: {level}s of {parent} {getattr(r, parent)} sum to "
+        f"  - revision {r.revision}, {r.year}, {r.sex}: {PLURAL[level]} of {parent} {getattr(r, parent)} sum to "
         f"{r.part_sum:,}, published total {r.published:,}"
         for r in bad.itertuples()
     ]

@@ -46,14 +46,17 @@ class Workbook:
 
 
 def open_workbook(source: str, path: Path) -> Workbook:
-    """Load every sheet with calamine (Rust reader, ~10x faster than openpyxl on these files)."""
+    """Load every sheet with calamine (Rust reader, ~10x faster than openpyxl on these files).
+
+    skip_empty_area=False keeps leading blank rows/columns, so error positions match Excel's A1.
+    """
     if not zipfile.is_zipfile(path):
         raise UpstreamFormatError(
             source, path.name, "not a valid .xlsx file (truncated or not a zip archive)"
         )
     try:
         book = python_calamine.CalamineWorkbook.from_path(str(path))
-        sheets = {name: book.get_sheet_by_name(name).to_python() for name in book.sheet_names}
+        sheets = {name: book.get_sheet_by_name(name).to_python(skip_empty_area=False) for name in book.sheet_names}
     except Exception as exc:  # calamine raises its own error types for corrupt parts
         raise UpstreamFormatError(source, path.name, f"cannot read workbook: {exc}") from exc
     return Workbook(source, path.name, sheets)

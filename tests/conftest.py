@@ -1,4 +1,4 @@
-"""Shared fixtures: the real upstream workbooks, served over a real HTTP server on 127.0.0.1,
+"""Shared fixtures: the publisher's real workbooks, served by a real HTTP server on 127.0.0.1,
 and a database built from them through the real download path."""
 
 from __future__ import annotations
@@ -12,37 +12,53 @@ from pathlib import Path
 
 import pytest
 
-from etl.build import build
+from etl.build import BuildResult, build
 from etl.fetch import FetchPolicy
 from etl.sources import undesa_ims
 from tests.workbooks import OD_PAIRS, origin_destination_rows, write_workbook
 
-DEFAULT_UPSTREAM = Path(__file__).resolve().parents[2] / "shared" / "data" / "upstream" / "undesa_ims"
+# The repository is cloned beside ../shared (locally and in CI); MIGDASH_UPSTREAM_DIR overrides.
+DEFAULT_UPSTREAM = Path(__file__).resolve().parents[2] / "shared/data/upstream/undesa_ims"
+REQUIRED_FILES = [d.filename for d in undesa_ims.DATASETS if d.required]
 
 
 class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, *args: object) -> None:  # keep test output readable
+    """Plain static files (with Content-Length and Last-Modified), no request log on stderr."""
+
+    def log_message(self, *args: object) -> None:
         pass
 
 
 @pytest.fixture(scope="session")
 def upstream_dir() -> Path:
+    """The publisher's original workbooks (never copied into the repository)."""
     path = Path(os.environ.get("MIGDASH_UPSTREAM_DIR", DEFAULT_UPSTREAM))
-    if not (path / "undesa_pd_2024_ims_stock_by_sex_and_destination.xlsx").is_file():
-        pytest.skip(f"upstream workbooks not found in {path} (set MIGDASH_UPSTREAM_DIR)")
+    missing = [name for name in REQUIRED_FILES if not (path / name).is_file()]
+    if missing:
+        pytest.skip(f"upstream workbooks {missing} not found in {path} (set MIGDASH_UPSTREAM_DIR)")
     return path
 
 
 @pytest.fixture(scope="session")
 def upstream_http(upstream_dir: Path):
-    """Base URL of a static file server on 127.0.0.1 holding the publisher's files."""
+    """Base URL (http://127.0.0.1:PORT/) of a threaded static file server on upstream_dir."""
     handler = functools.partial(QuietHandler, directory=str(upstream_dir))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, name="upstream-http", daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
-    server.server_close()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def httpserver_listen_address() -> tuple[str, int]:
+    """pytest_httpserver binds 127.0.0.1 on a free port (its default host is 'localhost')."""
+    return ("127.0.0.1", 0)
 
 
 @pytest.fixture
@@ -51,12 +67,21 @@ def fast_policy() -> FetchPolicy:
 
 
 @pytest.fixture(scope="session")
-def built_db(tmp_path_factory: pytest.TempPathFactory, upstream_http: str) -> Path:
-    """A database built from the real workbooks, downloaded over HTTP from the local mirror."""
+def built_result(tmp_path_factory: pytest.TempPathFactory, upstream_http: str) -> BuildResult:
+    """One build from the real workbooks, downloaded over HTTP from the local server."""
     folder = tmp_path_factory.mktemp("built")
-    db_path = folder / "migdash.duckdb"
-    build(db_path, mirror=upstream_http, cache_dir=folder / "cache", policy=FetchPolicy(timeout=10, attempts=2, backoff=0.01))
-    return db_path
+    return build(
+        folder / "migdash.duckdb",
+        mirror=upstream_http,
+        cache_dir=folder / "cache",
+        policy=FetchPolicy(timeout=10, attempts=2, backoff=0.01),
+    )
+
+
+@pytest.fixture(scope="session")
+def built_db(built_result: BuildResult) -> Path:
+    """Path of the database built by `built_result` (treat as read-only: copy before writing)."""
+    return built_result.db_path
 
 
 @pytest.fixture(scope="session")

@@ -150,8 +150,8 @@ def parse_origin_destination_workbook(path: Path, revision: int) -> pd.DataFrame
         {"destination_name": r"or area of destination$", "origin_name": r"or area of origin$"},
     )
     rows = book.sheet(sheet)
-    columns = [(c, sex_of_block(block), int(year)) for c, block, year in layout.value_cols]
-    columns = [(c, sex, year) for c, sex, year in columns if sex is not None and year < 3000]
+    columns = [(c, sex_of_block(block), int(year)) for c, block, year in layout.value_cols if year.isdigit()]
+    columns = [(c, sex, year) for c, sex, year in columns if sex is not None]
     _require_sexes(book, sheet, [{"sex": sex} for _, sex, _ in columns])
     dest_col, origin_col = layout.label_cols["destination_code"], layout.label_cols["origin_code"]
     records: list[tuple[int, int, int, str, float]] = []
@@ -240,6 +240,9 @@ def _read_area_table(
                     f"location code {code} appears twice with different values (first at row {first_row})",
                     sheet=sheet, row=r + 1, column=code_col,
                 )
+            if with_areas:  # the later printing sits in the geographic hierarchy: keep its position
+                data_type = text(_at(row, type_col)) if type_col is not None else ""
+                areas = [a for a in areas if a[0] != code] + [(code, name, data_type, index)]
             continue
         first_seen[code] = (r + 1, values)
         if with_areas:
