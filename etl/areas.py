@@ -108,7 +108,7 @@ def build_area_dimension(per_revision: dict[int, pd.DataFrame]) -> pd.DataFrame:
     ref = reference()
     oas = set(ref["oas_member_states"]["iso3"])
     sids = set(ref["small_island_developing_states"]["m49"])
-    names_es = {int(k): v for k, v in ref["aggregate_names_es"].items()}
+    names_es = {int(k): v for k, v in {**ref["aggregate_names_es"], **ref["country_names_es"]}.items()}
     merged: dict[int, tuple] = {}
     for revision in sorted(per_revision, reverse=True):
         for row in classify(per_revision[revision]).itertuples(index=False):
