@@ -191,27 +191,48 @@ def _frame_for_slide(fig: go.Figure, *, title: str, source: str, lang: str) -> N
     )
 
 
-def claim_chart(series: pd.DataFrame, points: pd.DataFrame, *, lang: str, title: str, source: str, y_title: str) -> go.Figure:
-    """Each revision's series as a line, the quoted values as distinct markers.
+def claim_chart(
+    series: pd.DataFrame, points: pd.DataFrame, *, latest: int, lang: str, title: str, source: str, y_title: str
+) -> go.Figure:
+    """The claim's series with its quoted values marked on them, small enough for a card.
 
-    series: revision, year, value; points: year, value, label (in the same unit).
+    series: series, revision, year, value: one colour per series; the latest revision solid, an
+    earlier one dotted. points: series, year, value, label, hover: the quoted values, as open
+    diamonds in the colour of their series. The legend names each colour once and each line
+    style once, so it stays short however many series and revisions are drawn.
     """
     lang = language(lang)
     if series.empty and points.empty:
         return empty_figure(title)
     fig = go.Figure()
-    for colour, (revision, part) in zip(PALETTE[1:], series.groupby("revision"), strict=False):
-        fig.add_trace(go.Scatter(x=part["year"], y=part["value"], name=t(lang, "revision.label", revision=revision),
-                                 mode="lines+markers", line={"color": colour, "width": 2}))
-    if not points.empty:
+    names = list(dict.fromkeys([*series["series"], *points["series"]]))
+    colours = {name: PALETTE[(3 + i) % len(PALETTE)] for i, name in enumerate(names)}
+    dash_of = {r: "solid" if int(r) == latest else "dot" for r in series["revision"].unique()}
+    for (name, revision), part in series.groupby(["series", "revision"], sort=False):
         fig.add_trace(go.Scatter(
-            x=points["year"], y=points["value"], name=t(lang, "claims.quoted"), mode="markers+text",
-            text=points["label"], textposition="top center",
-            marker={"symbol": "x", "size": 14, "color": PALETTE[4], "line": {"width": 2}},
+            x=part["year"], y=part["value"], mode="lines+markers", legendgroup=name, name=name,
+            showlegend=int(revision) == latest, line={"color": colours[name], "width": 3, "dash": dash_of[revision]},
+            marker={"size": 6}, meta=t(lang, "revision.label", revision=revision),
+            hovertemplate="%{fullData.name}, %{x} (%{meta}): %{y:.2f}<extra></extra>",
         ))
+    for revision in sorted(dash_of, reverse=True):
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=t(lang, "revision.label", revision=revision),
+                                 line={"color": "#666", "width": 2, "dash": dash_of[revision]}, hoverinfo="skip"))
+    for name, part in points.groupby("series", sort=False):
+        fig.add_trace(go.Scatter(
+            x=part["year"], y=part["value"], mode="markers+text", name=t(lang, "claims.quoted"), legendgroup="quoted",
+            showlegend=False, text=part["label"], textposition="top center", customdata=part["hover"],
+            hovertemplate="%{customdata}<extra></extra>",
+            marker={"symbol": "diamond-open", "size": 15, "color": colours[name], "line": {"width": 3}},
+        ))
+    if not points.empty:
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=t(lang, "claims.quoted"), legendgroup="quoted",
+                                 marker={"symbol": "diamond-open", "size": 13, "color": "#666", "line": {"width": 3}}))
     _frame_for_slide(fig, title=title, source=source, lang=lang)
-    fig.update_layout(title={"font": {"size": 15}}, margin={"l": 60, "r": 10, "t": 50, "b": 130}, hovermode="closest")
-    fig.update_yaxes(title=y_title)
+    fig.update_layout(title={"font": {"size": 15}}, margin={"l": 60, "r": 10, "t": 50, "b": 90}, hovermode="closest",
+                      legend={"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1, "yanchor": "top"})
+    fig.layout.annotations[-1].update(y=-0.22)
+    fig.update_yaxes(title=y_title, rangemode="tozero")
     return fig
 
 

@@ -291,36 +291,38 @@ def claim_figures(db: Database) -> pd.DataFrame:
     return db.frame("SELECT * FROM claim_figure ORDER BY claim_id, figure_id")
 
 
-def stock_sum(db: Database, revision: int, codes: Sequence[int], year: int, sex: str = "total") -> int | None:
-    """Sum of destination totals over `codes`, or None unless every area is published that year."""
-    sql = f"""
-        SELECT count(*), sum(migrants) FROM stock
-        WHERE revision = ? AND year = ? AND sex = ? AND origin_code = ? AND destination_code IN ({_marks(codes)})
-    """  # noqa: S608 - only placeholders are interpolated
-    rows = db.rows(sql, [revision, year, sex, WORLD, *codes])
-    count, total = rows[0]
-    return int(total) if count == len(set(codes)) else None
+def claim_area_totals(db: Database, codes: Sequence[int]) -> pd.DataFrame:
+    """Destination totals (all origins) of `codes`: revision, year, destination_code, sex, migrants.
+
+    One query for every area the claims name, in every revision: the checker then sums, subtracts
+    and interpolates in Python instead of asking one question per figure, year and revision.
+    """
+    return db.frame(
+        f"""
+        SELECT revision, year, destination_code, sex, migrants FROM stock
+        WHERE origin_code = ? AND destination_code IN ({_marks(codes)})
+        ORDER BY revision, year, destination_code, sex
+        """,  # noqa: S608 - only placeholders are interpolated
+        [WORLD, *codes],
+    )
+
+
+def area_names(db: Database, codes: Sequence[int]) -> pd.DataFrame:
+    """code, name_en, name_es of `codes` (to name the series of a claim)."""
+    return db.frame(
+        f"SELECT code, name_en, name_es FROM area WHERE code IN ({_marks(codes)}) ORDER BY code",  # noqa: S608
+        list(codes),
+    )
 
 
 def provenance_citation(db: Database, revision: int) -> dict | None:
+    """What a citation of one revision needs: publisher, dataset, citation, URL, licence, access date."""
     frame = db.frame(
-        "SELECT citation, url, licence, retrieved_at FROM provenance WHERE revision = ? "
-        "AND dataset LIKE 'destination_%' LIMIT 1",
+        "SELECT publisher, dataset, revision, citation, url, licence, retrieved_at FROM provenance "
+        "WHERE revision = ? AND dataset LIKE 'destination_%' ORDER BY dataset LIMIT 1",
         [revision],
     )
     return None if frame.empty else frame.iloc[0].to_dict()
-
-
-def area_sum_series(db: Database, codes: Sequence[int], sex: str = "total") -> pd.DataFrame:
-    """revision, year, migrants summed over `codes` (destination totals), every revision."""
-    return db.frame(
-        f"""
-        SELECT revision, year, sum(migrants)::BIGINT AS migrants FROM stock
-        WHERE sex = ? AND origin_code = ? AND destination_code IN ({_marks(codes)})
-        GROUP BY revision, year HAVING count(*) = ? ORDER BY revision, year
-        """,  # noqa: S608 - only placeholders are interpolated
-        [sex, WORLD, *codes, len(set(codes))],
-    )
 
 
 def quoted_stock_points(db: Database, areas: Sequence[int]) -> pd.DataFrame:
@@ -505,3 +507,19 @@ def extract_preview(db: Database, selection: Selection, limit: int = 200) -> tup
     total = db.rows(f"SELECT count(*) FROM ({sql})", params)[0][0]  # noqa: S608 - wraps the query above
     first = db.frame(f"{sql} LIMIT ?", [*params, limit])  # noqa: S608
     return _label(first, selection, _labels(db, selection)), int(total)
+
+
+# ---- serving ----
+
+
+def data_revisions(db: Database) -> list[dict[str, object]]:
+    """Every upstream file behind the build (dataset, revision, sha256, retrieval time).
+
+    /healthz reports it so a load balancer or a rollout script can tell which data each worker
+    serves, and check a copied artifact against the files it was built from.
+    """
+    rows = db.rows("SELECT dataset, revision, sha256, retrieved_at FROM provenance ORDER BY dataset")
+    return [
+        {"dataset": dataset, "revision": int(revision), "sha256": sha256, "retrieved_at": retrieved_at}
+        for dataset, revision, sha256, retrieved_at in rows
+    ]

@@ -1,8 +1,17 @@
-"""Load the claims registry (data/claims/*.yaml) into two validated tables.
+"""Load the claims registry (data/claims/*.yaml) into two tidy tables, `claim` and `claim_figure`.
 
-One YAML file per document; adding a claim is adding YAML, never code. The refreshed-sentence
-templates may only use placeholders for the claim's own figures ({figure_id}, {figure_id_year})
-and {revision}: anything else is rejected here, at build time, not when a user opens the page.
+One YAML file per document: `document` (id, title, date, language, symbol) and its `claims`.
+Each claim: id, quote (exact), cited_source, cited_revision, optional `sentence` templates (en,
+es) for the refreshed sentence, and `figures`. Each figure: id, metric (schemas/claim.py
+METRICS), areas (M49 codes summed), value, unit, decimals; optional year, base_year (changes),
+minus_areas (rest of world = [900] minus [904, 905]), sex (total), qualifier (exact, around,
+nearly, more than, derived), refresh (quoted: keep the year; latest: move to the latest year),
+part_of (the figure id of a stated total) and checkable_with (which source would check a
+figure no loaded source publishes). Adding a claim is adding YAML, never code.
+
+The templates may only use placeholders for the claim's own figures ({figure_id},
+{figure_id_year}) and {revision}: anything else is rejected here, at build time, not when a
+user opens the page. The pandera schemas in schemas/claim.py then validate both tables.
 """
 
 from __future__ import annotations

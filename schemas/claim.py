@@ -30,7 +30,10 @@ class ClaimSchema(pa.DataFrameModel):
 class ClaimFigureSchema(pa.DataFrameModel):
     claim_id: Series[str] = pa.Field(description="claim the figure belongs to")
     figure_id: Series[str] = pa.Field(str_matches=r"^[a-z0-9_]+$", description="id, unique within the claim")
-    metric: Series[str] = pa.Field(isin=METRICS, description="what is asserted")
+    metric: Series[str] = pa.Field(
+        isin=METRICS,
+        description="what is asserted; a ratio divides the claim's figure with the same areas by the other figure of that metric",
+    )
     areas: Series[str] = pa.Field(str_matches=r"^\d+(,\d+)*$", description="M49 codes summed (comma-separated)")
     minus_areas: Series[str] = pa.Field(nullable=True, str_matches=r"^\d+(,\d+)*$", description="M49 codes subtracted, e.g. rest of world")
     year: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1950, le=2100, description="year asserted")
@@ -59,3 +62,8 @@ class ClaimFigureSchema(pa.DataFrameModel):
         needs_year = df["metric"].isin(["stock", "change_percent"])
         needs_base = df["metric"] == "change_percent"
         return ~needs_year | df["year"].notna() & (~needs_base | df["base_year"].notna())
+
+    @pa.dataframe_check(error="a ratio needs a figure of the same claim with the ratio's areas (its numerator)")
+    def ratios_have_a_numerator(cls, df):  # noqa: N805
+        operands = {(c, a) for c, a, m in zip(df["claim_id"], df["areas"], df["metric"], strict=True) if m != "ratio"}
+        return (df["metric"] != "ratio") | pd.Series([(c, a) in operands for c, a in zip(df["claim_id"], df["areas"], strict=True)], index=df.index)

@@ -1,4 +1,8 @@
-"""Claims: each quoted sentence beside every revision's figures, with a refreshed sentence to copy."""
+"""Claims: each quoted sentence beside every revision's figures, with a refreshed sentence to copy.
+
+Everything is read through the query layer once per request (claims_check.Context), then
+rendered in the reader's language; the page has no callbacks (dcc.Clipboard copies in the browser).
+"""
 
 from __future__ import annotations
 
@@ -6,9 +10,10 @@ import dash
 import pandas as pd
 from dash import dcc, html
 
-from dashboard import claims_check, figures, queries
+from dashboard import claims_check, figures
+from dashboard.claims_check import INTERPOLATED, SHOWN_DECIMALS, Context
 from dashboard.components import data_table, database, needs_database, page_frame, source_line
-from dashboard.text import language, t
+from dashboard.text import decimal, language, t
 
 dash.register_page(__name__, path="/claims", name="Claims", order=5)
 
@@ -18,73 +23,123 @@ PATH = "/claims"
 @needs_database(PATH)
 def layout(lang: str = "en", **_: object) -> html.Div:
     lang = language(lang)
-    db = database()
-    checks = claims_check.check_all(db)
-    claims = queries.claims(db)
-    figure_rows = queries.claim_figures(db)
-    latest = queries.revisions(db)[-1]
-    cards = [
-        claim_card(db, claim, figure_rows[figure_rows["claim_id"] == claim["claim_id"]],
-                   checks[checks["claim_id"] == claim["claim_id"]], latest, lang)
-        for _, claim in claims.iterrows()
-    ]
+    ctx = Context.load(database())
+    checks = claims_check.check_all(ctx)
+    cards = [claim_card(ctx, claim_id, checks[checks["claim_id"] == claim_id], lang) for claim_id in ctx.claims["claim_id"]]
     return page_frame(lang, PATH, {}, html.H1(t(lang, "claims.title")), html.P(t(lang, "claims.intro")), *cards)
 
 
-def claim_card(db, claim: pd.Series, figure_rows: pd.DataFrame, checks: pd.DataFrame, latest: int, lang: str) -> html.Article:
-    status = claims_check.claim_status(checks, latest)
-    claim_id = claim["claim_id"]
-    sentence = claims_check.refreshed_sentence(db, claim, figure_rows, lang)
-    refreshed = (
-        [html.P(f"{sentence} {claims_check.citation(db, lang)}", id=f"refreshed-{claim_id}", className="refreshed"),
-         dcc.Clipboard(target_id=f"refreshed-{claim_id}", id=f"copy-{claim_id}", title=t(lang, "claims.copy"), className="copy-button")]
-        if sentence else [html.P(t(lang, "claims.not_refreshable"), className="refreshed")]
-    )
-    consistency = [html.P(t(lang, "claims.consistency", note=note), className="consistency") for note in claims_check.consistency(figure_rows)]
+def claim_card(ctx: Context, claim_id: str, checks: pd.DataFrame, lang: str) -> html.Article:
+    """Quote, document, status badge, consistency, chart, figures per revision, refreshed sentence."""
+    claim = ctx.claim(claim_id)
+    status = claims_check.claim_status(checks, ctx.latest)
+    mine = ctx.figures_of(claim_id)
+    consistency = [_consistency(note, lang) for note in claims_check.consistency(mine)]
     return html.Article(
         [
-            html.Header([
-                html.Span(t(lang, f"status.{status}"), className=f"badge badge-{status.replace(' ', '-')}", id=f"status-{claim_id}"),
-                html.Span(t(lang, "claims.document", title=claim["document_title"], date=claim["document_date"]), className="document"),
-            ]),
+            _header(claim, status, ctx.latest, lang, claim_id),
             html.Blockquote(claim["quote"], lang=claim["document_language"]),
             html.P(t(lang, "claims.cites", source=claim["cited_source"]), className="source-line"),
+            *_cited_revision_notice(ctx, claim_id, lang),
             *consistency,
-            _chart(db, figure_rows, lang, claim_id),
-            _figures_table(checks, lang, claim_id),
+            _chart(ctx, claim, mine, lang, claim_id),
+            _figures_table(ctx, checks, lang, claim_id),
             html.H3(t(lang, "claims.refreshed")),
-            *refreshed,
+            *_refreshed(ctx, claim_id, lang),
         ],
         className=f"claim-card claim-{status.replace(' ', '-')}", id=f"claim-{claim_id}",
     )
 
 
-def _chart(db, figure_rows: pd.DataFrame, lang: str, claim_id: str):
-    stock = figure_rows[figure_rows["metric"] == "stock"]
+def _consistency(note: claims_check.Note, lang: str) -> html.P:
+    """A quote that does not add up is flagged in bold; one that does is stated plainly."""
+    text = t(lang, "claims.consistency", note=note.text(lang))
+    if note.ok:
+        return html.P(text, className="consistency-ok", style={"color": "#1f4e2c"})
+    return html.P(text, className="consistency consistency-bad")
+
+
+def _header(claim: pd.Series, status: str, latest: int, lang: str, claim_id: str) -> html.Header:
+    label = t(lang, f"status.{status}")
+    date = claims_check.long_date(claim["document_date"], lang) if len(claim["document_date"]) == 10 else claim["document_date"]
+    document = [html.Span(t(lang, "claims.document", title=claim["document_title"], date=date), className="document")]
+    if isinstance(claim["document_symbol"], str) and claim["document_symbol"]:
+        document.append(html.Span(" · " + t(lang, "claims.symbol", symbol=claim["document_symbol"]), className="document"))
+    return html.Header([
+        html.Span(label, className=f"badge badge-{status.replace(' ', '-')}", id=f"status-{claim_id}",
+                  title=t(lang, "claims.status", revision=latest, status=label)),
+        *document,
+    ])
+
+
+def _cited_revision_notice(ctx: Context, claim_id: str, lang: str) -> list[html.P]:
+    """Say so when the revision the document cites is not loaded (claims 2 and 3 cite 2015, 2013)."""
+    cited = int(ctx.claim(claim_id)["cited_revision"])
+    if cited in ctx.revisions or not ctx.figures_of(claim_id)["metric"].isin(claims_check.COMPUTABLE).any():
+        return []
+    loaded = ", ".join(str(r) for r in ctx.revisions)
+    return [html.P(t(lang, "claims.cited_not_loaded", cited=cited, loaded=loaded), className="source-line cited-not-loaded")]
+
+
+def _refreshed(ctx: Context, claim_id: str, lang: str) -> list:
+    """The refreshed sentence with its citation, and the button that copies exactly that text."""
+    text = claims_check.sentence_with_citation(ctx, claim_id, lang)
+    if not text:
+        return [html.P(t(lang, "claims.not_refreshable"), className="refreshed")]
+    return [
+        html.P(text, id=f"refreshed-{claim_id}", className="refreshed", lang=lang),
+        dcc.Clipboard(target_id=f"refreshed-{claim_id}", id=f"copy-{claim_id}", title=t(lang, "claims.copy"), className="copy-button"),
+    ]
+
+
+def _chart(ctx: Context, claim: pd.Series, mine: pd.DataFrame, lang: str, claim_id: str) -> html.Div | dcc.Graph:
+    """Every stock series the claim quotes: the latest revision, and the cited one if loaded."""
+    stock = mine[mine["metric"] == "stock"]
     if stock.empty:
         return html.Div()
-    areas = stock["areas"].iloc[0]
-    same_areas = stock[stock["areas"] == areas]
-    codes = [int(c) for c in areas.split(",")]
-    series = queries.area_sum_series(db, codes).assign(value=lambda f: f["migrants"] / 1e6)
-    points = pd.DataFrame({"year": same_areas["year"].astype(int), "value": same_areas["value"],
-                           "label": [f"{v:g}" for v in same_areas["value"]]})
-    latest = int(series["revision"].max()) if not series.empty else 0
-    title = t(lang, "claims.chart_title", figure=", ".join(same_areas["figure_id"]))
-    fig = figures.claim_chart(series[["revision", "year", "value"]], points, lang=lang, title=title,
-                              source=source_line(db, latest, lang) if latest else "", y_title=t(lang, "number.million", value=""))
-    return dcc.Graph(figure=fig, id=f"chart-{claim_id}", config=figures.graph_config(f"migdash-claim-{claim_id}"), style={"height": "380px"})
+    shown = sorted({ctx.latest} | ({int(claim["cited_revision"])} & set(ctx.revisions)))
+    lines, points = [], []
+    for _, figure in stock.iterrows():
+        name = ctx.area_label(figure, lang)
+        for revision in shown:
+            lines += [{"series": name, "revision": revision, "year": y, "value": ctx.value(revision, figure, y)}
+                      for y in ctx.published[revision]]
+        points.append({"series": name, "year": int(figure["year"]), "value": float(figure["value"]),
+                       "label": decimal(float(figure["value"]), lang, int(figure["decimals"])),
+                       "hover": f"{claims_check.quoted_text(figure, lang)} ({int(figure['year'])}) — {claim['document_title']}"})
+    series = pd.DataFrame(lines).drop_duplicates(["series", "revision", "year"]).dropna(subset=["value"])
+    names = list(dict.fromkeys(p["series"] for p in points))
+    fig = figures.claim_chart(series, pd.DataFrame(points), latest=ctx.latest, lang=lang,
+                              title=t(lang, "claims.chart_title", areas=", ".join(names)),
+                              source=source_line(database(), ctx.latest, lang), y_title=t(lang, "claims.axis_millions"))
+    return dcc.Graph(figure=fig, id=f"chart-{claim_id}", config=figures.graph_config(f"migdash-claim-{claim_id}"), style={"height": "420px"})
 
 
-def _figures_table(checks: pd.DataFrame, lang: str, claim_id: str) -> html.Table:
-    shown = pd.DataFrame({
-        "figure": checks["figure_id"],
-        "revision": checks["revision"],
-        "quoted": [f"{q:g} {u}" for q, u in zip(checks["quoted"], checks["unit"], strict=True)],
-        "actual": [("" if pd.isna(a) else f"{a:.2f} {u}") for a, u in zip(checks["actual"], checks["unit"], strict=True)],
-        "status": [t(lang, f"status.{s}") for s in checks["status"]],
-        "note": checks["note"],
-    })
+def figure_label(ctx: Context, figure: pd.Series, lang: str) -> str:
+    """'Americas, 2019', 'Rest of the world, change 1990–2013' — what the figure is about."""
+    year = int(figure["year"]) if pd.notna(figure["year"]) else ""
+    base = int(figure["base_year"]) if pd.notna(figure["base_year"]) else ""
+    return t(lang, f"claims.metric.{figure['metric']}", area=ctx.area_label(figure, lang), year=year, base=base).rstrip()
+
+
+def _value_text(actual: object, basis: str, unit: str, lang: str) -> str:
+    if actual is None or pd.isna(actual):
+        return ""
+    text = claims_check.format_value(float(actual), unit, SHOWN_DECIMALS.get(unit, 2), lang)
+    return t(lang, "claims.basis.interpolated", value=text) if basis == INTERPOLATED else text
+
+
+def _figures_table(ctx: Context, checks: pd.DataFrame, lang: str, claim_id: str) -> html.Table:
+    """One row per figure and revision, every cell in the reader's language (the card already says
+    when the cited revision is not loaded, so the rows do not repeat it)."""
+    by_id = ctx.figures_of(claim_id).set_index("figure_id")
+    rows = [
+        (figure_label(ctx, by_id.loc[c.figure_id], lang), c.revision,
+         claims_check.quoted_text(by_id.loc[c.figure_id], lang),
+         _value_text(c.actual, c.basis, c.unit, lang), t(lang, f"status.{c.status}"),
+         claims_check.notes_text([n for n in c.notes if n.key != "cited_not_loaded"], lang))
+        for c in checks.itertuples(index=False)
+    ]
     headers = [t(lang, "claims.figure"), t(lang, "control.revision"), t(lang, "claims.quoted_value"),
-               t(lang, "table.migrants"), "Status", t(lang, "claims.note")]
-    return data_table(shown, headers, f"figures-{claim_id}")
+               t(lang, "claims.actual"), t(lang, "claims.status_column"), t(lang, "claims.note")]
+    return data_table(pd.DataFrame(rows), headers, f"figures-{claim_id}")

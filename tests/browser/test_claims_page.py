@@ -2,39 +2,78 @@
 
 from __future__ import annotations
 
-from dashboard import claims_check, queries
+import pytest
+from dash.testing.wait import until
+
+from dashboard import claims_check
 from dashboard.app import create_app
+from dashboard.claims_check import Context
 from dashboard.queries import Database
+from dashboard.text import t
+
+pytestmark = pytest.mark.browser
+CLAIM_6 = "cp2023-americas-2020"
+# dcc.Clipboard copies its target's innerText (Selenium's .text would turn no-break spaces into spaces).
+COPIED_TEXT = "return document.getElementById(arguments[0]).innerText;"
+TRACES = ("return document.querySelector('#chart-{id} .js-plotly-plot')._fullData"
+          ".filter(d => d.x[0] !== null).map(d => [d.name, d.x, d.meta || '', d.line ? d.line.dash : '']);")
 
 
-def test_claims_page_cards_badges_and_copy_text(dash_duo, built_db):
-    db = Database(built_db)
-    checks = claims_check.check_all(db)
-    latest = queries.revisions(db)[-1]
+@pytest.fixture(scope="module")
+def ctx(built_db) -> Context:
+    return Context.load(Database(built_db))
+
+
+def open_claims(dash_duo, built_db, lang: str) -> None:
     dash_duo.start_server(create_app(built_db))
-    dash_duo.driver.get(dash_duo.server_url + "/claims?lang=en")
-    dash_duo.wait_for_element("#claim-cp2023-americas-2020", timeout=30)
-    cards = dash_duo.find_elements("article.claim-card")
-    assert len(cards) == len(queries.claims(db))
+    dash_duo.driver.get(f"{dash_duo.server_url}/claims?lang={lang}")
+    dash_duo.wait_for_element(f"#chart-{CLAIM_6} .js-plotly-plot", timeout=30)
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_one_card_per_claim_with_its_status_badge(dash_duo, built_db, ctx, lang):
+    open_claims(dash_duo, built_db, lang)
+    checks = claims_check.check_all(ctx)
+    assert len(dash_duo.find_elements("article.claim-card")) == len(ctx.claims) == 6
     for claim_id, group in checks.groupby("claim_id"):
-        assert dash_duo.find_element(f"#status-{claim_id}").text == claims_check.claim_status(group, latest)
-    assert "71.2 ≠ 73.5" in dash_duo.find_element("#claim-cp2023-americas-2020").text
-    claim = queries.claims(db).set_index("claim_id").loc["cp2023-americas-2020"]
-    figures = queries.claim_figures(db)
-    expected = claims_check.refreshed_sentence(db, claim, figures[figures["claim_id"] == "cp2023-americas-2020"], "en")
-    copied = dash_duo.find_element("#refreshed-cp2023-americas-2020").text  # what the copy button copies
-    assert copied == f"{expected} {claims_check.citation(db, 'en')}"
-    assert dash_duo.find_element("#copy-cp2023-americas-2020")
+        expected = t(lang, f"status.{claims_check.claim_status(group, ctx.latest)}")
+        assert dash_duo.find_element(f"#status-{claim_id}").text == expected
+        assert ctx.claim(claim_id)["quote"] in dash_duo.find_element(f"#claim-{claim_id} blockquote").text
+    parts = "71.2 ≠ 73.5" if lang == "en" else "71,2 ≠ 73,5"
+    assert parts in dash_duo.find_element(f"#claim-{CLAIM_6} .consistency-bad").text
     assert dash_duo.get_logs() == []
 
 
-def test_claims_page_in_spanish(dash_duo, built_db):
-    dash_duo.start_server(create_app(built_db))
-    dash_duo.driver.get(dash_duo.server_url + "/claims?lang=es")
-    dash_duo.wait_for_element("#refreshed-cp2023-americas-2020", timeout=30)
-    text = dash_duo.find_element("#refreshed-cp2023-americas-2020").text
-    assert "millones de migrantes internacionales" in text and "consultado el" in text
-    assert dash_duo.find_element("#status-cp2023-americas-2020").text == "difiere"
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_copy_button_copies_the_refreshed_sentence_and_its_citation(dash_duo, built_db, ctx, lang):
+    open_claims(dash_duo, built_db, lang)
+    for claim_id in ctx.claims["claim_id"]:
+        expected = claims_check.sentence_with_citation(ctx, claim_id, lang)
+        if expected is None:
+            assert not dash_duo.find_elements(f"#copy-{claim_id}")
+            continue
+        button = dash_duo.find_element(f"#copy-{claim_id}")
+        assert dash_duo.driver.execute_script(COPIED_TEXT, f"refreshed-{claim_id}") == expected
+        assert button.get_attribute("title") == t(lang, "claims.copy")
+    text = dash_duo.driver.execute_script(COPIED_TEXT, f"refreshed-{CLAIM_6}")
+    if lang == "es":
+        assert "millones de migrantes internacionales en 2024" in text and "consultado el" in text
+        assert "billón" not in text and "," in text.split("millones")[0]
+    else:
+        assert "million international migrants in 2024" in text and "accessed" in text
+    dash_duo.find_element(f"#copy-{CLAIM_6}").click()
+    assert dash_duo.get_logs() == []
+
+
+def test_card_chart_marks_the_quoted_values_on_their_series(dash_duo, built_db):
+    open_claims(dash_duo, built_db, "en")
+    traces = dash_duo.driver.execute_script(TRACES.format(id=CLAIM_6))
+    quoted = [xs for name, xs, _, _ in traces if name == "Quoted in the document"]
+    assert quoted == [[2020], [2020], [2020]]  # 73.5, 58.7 and 12.5, each on its own series
+    lines = {(name, meta, dash) for name, _, meta, dash in traces if meta}
+    for area in ("Americas", "Latin America and the Caribbean", "Northern America"):
+        assert (area, "International Migrant Stock 2024", "solid") in lines  # the latest revision
+        assert (area, "International Migrant Stock 2020", "dot") in lines  # the revision the paper cites
 
 
 def test_overview_toggle_shows_the_quoted_points(dash_duo, built_db):
@@ -47,3 +86,6 @@ def test_overview_toggle_shows_the_quoted_points(dash_duo, built_db):
     dash_duo.wait_for_contains_text("#overview-trend", "Quoted in the document", timeout=10)
     assert dash_duo.driver.execute_script(count) == before + 1
     assert "claims=1" in dash_duo.driver.current_url
+    dash_duo.find_element("#overview-claims input").click()
+    until(lambda: dash_duo.driver.execute_script(count) == before, timeout=10)
+    assert "claims=0" in dash_duo.driver.current_url
