@@ -1,4 +1,5 @@
-"""Production serving: security headers, request limits, a health endpoint, gunicorn.
+"""Production serving: security headers, request limits, a health endpoint, a callback cache,
+gunicorn.
 
 The database is a read-only artifact: any number of stateless workers can serve a copy, and
 each response carries the id of the build it was computed from (X-Migdash-Build).
@@ -7,13 +8,16 @@ each response carries the id of the build it was computed from (X-Migdash-Build)
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
+import threading
+from collections import OrderedDict
 from pathlib import Path
 
-from flask import Flask, Response, g, jsonify
+from flask import Flask, Response, abort, g, jsonify, request
 
 from dashboard import queries
-from dashboard.components import DATABASE_KEY
+from dashboard.components import DATABASE_KEY, database
 from dashboard.queries import NoDatabase
 
 MAX_REQUEST_BYTES = 1 << 20  # Dash callback payloads are a few kB; refuse anything near a megabyte
@@ -36,12 +40,93 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "no-referrer",
 }
+CALLBACK_PATH = "/_dash-update-component"
+CACHE_ENV = "MIGDASH_CALLBACK_CACHE"  # entries per worker; 0 turns the cache off
+DEFAULT_CACHE_ENTRIES = 512
+CACHE_BYTES = 64 << 20  # per worker, whatever the entry count
+
+
+class CallbackCache:
+    """Callback responses keyed by (build id, request body), least recently used out first.
+
+    Callbacks are pure functions of their inputs and of the database, and the database only
+    changes by being replaced with a new build, so a response can be reused until the build
+    changes. Plotly figure construction is most of a callback's cost; a hit skips all of it.
+    """
+
+    def __init__(self, max_entries: int, max_bytes: int = CACHE_BYTES):
+        self.max_entries, self.max_bytes = max_entries, max_bytes
+        self._items: OrderedDict[str, tuple[bytes, str]] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def key(build_id: str, body: bytes) -> str:
+        return build_id + ":" + hashlib.sha256(body).hexdigest()
+
+    def get(self, key: str) -> tuple[bytes, str] | None:
+        with self._lock:
+            item = self._items.get(key)
+            if item is not None:
+                self._items.move_to_end(key)
+            return item
+
+    def put(self, key: str, body: bytes, mimetype: str) -> None:
+        if len(body) > self.max_bytes // 8:
+            return  # one huge response must not flush everything else
+        with self._lock:
+            if key in self._items:
+                return
+            self._items[key] = (body, mimetype)
+            self._bytes += len(body)
+            while self._items and (len(self._items) > self.max_entries or self._bytes > self.max_bytes):
+                _, (old, _) = self._items.popitem(last=False)
+                self._bytes -= len(old)
+
+    def __len__(self) -> int:
+        return len(self._items)
 
 
 def harden(server: Flask) -> None:
-    """Headers on every response, a request size limit, /healthz, and no stack traces to users."""
+    """Headers on every response, a request size limit, /healthz, the callback cache, and no
+    stack traces to users."""
     server.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
+    _add_chunked_limit(server)
+    _add_security_headers(server)
+    _add_health(server)
+    entries = int(os.environ.get(CACHE_ENV, DEFAULT_CACHE_ENTRIES))
+    if entries > 0:
+        _add_callback_cache(server, CallbackCache(entries))
 
+    @server.errorhandler(500)
+    def internal_error(_error: Exception) -> tuple[str, int]:
+        return "Internal error: the incident was logged.", 500
+
+    setup_before_serving(server)
+
+
+def setup_before_serving(server: Flask) -> None:
+    """Run Dash's first-request setup now, in one thread. Dash marks it done before doing it
+    (and registers the pages router the same way), so a worker that receives concurrent
+    first requests answered some of them with 500 ("dash" is not a registered library) and
+    the page never drew: seen under gunicorn's threads with a cold browser. Only the
+    before-request hooks run, so the app still accepts routes and handlers afterwards."""
+    with server.test_request_context("/_dash-dependencies"):
+        server.preprocess_request()
+
+
+def _add_chunked_limit(server: Flask) -> None:
+    """413 for a streamed (chunked) body over the limit too: without a Content-Length, Werkzeug
+    stops reading at MAX_CONTENT_LENGTH and hands on the truncated body without an error."""
+
+    @server.before_request
+    def refuse_long_stream() -> None:
+        if request.content_length is None and request.method in ("POST", "PUT", "PATCH") \
+                and len(request.get_data(cache=True)) >= MAX_REQUEST_BYTES:
+            abort(413)
+
+
+def _add_security_headers(server: Flask) -> None:
     @server.after_request
     def add_headers(response: Response) -> Response:
         for name, value in SECURITY_HEADERS.items():
@@ -52,21 +137,55 @@ def harden(server: Flask) -> None:
                 response.headers["X-Migdash-Build"] = queries.build_info(db)["build_id"]
         return response
 
+
+def _add_health(server: Flask) -> None:
     @server.get("/healthz")
-    def health() -> Response:
-        db = server.config[DATABASE_KEY].pinned()
-        g.migdash_db = db
+    def health() -> Response | tuple[Response, int]:
+        """Build id, build time and data revisions of the build this worker serves now."""
         try:
-            info = queries.build_info(db)
-            body = {"status": "ok", **info, "revisions": queries.revisions(db),
-                    "americas_latest": _americas_latest(db)}
+            db = g.migdash_db = server.config[DATABASE_KEY].pinned()
+            body = {
+                "status": "ok",
+                **queries.build_info(db),
+                "revisions": queries.revisions(db),
+                "datasets": queries.data_revisions(db),
+                "americas_latest": _americas_latest(db),
+            }
         except NoDatabase:
+            g.pop("migdash_db", None)
             return jsonify({"status": "no database"}), 503
         return jsonify(body)
 
-    @server.errorhandler(500)
-    def internal_error(_error: Exception) -> tuple[str, int]:
-        return "Internal error: the incident was logged.", 500
+
+def _add_callback_cache(server: Flask, cache: CallbackCache) -> None:
+    """Serve repeated callback requests from `cache`; X-Migdash-Cache says hit or miss."""
+
+    @server.before_request
+    def cached_callback() -> Response | None:
+        if request.method != "POST" or not request.path.endswith(CALLBACK_PATH):
+            return None
+        try:
+            build_id = queries.build_info(database())["build_id"]
+        except NoDatabase:
+            return None
+        key = CallbackCache.key(build_id, request.get_data(cache=True))
+        hit = cache.get(key)
+        if hit is None:
+            g.migdash_cache_key = key
+            return None
+        body, mimetype = hit
+        response = Response(body, mimetype=mimetype)
+        response.headers["X-Migdash-Cache"] = "hit"
+        return response
+
+    @server.after_request
+    def store_callback(response: Response) -> Response:
+        key = g.pop("migdash_cache_key", None)
+        if key is not None:
+            response.headers["X-Migdash-Cache"] = "miss"
+            if response.status_code == 200 and not response.direct_passthrough:
+                cache.put(key, response.get_data(), response.mimetype)
+        return response
 
 
 def _americas_latest(db: queries.Database) -> dict[str, int]:
