@@ -36,6 +36,16 @@ def reference() -> dict:
     return yaml.safe_load(text)
 
 
+@cache
+def known_codes() -> frozenset[int]:
+    """Every M49 code the project can name: ISO 3166-1 countries, the reference's extra areas
+    (e.g. Channel Islands 830) and the aggregates it translates. A code outside it is a
+    publisher change to look at, not a new area to invent."""
+    ref = reference()
+    extra = {int(k) for k in (*ref["aggregate_names_es"], *ref["country_names_es"])}
+    return frozenset({int(c.numeric) for c in pycountry.countries} | extra)
+
+
 def display_name(name: str) -> str:
     """'LATIN AMERICA AND THE CARIBBEAN' -> 'Latin America and the Caribbean'; others unchanged."""
     if not name.isupper():

@@ -66,15 +66,29 @@ def text(cell: object) -> str:
     return cell.strip() if isinstance(cell, str) else ""
 
 
-def find_sheet_by_title(book: Workbook, pattern: str, *, required: bool) -> str | None:
-    """The sheet whose title (within its first 12 rows) matches `pattern` (case-insensitive)."""
+def find_sheet_by_title(
+    book: Workbook, pattern: str, *, required: bool, header: str | None = None
+) -> str | None:
+    """The sheet whose title (within its first 12 rows) matches `pattern` (case-insensitive).
+
+    With `header`, a sheet that also has a cell matching that label within its first 40 rows
+    is preferred: a table of contents quotes every title but has no table header, whatever
+    its name. Without such a sheet, the first titled one is returned, so that the caller's
+    header search can say which label is missing.
+    """
     regex = re.compile(pattern, re.IGNORECASE)
-    for name, rows in book.sheets.items():
-        if name.lower().startswith(("table of contents", "contents")):
-            continue
-        for row in rows[:12]:
-            if any(regex.search(text(cell)) for cell in row):
-                return name
+    titled = [
+        name for name, rows in book.sheets.items()
+        if not name.lower().startswith(("table of contents", "contents"))
+        and any(regex.search(text(cell)) for row in rows[:12] for cell in row)
+    ]
+    if header:
+        header_regex = re.compile(header, re.IGNORECASE)
+        with_header = [n for n in titled
+                       if any(header_regex.search(text(c)) for row in book.sheet(n)[:40] for c in row)]
+        titled = with_header or titled
+    if titled:
+        return titled[0]
     if required:
         raise book.error(f"no sheet has a title matching /{pattern}/; sheets are {list(book.sheets)}")
     return None

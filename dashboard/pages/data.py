@@ -189,7 +189,7 @@ def _grid(lang: str) -> dag.AgGrid:
 def on_dataset(dataset: object, revision: object, lang: object):
     """Revisions this dataset holds (refugee estimates end in 2020) and which controls apply."""
     lang = language(lang)
-    dataset = dataset if dataset in EXTRACT_VIEWS else "stock"
+    dataset = _dataset(dataset)
     held = queries.extract_revisions(database())[dataset]
     chosen = revision if revision in held else (held[-1] if held else None)
     spec = EXTRACT_VIEWS[dataset]
@@ -208,14 +208,15 @@ def on_revision(dataset: object, revision: object, years: object, lang: object):
     """Years published in the chosen revision (chosen years kept where published), origin data loaded or not."""
     lang = language(lang)
     db = database()
-    dataset = dataset if dataset in EXTRACT_VIEWS else "stock"
+    dataset = _dataset(dataset)
     held = queries.extract_revisions(db)[dataset]
     revision = revision if revision in held else held[-1]
     published = queries.extract_years(db, dataset, revision)
-    chosen = [y for y in (years or []) if y in published]
+    years = _list(years)
+    chosen = [y for y in years if y in published]
     origins = _origin_options(db, revision, lang)
     note = t(lang, "data.origins.missing") if origins[0]["disabled"] else None
-    return published, chosen if chosen != (years or []) else dash.no_update, origins, note
+    return published, chosen if chosen != years else dash.no_update, origins, note
 
 
 @callback(
@@ -244,7 +245,7 @@ def update_preview(dataset: object, revision: object, areas: object, years: obje
     lang = language(lang)
     db = database()
     args = {"dataset": dataset, "revision": revision, "areas": _join(areas), "years": _join(years),
-            "sex": _join(sexes), "origins": "all" if origins and "all" in origins else "total"}
+            "sex": _join(sexes), "origins": "all" if "all" in _list(origins) else "total"}
     try:
         selection = parse_selection(args, db)
     except SelectionError as error:
@@ -267,6 +268,16 @@ def _count(total: int, lang: str) -> str:
 def _grid_style(rows: int) -> dict[str, str]:
     """Tall enough for a dozen rows, no taller than the rows need."""
     return {"height": f"{min(GRID_MAX_PX, 62 + 42 * max(rows, 1))}px"}
+
+
+def _dataset(value: object) -> str:
+    """The chosen dataset, or the default for anything else a client may send (a list, a number)."""
+    return value if isinstance(value, str) and value in EXTRACT_VIEWS else "stock"
+
+
+def _list(value: object) -> list:
+    """A multi-select's value as a list; a forged scalar counts as nothing chosen."""
+    return list(value) if isinstance(value, list | tuple) else []
 
 
 def _join(value: object) -> str:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from etl import areas as areas_reference
 from etl.workbook import (
     TableLayout,
     Workbook,
@@ -105,7 +106,7 @@ def clean_name(cell: object) -> str:
 
 def parse_destination_workbook(path: Path, revision: int) -> DestinationTables:
     book = open_workbook(SOURCE, path)
-    sheets = {key: find_sheet_by_title(book, pat, required=key == "stock") for key, pat in TITLES.items()}
+    sheets = {key: find_sheet_by_title(book, pat, required=key == "stock", header=CODE_LABEL) for key, pat in TITLES.items()}
     stock_records, areas = _read_area_table(book, sheets["stock"], _by_sex, with_areas=True)
     by_index = {index: (code, name) for code, name, _, index in areas}
     _require_sexes(book, sheets["stock"], stock_records)
@@ -232,6 +233,9 @@ def _read_area_table(
         if found is None:
             continue
         code, name, index = found
+        if code not in areas_reference.known_codes():
+            raise book.error(f"unknown location code {code} ({name!r}): not an M49 area in etl/reference",
+                             sheet=sheet, row=r + 1, column=code_col, value=code)
         values = [cell_number(book, sheet, r, c, _at(row, c)) for c, _, _ in columns]
         if code in first_seen:
             first_row, first_values = first_seen[code]
