@@ -23,9 +23,11 @@ from etl import claims as claim_registry
 from etl import reconcile
 from etl.errors import EtlError, FetchError, ValidationFailed
 from etl.fetch import FetchedFile, FetchPolicy, fetch, now_utc, resolve_location, sha256_of
-from etl.sources import undesa_ims
+from etl.indicators import Collected, empty_indicator, series_table
+from etl.sources import undesa_ims, unhcr, worldbank, wpp
 from schemas.area import AreaSchema
 from schemas.claim import ClaimFigureSchema, ClaimSchema
+from schemas.indicator import IndicatorSchema, SeriesSchema
 from schemas.population import PopulationSchema
 from schemas.provenance import ProvenanceSchema
 from schemas.refugee_stock import RefugeeStockSchema
@@ -33,15 +35,18 @@ from schemas.stock import StockSchema
 from schemas.stock_share import StockShareSchema
 from schemas.validate import validate
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 CODE_VERSION = "0.1.0"
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DB = Path("data") / "migdash.duckdb"
 DEFAULT_CACHE = Path("data") / "cache"
 SNAPSHOT_DIR = PROJECT_ROOT / "data" / "snapshot"
-DATA_TABLES = ("area", "stock", "stock_share", "population", "refugee_stock", "provenance")
+DATA_TABLES = ("area", "stock", "stock_share", "population", "refugee_stock", "indicator", "provenance")
 CLAIM_TABLES = ("claim", "claim_figure")  # from data/claims, not from the publisher
-TABLES = DATA_TABLES + CLAIM_TABLES
+CODE_TABLES = ("series",)  # names and units of the indicator series, from the source modules
+TABLES = DATA_TABLES + CLAIM_TABLES + CODE_TABLES
+# Sources beside UN DESA: each may be unreachable without failing the build (see collect_indicators).
+INDICATOR_SOURCES = {"worldbank": worldbank, "unhcr": unhcr, "wpp": wpp}
 SCHEMAS = {
     "claim": ClaimSchema,
     "claim_figure": ClaimFigureSchema,
@@ -50,6 +55,8 @@ SCHEMAS = {
     "stock_share": StockShareSchema,
     "population": PopulationSchema,
     "refugee_stock": RefugeeStockSchema,
+    "indicator": IndicatorSchema,
+    "series": SeriesSchema,
     "provenance": ProvenanceSchema,
 }
 DDL = """
@@ -66,6 +73,11 @@ CREATE TABLE core.population (revision SMALLINT, year SMALLINT, area_code INTEGE
   population_thousands DOUBLE NOT NULL, PRIMARY KEY (revision, year, area_code, sex));
 CREATE TABLE core.refugee_stock (revision SMALLINT, year SMALLINT, area_code INTEGER,
   refugees BIGINT NOT NULL, PRIMARY KEY (revision, year, area_code));
+CREATE TABLE core.indicator (series VARCHAR, area_code INTEGER, year SMALLINT, value DOUBLE NOT NULL,
+  unit VARCHAR NOT NULL, source VARCHAR NOT NULL, revision VARCHAR NOT NULL,
+  PRIMARY KEY (series, area_code, year));
+CREATE TABLE core.series (code VARCHAR PRIMARY KEY, name_en VARCHAR, name_es VARCHAR, unit VARCHAR,
+  source VARCHAR, licence VARCHAR, citation VARCHAR, description VARCHAR);
 CREATE TABLE core.provenance (source VARCHAR, dataset VARCHAR PRIMARY KEY, revision SMALLINT,
   url VARCHAR, fetched_from VARCHAR, publisher VARCHAR, licence VARCHAR, licence_url VARCHAR,
   citation VARCHAR, retrieved_at VARCHAR, sha256 VARCHAR, bytes BIGINT, rows BIGINT);
@@ -84,6 +96,8 @@ CREATE VIEW stock AS SELECT revision, year, destination_code, origin_code, sex, 
 CREATE VIEW stock_share AS SELECT revision, year, area_code, sex, percent_of_population FROM core.stock_share;
 CREATE VIEW population AS SELECT revision, year, area_code, sex, population_thousands FROM core.population;
 CREATE VIEW refugee_stock AS SELECT revision, year, area_code, refugees FROM core.refugee_stock;
+CREATE VIEW indicator AS SELECT series, area_code, year, value, unit, source, revision FROM core.indicator;
+CREATE VIEW series AS SELECT code, name_en, name_es, unit, source, licence, citation, description FROM core.series;
 CREATE VIEW provenance AS SELECT source, revision, url, publisher, licence, retrieved_at, sha256, rows,
   dataset, fetched_from, licence_url, citation, bytes FROM core.provenance;
 CREATE VIEW claim AS SELECT * FROM core.claim;
@@ -96,6 +110,8 @@ ORDER = {
     "stock_share": "revision, area_code, sex, year",
     "population": "revision, area_code, sex, year",
     "refugee_stock": "revision, area_code, year",
+    "indicator": "series, area_code, year",
+    "series": "code",
     "provenance": "dataset",
     "claim": "claim_id",
     "claim_figure": "claim_id, figure_id",
@@ -188,6 +204,7 @@ def parse_sources(fetched: list[tuple[undesa_ims.Dataset, FetchedFile]], mirror:
     return Tables(
         {
             **claim_registry.load_registry(),
+            "series": series_table(all_series()),
             "area": area_dim.build_area_dimension(areas_by_revision),
             "stock": pd.concat(stock, ignore_index=True),
             "stock_share": pd.concat(share, ignore_index=True),
@@ -196,6 +213,10 @@ def parse_sources(fetched: list[tuple[undesa_ims.Dataset, FetchedFile]], mirror:
             "provenance": pd.DataFrame(provenance),
         }
     )
+
+
+def all_series() -> list:
+    return [series for module in INDICATOR_SOURCES.values() for series in module.SERIES]
 
 
 def _provenance_row(dataset: undesa_ims.Dataset, file: FetchedFile, mirror: str | None, rows: int) -> dict:
@@ -229,6 +250,14 @@ def validate_tables(tables: Tables, report_dir: Path | None) -> Tables:
     unknown = sorted(set(valid["stock"]["destination_code"]) - set(valid["area"]["code"]))
     if unknown:
         raise ValidationFailed("stock", f"destination codes not in the area table: {unknown[:20]}")
+    unknown = sorted(set(valid["indicator"]["area_code"]) - set(valid["area"]["code"]))
+    if unknown:
+        raise ValidationFailed("indicator", f"area codes not in the area table: {unknown[:20]}")
+    units = valid["indicator"][["series", "unit"]].drop_duplicates().merge(
+        valid["series"], left_on="series", right_on="code", how="left", suffixes=("", "_declared"))
+    wrong = units[units["unit"] != units["unit_declared"]]
+    if len(wrong):
+        raise ValidationFailed("indicator", f"units differ from the series' declared unit: {wrong[['series', 'unit', 'unit_declared']].to_dict('records')}")
     reconcile.check_required_areas(valid["stock"])
     reconcile.check_hierarchy(valid["stock"], valid["area"])
     return Tables(valid)
@@ -294,23 +323,77 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+def collect_indicators(
+    mirrors: dict[str, str], offline: bool, cache_dir: Path, policy: FetchPolicy, previous: Path, show: bool
+) -> tuple[Collected, list[str]]:
+    """Every indicator source, each on its own: an unreachable source (or, when building from
+    mirrors, one without a mirror) keeps the previous build's rows for it, with a note. Data
+    that arrives but is malformed stops the build, as for UN DESA."""
+    frames, provenance, notes = [], [], []
+    for name, module in tqdm(INDICATOR_SOURCES.items(), desc="indicator sources", disable=not show, leave=show):
+        if offline and name not in mirrors:
+            collected, why = None, f"no mirror given for it (--mirror {name}=DIR_OR_URL)"
+        else:
+            try:
+                collected, why = module.collect(mirrors.get(name), cache_dir, policy), None
+            except FetchError as exc:
+                collected, why = None, f"unreachable: {exc}"
+        if collected is None:
+            collected = carried_over(previous, name)
+            kept = f"kept {len(collected.indicator)} rows from the previous build" if len(collected.indicator) else "not loaded"
+            notes.append(f"{name}: {why}; {kept}")
+        frames.append(collected.indicator)
+        provenance.extend(collected.provenance)
+    indicator = pd.concat([f for f in frames if len(f)] or [empty_indicator()], ignore_index=True)
+    return Collected(indicator, provenance), notes
+
+
+def carried_over(db_path: Path, source: str) -> Collected:
+    """The rows and provenance a previous build holds for `source` (none if there is no build)."""
+    if current_build(db_path) is None:
+        return Collected(empty_indicator())
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        try:
+            rows = con.execute("SELECT * FROM indicator WHERE source = ?", [source]).df()
+            prov = con.execute("SELECT * FROM core.provenance WHERE source = ?", [source]).df()
+        except duckdb.Error:  # a database from before the indicator tables
+            return Collected(empty_indicator())
+    return Collected(rows, prov.to_dict("records"))
+
+
 def build(
     db_path: Path = DEFAULT_DB,
     *,
     mirror: str | None = None,
+    mirrors: dict[str, str] | None = None,
     cache_dir: Path = DEFAULT_CACHE,
     force: bool = False,
     policy: FetchPolicy | None = None,
     show_progress: bool = False,
     report_dir: Path | None = None,
 ) -> BuildResult:
-    """Rebuild from the publisher (or a mirror); a no-op when the inputs did not change."""
-    fetched, skipped = fetch_sources(mirror, cache_dir, policy or FetchPolicy(), show_progress)
-    fingerprint = fingerprint_of(pd.DataFrame({"dataset": [d.key for d, _ in fetched], "sha256": [f.sha256 for _, f in fetched]}))
+    """Rebuild from the publishers (or mirrors); a no-op when the inputs did not change.
+
+    `mirror` is UN DESA's mirror; `mirrors` maps any source name to its own. Given any mirror,
+    the build is offline: sources without one are not fetched from the publisher.
+    """
+    mirrors = dict(mirrors or {})
+    undesa_mirror = mirror or mirrors.get(undesa_ims.SOURCE)
+    offline = bool(undesa_mirror or mirrors)
+    policy = policy or FetchPolicy()
+    fetched, skipped = fetch_sources(undesa_mirror, cache_dir, policy, show_progress)
+    indicators, notes = collect_indicators(mirrors, offline, cache_dir, policy, db_path, show_progress)
+    skipped += notes
+    inputs = pd.DataFrame({"dataset": [d.key for d, _ in fetched] + [p["dataset"] for p in indicators.provenance],
+                           "sha256": [f.sha256 for _, f in fetched] + [p["sha256"] for p in indicators.provenance]})
+    fingerprint = fingerprint_of(inputs)
     existing = current_build(db_path)
     if not force and existing and existing["fingerprint"] == fingerprint and existing["built_from"] == "upstream":
         return BuildResult(db_path, False, existing["build_id"], fingerprint, skipped=skipped)
-    tables = parse_sources(fetched, mirror, show_progress)
+    tables = parse_sources(fetched, undesa_mirror, show_progress)
+    tables.frames["indicator"] = indicators.indicator
+    tables.frames["provenance"] = pd.concat([tables["provenance"], pd.DataFrame(indicators.provenance)],
+                                            ignore_index=True) if indicators.provenance else tables["provenance"]
     with tqdm(total=2, desc="validate + load", disable=not show_progress, leave=show_progress) as bar:
         valid = validate_tables(tables, report_dir or db_path.parent / "reports")
         bar.update()
@@ -324,6 +407,8 @@ def build(
 SNAPSHOT_DTYPES = {
     "area": {"code": "int64", "iso3": "string", "region": "Int64", "subregion": "Int64"},
     "provenance": {"revision": "int64", "bytes": "int64", "rows": "int64"},
+    "indicator": {"series": "string", "area_code": "int64", "year": "int64", "value": "float64",
+                  "unit": "string", "source": "string", "revision": "string"},
 }
 
 
@@ -352,7 +437,7 @@ class SnapshotTampered(EtlError):
 def load_snapshot(snapshot_dir: Path = SNAPSHOT_DIR) -> Tables:
     """Read the snapshot back, refusing files whose sha256 differs from the manifest."""
     manifest = json.loads((snapshot_dir / "manifest.json").read_text())
-    frames = claim_registry.load_registry()
+    frames = {**claim_registry.load_registry(), "series": series_table(all_series())}
     for name in DATA_TABLES:
         path = snapshot_dir / f"{name}.csv"
         expected = manifest["files"][path.name]["sha256"]

@@ -11,6 +11,7 @@ from pathlib import Path
 from etl.build import (
     DEFAULT_CACHE,
     DEFAULT_DB,
+    INDICATOR_SOURCES,
     SNAPSHOT_DIR,
     build,
     build_from_snapshot,
@@ -32,7 +33,12 @@ def parser() -> argparse.ArgumentParser:
 
     etl = sub.add_parser("etl", help="rebuild the database from the publishers (or a mirror)")
     etl.add_argument("--db", type=Path, default=None, help=f"database file (default {DEFAULT_DB})")
-    etl.add_argument("--mirror", help="local directory or http(s) URL base holding the publisher's files")
+    etl.add_argument("--mirror", action="append", default=[], metavar="[SOURCE=]DIR_OR_URL",
+                     help="local directory or http(s) URL base holding a publisher's files; without "
+                          "SOURCE= it is UN DESA's. Repeat for undesa_ims, worldbank, unhcr, wpp. With "
+                          "any mirror the build is offline: sources without one keep their previous data")
+    etl.add_argument("--strict", action="store_true",
+                     help="exit 3 if any source was unreachable or not loaded (the build still completes)")
     etl.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="download cache directory")
     etl.add_argument("--force", action="store_true", help="rebuild even if the inputs did not change")
     etl.add_argument("--from-snapshot", nargs="?", const=str(SNAPSHOT_DIR), default=None, metavar="DIR",
@@ -69,17 +75,33 @@ def run_etl(args: argparse.Namespace) -> int:
         result = build_from_snapshot(db, Path(args.from_snapshot))
         print(f"built {db} from snapshot {args.from_snapshot}: {result.row_counts}")
         return 0
+    mirrors = parse_mirrors(args.mirror)
     result = build(
-        db, mirror=args.mirror, cache_dir=args.cache, force=args.force,
+        db, mirrors=mirrors, cache_dir=args.cache, force=args.force,
         policy=FetchPolicy(timeout=args.timeout), show_progress=not args.quiet,
     )
     for note in result.skipped:
-        print(f"note: skipped {note}")
+        print(f"note: {note}", file=sys.stderr)
     if result.changed:
         print(f"built {db} (build {result.build_id}): {result.row_counts}")
     else:
         print(f"{db} is up to date (inputs unchanged, build {result.build_id}); use --force to rebuild")
-    return 0
+    return 3 if args.strict and result.skipped else 0
+
+
+def parse_mirrors(values: list[str]) -> dict[str, str]:
+    """['DIR', 'worldbank=http://...'] -> {'undesa_ims': 'DIR', 'worldbank': 'http://...'}."""
+    known = {"undesa_ims", *INDICATOR_SOURCES}
+    mirrors: dict[str, str] = {}
+    for value in values:
+        name, sep, location = value.partition("=")
+        if sep and name in known:
+            mirrors[name] = location
+        elif sep and "/" not in name and ":" not in name:
+            raise SystemExit(f"migdash etl: unknown source {name!r} in --mirror; known: {sorted(known)}")
+        else:
+            mirrors["undesa_ims"] = value
+    return mirrors
 
 
 def run_serve(args: argparse.Namespace) -> int:

@@ -1,0 +1,161 @@
+"""UNHCR Refugee Data Finder: refugees, asylum-seekers and other people in need of
+international protection, by country of origin and by country of asylum, from the Population
+Statistics API v1.
+
+Documented answer of `GET /population/v1/population/?limit=N&page=P&yearFrom=Y&yearTo=Y&
+coo_all=true` (one row per origin and year) or `coa_all=true` (per asylum country and year):
+`{"page", "maxPages", "total", "items": [{"year", "coo_id", "coo_name", "coo", "coo_iso",
+"coa_id", "coa_name", "coa", "coa_iso", "refugees", "asylum_seekers", "oip", ...}]}`, where a
+count may be a number, a numeric string, or "-" (none reported). The side not asked for is
+"-". These people are also part of UN DESA's migrant stock in their host country: never add
+the two. UNHCR publishes no edition label in the API; a series' revision is the latest year
+its data reaches.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from etl.errors import UpstreamFormatError
+from etl.fetch import FetchPolicy
+from etl.indicators import INDICATOR_COLUMNS, Collected, SeriesInfo, m49_of_iso3
+from etl.paged_api import digest_of, fetch_pages
+
+SOURCE = "unhcr"
+PUBLISHER = "UNHCR, the UN Refugee Agency"
+LICENCE = "CC BY 4.0"
+LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
+API_BASE = "https://api.unhcr.org/population/v1/population/"
+LIMIT = 1000
+FIRST_YEAR = 1990
+POPULATIONS = {  # API field -> (English, Spanish)
+    "refugees": ("Refugees", "Personas refugiadas"),
+    "asylum_seekers": ("Asylum-seekers", "Solicitantes de asilo"),
+    "oip": ("Other people in need of international protection",
+            "Otras personas con necesidad de protección internacional"),
+}
+SIDES = {  # query -> (area field, English, Spanish)
+    "origin": ("coo_iso", "by country of origin", "por país de origen"),
+    "asylum": ("coa_iso", "by country of asylum", "por país de asilo"),
+}
+CITATION = "UNHCR, Refugee Data Finder, population statistics. https://www.unhcr.org/refugee-statistics/download/"
+
+
+def series_code(population: str, side: str) -> str:
+    return f"unhcr.{population}.{side}"
+
+
+SERIES = [
+    SeriesInfo(
+        series_code(population, side), f"{en} {side_en}", f"{es} {side_es}", "persons", SOURCE, LICENCE,
+        CITATION,
+        f"{en} under UNHCR's mandate at the end of each year, {side_en}. Already counted in the "
+        "international migrant stock of the host country.",
+    )
+    for population, (en, es) in POPULATIONS.items()
+    for side, (_, side_en, side_es) in SIDES.items()
+]
+
+
+def page_url(side: str, page: int, year_to: int) -> str:
+    grouping = "coo_all" if side == "origin" else "coa_all"
+    return (f"{API_BASE}?limit={LIMIT}&page={page}&yearFrom={FIRST_YEAR}&yearTo={year_to}"
+            f"&{grouping}=true")
+
+
+def page_count(body: object, url: str) -> int:
+    if not isinstance(body, dict) or not isinstance(body.get("items"), list):
+        detail = body.get("message") or body.get("error") if isinstance(body, dict) else None
+        raise UpstreamFormatError(SOURCE, url, f"expected {{maxPages, items}} as documented"
+                                               f"{f'; the API says: {detail}' if detail else ''}")
+    pages = body.get("maxPages")
+    if not isinstance(pages, int) or pages < 1:
+        raise UpstreamFormatError(SOURCE, url, f"no data: maxPages={pages!r}")
+    return pages
+
+
+def collect(mirror: str | None, cache_dir: Path, policy: FetchPolicy, year_to: int | None = None) -> Collected:
+    year_to = year_to or date.today().year
+    frames, provenance, left_out = [], [], {}
+    for side in SIDES:
+        frame, files, dropped = _collect_side(side, mirror, cache_dir, policy, year_to)
+        revision = str(int(frame["year"].max())) if len(frame) else str(year_to)
+        frames.append(frame.assign(revision=revision))
+        provenance.append(_provenance(side, files, revision, len(frame), year_to))
+        for code, n in dropped.items():
+            left_out[code] = left_out.get(code, 0) + n
+    return Collected(pd.concat(frames, ignore_index=True)[INDICATOR_COLUMNS], provenance, left_out)
+
+
+def _collect_side(side: str, mirror: str | None, cache_dir: Path, policy: FetchPolicy, year_to: int):
+    area_field = SIDES[side][0]
+    records, files, dropped = [], [], {}
+    pages = fetch_pages(SOURCE, lambda p: page_url(side, p, year_to), page_count,
+                        name=f"population-{side}", mirror=mirror, cache_dir=cache_dir, policy=policy)
+    for page in pages:
+        items = page.body["items"]  # type: ignore[index]
+        if not items:
+            raise UpstreamFormatError(SOURCE, page.file.url, f"page {page.number} is empty")
+        files.append(page.file)
+        for position, item in enumerate(items):
+            where = f"page {page.number}, item {position + 1}"
+            if not isinstance(item, dict):
+                raise UpstreamFormatError(SOURCE, page.file.url, f"{where}: expected an object")
+            iso3 = str(item.get(area_field) or "-")
+            code = m49_of_iso3(iso3)
+            if code is None:
+                dropped[iso3] = dropped.get(iso3, 0) + 1
+                continue
+            year = _year(item.get("year"), page.file.url, where)
+            for population in POPULATIONS:
+                value = count(item.get(population), page.file.url, f"{where} ({iso3}, {population})")
+                if value is not None:
+                    records.append((series_code(population, side), code, year, value))
+    frame = pd.DataFrame(records, columns=["series", "area_code", "year", "value"])
+    return frame.assign(unit="persons", source=SOURCE), files, dropped
+
+
+def count(value: object, url: str, where: str) -> float | None:
+    """A head count: a number or numeric string; "-" or null means none reported."""
+    if value is None or value == "-" or value == "":
+        return None
+    if isinstance(value, bool):
+        raise UpstreamFormatError(SOURCE, url, f"{where}: {value!r} is not a count")
+    try:
+        number = float(str(value).replace(",", "")) if isinstance(value, str) else float(value)  # type: ignore[arg-type]
+    except ValueError:
+        raise UpstreamFormatError(SOURCE, url, f"{where}: {value!r} is not a count") from None
+    if not math.isfinite(number) or number < 0:
+        raise UpstreamFormatError(SOURCE, url, f"{where}: {value!r} is not a count")
+    return number
+
+
+def _year(value: object, url: str, where: str) -> int:
+    if isinstance(value, int) and not isinstance(value, bool) and 1950 <= value <= 2100:
+        return value
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    raise UpstreamFormatError(SOURCE, url, f"{where}: year {value!r} is not a year")
+
+
+def _provenance(side: str, files: list, revision: str, rows: int, year_to: int) -> dict:
+    first = files[0].url
+    return {
+        "source": SOURCE,
+        "dataset": f"unhcr_population_{side}",
+        "revision": int(revision),
+        "url": page_url(side, 1, year_to),
+        "fetched_from": first if first.startswith("http") else f"local mirror: population-{side}",
+        "publisher": PUBLISHER,
+        "licence": LICENCE,
+        "licence_url": LICENCE_URL,
+        "citation": f"{CITATION} Data to end-{revision}.",
+        "retrieved_at": files[0].retrieved_at,
+        "sha256": digest_of(files),
+        "bytes": sum(f.size for f in files),
+        "rows": rows,
+    }
