@@ -171,3 +171,20 @@ def url_sync_script(*names: str) -> str:
         "function() { const params = new URLSearchParams(window.location.search); "
         f"{sets} window.history.replaceState(null, '', window.location.pathname + '?' + params.toString()); return ''; }}"
     )
+
+
+def not_loaded_notice(lang: str, source: str) -> html.Div:
+    """Where a series has no data: which command loads it, never an empty or invented chart."""
+    return notice(t(lang, "notice.not_loaded", what=t(lang, f"what.{source}"), publisher=t(lang, f"publisher.{source}"),
+                    source=source), "info")
+
+
+def indicator_source_line(db: Database, source: str, lang: str) -> str:
+    info = queries.indicator_provenance(db, source) or {}
+    return t(lang, "indicator.source_line", citation=info.get("citation", source), licence=info.get("licence", ""))
+
+
+def parse_choice(value: object, allowed: list) -> object | None:
+    """`value` if it is one of `allowed` (compared as text, as URLs carry it), else None."""
+    by_text = {str(a): a for a in allowed}
+    return by_text.get(str(value)) if isinstance(value, str | int) and not isinstance(value, bool) else None

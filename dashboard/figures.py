@@ -6,10 +6,14 @@ toolbar can go straight onto a slide.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.text import SEPARATORS, language, people, t
+
+Formatter = Callable[[float, str], str]  # (value, lang) -> label, e.g. people, money
 
 # Okabe-Ito: distinguishable with the common forms of colour blindness.
 PALETTE = ["#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#F0E442", "#000000"]
@@ -69,7 +73,8 @@ def americas_trend(
 
 
 def lines(
-    frame: pd.DataFrame, *, value: str, lang: str, title: str, source: str, y_title: str, percent: bool = False
+    frame: pd.DataFrame, *, value: str, lang: str, title: str, source: str, y_title: str, percent: bool = False,
+    fmt: Formatter = people,
 ) -> go.Figure:
     """One line per area (frame: year, area_code, name_en, name_es, <value>)."""
     lang = language(lang)
@@ -78,7 +83,7 @@ def lines(
     name_col = "name_es" if lang == "es" else "name_en"
     fig = go.Figure()
     for colour, (_, part) in zip(PALETTE, frame.groupby("area_code", sort=False), strict=False):
-        labels = [f"{v:.1f}%" if percent else people(v, lang) for v in part[value]]
+        labels = [f"{v:.1f}%" if percent else fmt(v, lang) for v in part[value]]
         fig.add_trace(
             go.Scatter(
                 x=part["year"], y=part[value], name=part[name_col].iloc[0], mode="lines+markers",
@@ -93,7 +98,8 @@ def lines(
 
 
 def grouped_bars(
-    frame: pd.DataFrame, *, category: str, series: dict[str, str], lang: str, title: str, source: str, y_title: str
+    frame: pd.DataFrame, *, category: str, series: dict[str, str], lang: str, title: str, source: str, y_title: str,
+    fmt: Formatter = people, stacked: bool = False,
 ) -> go.Figure:
     """Bars per category, one colour per series (series: column -> legend label)."""
     lang = language(lang)
@@ -104,17 +110,20 @@ def grouped_bars(
         fig.add_trace(
             go.Bar(
                 x=frame[category], y=frame[column], name=label, marker_color=colour,
-                customdata=[people(v, lang) for v in frame[column]],
+                customdata=[fmt(v, lang) if pd.notna(v) else "" for v in frame[column]],
                 hovertemplate="%{x}: %{customdata}<extra>%{fullData.name}</extra>",
             )
         )
     _frame_for_slide(fig, title=title, source=source, lang=lang)
-    fig.update_layout(barmode="group", hovermode="closest")
+    fig.update_layout(barmode="stack" if stacked else "group", hovermode="closest")
     fig.update_yaxes(title=y_title, rangemode="tozero")
     return fig
 
 
-def horizontal_bars(frame: pd.DataFrame, *, label: str, value: str, lang: str, title: str, source: str) -> go.Figure:
+def horizontal_bars(
+    frame: pd.DataFrame, *, label: str, value: str, lang: str, title: str, source: str,
+    fmt: Formatter = people, x_title: str | None = None,
+) -> go.Figure:
     """Ranked horizontal bars, largest on top (for top origins / destinations)."""
     lang = language(lang)
     if frame.empty:
@@ -123,13 +132,13 @@ def horizontal_bars(frame: pd.DataFrame, *, label: str, value: str, lang: str, t
     fig = go.Figure(
         go.Bar(
             x=ordered[value], y=ordered[label], orientation="h", marker_color=PALETTE[3],
-            customdata=[people(v, lang) for v in ordered[value]],
+            customdata=[fmt(v, lang) for v in ordered[value]],
             hovertemplate="%{y}: %{customdata}<extra></extra>",
         )
     )
     _frame_for_slide(fig, title=title, source=source, lang=lang)
     fig.update_layout(hovermode="closest", showlegend=False)
-    fig.update_xaxes(title=t(lang, "axis.migrants"))
+    fig.update_xaxes(title=x_title or t(lang, "axis.migrants"))
     return fig
 
 

@@ -280,6 +280,77 @@ def top_corridors(db: Database, revision: int, year: int, base_year: int, limit:
     )
 
 
+# ---- indicator series: World Bank remittances, UNHCR, UN WPP ----
+
+
+def series_table(db: Database) -> pd.DataFrame:
+    """code, name_en, name_es, unit, source, licence, citation, description of every series."""
+    return db.frame("SELECT * FROM series ORDER BY source, code")
+
+
+def loaded_sources(db: Database) -> set[str]:
+    """Indicator sources with at least one observation in this build."""
+    return {source for (source,) in db.rows("SELECT DISTINCT source FROM indicator")}
+
+
+def indicator_years(db: Database, series: str) -> list[int]:
+    return [y for (y,) in db.rows("SELECT DISTINCT year FROM indicator WHERE series = ? ORDER BY year", [series])]
+
+
+def indicator_series(db: Database, series: str, codes: Sequence[int]) -> pd.DataFrame:
+    """year, area_code, name_en, name_es, value, unit, revision for some areas, as published."""
+    return db.frame(
+        f"""
+        SELECT i.year, i.area_code, {_NAMES}, i.value, i.unit, i.revision
+        FROM indicator i JOIN area a ON a.code = i.area_code
+        WHERE i.series = ? AND i.area_code IN ({_marks(codes)})
+        ORDER BY list_position(?, i.area_code), i.year
+        """,  # noqa: S608 - only placeholders are interpolated
+        [series, *codes, list(codes)],
+    )
+
+
+def indicator_by_subregion(db: Database, series: str, subregions: Sequence[int]) -> pd.DataFrame:
+    """Sum over the reporting countries of each subregion, per year: year, area_code, name_en,
+    name_es, value, reporting (how many countries the sum covers). Only for additive units."""
+    return db.frame(
+        f"""
+        SELECT i.year, c.subregion AS area_code, s.name_en, s.name_es, sum(i.value) AS value,
+               count(*) AS reporting
+        FROM indicator i JOIN area c ON c.code = i.area_code AND c.kind = 'country'
+        JOIN area s ON s.code = c.subregion
+        WHERE i.series = ? AND c.subregion IN ({_marks(subregions)})
+        GROUP BY i.year, c.subregion, s.name_en, s.name_es ORDER BY list_position(?, c.subregion), i.year
+        """,  # noqa: S608
+        [series, *subregions, list(subregions)],
+    )
+
+
+def indicator_ranking(
+    db: Database, series: str, year: int, subregions: Sequence[int], limit: int = 15
+) -> pd.DataFrame:
+    """Countries of the given subregions by value in one year, largest first."""
+    return db.frame(
+        f"""
+        SELECT i.area_code, a.iso3, {_NAMES}, i.value, i.unit
+        FROM indicator i JOIN area a ON a.code = i.area_code AND a.kind = 'country'
+        WHERE i.series = ? AND i.year = ? AND a.subregion IN ({_marks(subregions)})
+        ORDER BY i.value DESC, a.name_en LIMIT ?
+        """,  # noqa: S608
+        [series, year, *subregions, limit],
+    )
+
+
+def indicator_provenance(db: Database, source: str) -> dict[str, str] | None:
+    """Publisher, licence, citation and retrieval time of a source's first dataset."""
+    frame = db.frame(
+        "SELECT publisher, licence, citation, retrieved_at, revision FROM provenance WHERE source = ? "
+        "ORDER BY dataset LIMIT 1",
+        [source],
+    )
+    return None if frame.empty else frame.iloc[0].to_dict()
+
+
 # ---- claims ----
 
 

@@ -58,3 +58,26 @@ def people(value: float, lang: str) -> str:
 def percent(value: float, lang: str, digits: int = 1, signed: bool = False) -> str:
     sign = "+" if signed and value > 0 else ""
     return f"{sign}{decimal(value, lang, digits)}\u00a0%" if language(lang) == "es" else f"{sign}{decimal(value, lang, digits)}%"
+
+
+def money(value: float, lang: str) -> str:
+    """US dollars in words: 'US$ 15.3 billion' / 'US$ 15,3 mil millones' (Spanish "billón" is
+    10^12, so a billion is "mil millones")."""
+    if abs(value) >= 1e9:
+        return t(lang, "number.usd_billion", value=decimal(value / 1e9, lang))
+    if abs(value) >= 1e6:
+        return t(lang, "number.usd_million", value=decimal(value / 1e6, lang))
+    return t(lang, "number.usd", value=decimal(value, lang, 0))
+
+
+def percent_of_gdp(value: float, lang: str) -> str:
+    return t(lang, "number.percent_gdp", value=decimal(value, lang, 2))
+
+
+def rate(value: float, lang: str) -> str:
+    return t(lang, "number.per_thousand", value=decimal(value, lang, 1))
+
+
+def signed_people(value: float, lang: str) -> str:
+    """Net migration: '+1.2 million' / '-350 thousand'."""
+    return ("+" if value > 0 else "−" if value < 0 else "") + people(abs(value), lang)

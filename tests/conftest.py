@@ -98,3 +98,14 @@ def od_db(tmp_path_factory: pytest.TempPathFactory, upstream_dir: Path) -> Path:
     result = build(folder / "od.duckdb", mirror=str(mirror), cache_dir=folder / "cache")
     assert not any("origin_destination_2020" in note for note in result.skipped)
     return result.db_path
+
+
+@pytest.fixture(scope="session")
+def indicator_db(tmp_path_factory: pytest.TempPathFactory, upstream_dir: Path) -> Path:
+    """The real UN DESA workbooks plus the three indicator sources from directory mirrors
+    holding documented-format FIXTURE responses (generated values, not data)."""
+    from tests.indicator_fixtures import write_directory_mirrors
+
+    folder = tmp_path_factory.mktemp("indicators")
+    mirrors = {"undesa_ims": str(upstream_dir), **write_directory_mirrors(folder / "mirrors")}
+    return build(folder / "indicators.duckdb", mirrors=mirrors, cache_dir=folder / "cache").db_path

@@ -49,6 +49,7 @@ KEYS = {
     "stock_share": ["revision", "year", "area_code", "sex"],
     "population": ["revision", "year", "area_code", "sex"],
     "refugee_stock": ["revision", "year", "area_code"],
+    "indicator": ["series", "area_code", "year"],
     "provenance": ["dataset"],
 }
 

@@ -11,7 +11,9 @@ from dashboard.components import (
     chart_block,
     data_table,
     database,
+    indicator_source_line,
     needs_database,
+    not_loaded_notice,
     notice,
     page_frame,
     parse_revision,
@@ -22,7 +24,8 @@ from dashboard.components import (
     source_line,
     url_sync_script,
 )
-from dashboard.text import language, t
+from dashboard.panels import remittance_panel
+from dashboard.text import decimal, language, signed_people, t
 
 dash.register_page(__name__, path="/country", name="Country", order=30)
 
@@ -71,6 +74,7 @@ def layout(lang: str = "en", area: str | None = None, revision: str | None = Non
         html.Div(id="country-partners-notice"),
         *chart_block("country-origins", "migdash-country-origins", lang, height="480px"),
         *chart_block("country-destinations", "migdash-country-destinations", lang, height="480px"),
+        html.Div(id="country-indicators"),
         dcc.Store(id="country-lang", data=lang),
         html.Div(id="country-url-sync", hidden=True),
     )
@@ -134,6 +138,70 @@ def update_country(area: object, revision: object, sex: object, lang: object):
         destinations_fig, _table(destinations, [name_col, "migrants"], lang),
         partners_notice,
     )
+
+
+@callback(Output("country-indicators", "children"), Input("country-area", "value"), State("country-lang", "data"))
+def update_indicator_panels(area: object, lang: object) -> list:
+    """Remittances, refugees and net migration of the chosen area, or which command loads them."""
+    lang = language(lang)
+    db = database()
+    row = (queries.area_row(db, int(area)) if str(area).isdigit() else None) or queries.area_row(db, DEFAULT_AREA)
+    code, name = int(row["code"]), row["name_es" if lang == "es" else "name_en"]
+    loaded = queries.loaded_sources(db)
+    panels: list = []
+    for source, build in (("worldbank", _remittance_panel), ("unhcr", _refugee_panel), ("wpp", _net_migration_panel)):
+        if source not in loaded:
+            panels.append(not_loaded_notice(lang, source))
+            continue
+        figure, table = build(db, code, name, lang)
+        panels += [dcc.Graph(id=f"country-{source}", figure=figure, config=figures.graph_config(f"migdash-country-{source}"),
+                             style={"height": "460px"}),
+                   html.Details([html.Summary(t(lang, "overview.table")), table])]
+    return panels
+
+
+def _remittance_panel(db: queries.Database, code: int, name: str, lang: str):
+    figure, table = remittance_panel(db, code, name, lang, "country-remittances")
+    figure.update_layout(title={"text": t(lang, "country.remittances_title", name=name)})
+    return figure, table
+
+
+def _refugee_panel(db: queries.Database, code: int, name: str, lang: str):
+    """Refugees and asylum-seekers from the area (by origin) and in it (by asylum), per year."""
+    columns = {}
+    for population in ("refugees", "asylum_seekers"):
+        label = t(lang, f"refugees.pop.{population}")
+        for side, key in (("origin", "country.from"), ("asylum", "country.in")):
+            frame = queries.indicator_series(db, f"unhcr.{population}.{side}", [code])
+            columns[t(lang, key, population=label, name=name)] = frame.set_index("year")["value"]
+    wide = pd.DataFrame(columns).reset_index().rename(columns={"index": "year"})
+    title = t(lang, "country.refugees_title", name=name)
+    if wide.empty:
+        return figures.empty_figure(title), notice(t(lang, "country.no_series", publisher="UNHCR", what=t(lang, "what.unhcr"), name=name))
+    wide = wide.sort_values("year")
+    figure = figures.grouped_bars(wide, category="year", lang=lang, title=title, y_title=t(lang, "axis.persons"),
+                                  source=indicator_source_line(db, "unhcr", lang), series={c: c for c in columns})
+    shown = wide.copy()
+    for column in columns:
+        shown[column] = shown[column].map(lambda v: "" if pd.isna(v) else decimal(v, lang, 0))
+    return figure, data_table(shown, [t(lang, "table.year"), *columns], "country-refugees-data")
+
+
+def _net_migration_panel(db: queries.Database, code: int, name: str, lang: str):
+    net = queries.indicator_series(db, "wpp.net_migration", [code])
+    rates = queries.indicator_series(db, "wpp.net_migration_rate", [code])
+    title = t(lang, "country.net_migration_title", name=name)
+    if net.empty:
+        return figures.empty_figure(title), notice(t(lang, "country.no_series", publisher="UN DESA", what=t(lang, "what.wpp"), name=name))
+    figure = figures.grouped_bars(net.rename(columns={"value": "net"}), category="year", lang=lang, title=title,
+                                  y_title=t(lang, "wpp.net_migration"), fmt=signed_people,
+                                  source=indicator_source_line(db, "wpp", lang), series={"net": t(lang, "wpp.net_migration")})
+    figure.update_yaxes(rangemode="normal")
+    merged = net[["year", "value"]].merge(rates[["year", "value"]], on="year", how="left", suffixes=("", "_rate"))
+    shown = merged.assign(value=merged["value"].map(lambda v: decimal(v, lang, 0)),
+                          value_rate=merged["value_rate"].map(lambda v: "" if pd.isna(v) else decimal(v, lang, 1)))
+    return figure, data_table(shown, [t(lang, "table.year"), t(lang, "wpp.net_migration"), t(lang, "wpp.rate")],
+                              "country-net-migration-data")
 
 
 def _facts(row: dict, name: str, subregion_name: str, lang: str) -> str:

@@ -1,0 +1,191 @@
+"""Remittances: Latin America and the Caribbean and the subregions over time, top receivers,
+growth, and one country's received and paid series (World Bank)."""
+
+from __future__ import annotations
+
+import dash
+import pandas as pd
+from dash import Input, Output, State, callback, clientside_callback, dcc, html
+
+from dashboard import figures, queries
+from dashboard.components import (
+    chart_block,
+    data_table,
+    database,
+    indicator_source_line,
+    needs_database,
+    not_loaded_notice,
+    page_frame,
+    parse_choice,
+    url_sync_script,
+)
+from dashboard.panels import RECEIVED, RECEIVED_GDP, remittance_panel
+from dashboard.text import language, money, percent, percent_of_gdp, t
+from etl.areas import (
+    AMERICAS_SUBREGIONS,
+    CARIBBEAN,
+    CENTRAL_AMERICA,
+    LATIN_AMERICA_AND_CARIBBEAN,
+    SOUTH_AMERICA,
+)
+
+dash.register_page(__name__, path="/remittances", name="Remittances", order=40)
+
+PATH = "/remittances"
+
+MEASURES = {"usd": RECEIVED, "gdp": RECEIVED_GDP}
+LAC_SUBREGIONS = (CARIBBEAN, CENTRAL_AMERICA, SOUTH_AMERICA)
+DEFAULT_COUNTRY = 484  # Mexico, the largest receiver in the region
+
+
+@needs_database(PATH)
+def layout(lang: str = "en", year: str | None = None, measure: str = "usd", area: str | None = None,
+           **_: object) -> html.Div:
+    lang = language(lang)
+    db = database()
+    params = {"year": year, "measure": measure, "area": area}
+    if "worldbank" not in queries.loaded_sources(db):
+        return page_frame(lang, PATH, params, html.H1(t(lang, "remittances.title")),
+                          html.P(t(lang, "remittances.intro")), not_loaded_notice(lang, "worldbank"))
+    years = queries.indicator_years(db, RECEIVED)
+    receivers = queries.indicator_ranking(db, RECEIVED, years[-1], AMERICAS_SUBREGIONS, limit=100)
+    name_col = "name_es" if lang == "es" else "name_en"
+    countries = [{"label": row[name_col], "value": int(row["area_code"])}
+                 for _, row in receivers.sort_values(name_col).iterrows()]
+    country_codes = [c["value"] for c in countries]
+    return page_frame(
+        lang, PATH, params,
+        html.H1(t(lang, "remittances.title")),
+        html.P(t(lang, "remittances.intro")),
+        html.P(headline(db, lang), id="remittances-headline", className="headline"),
+        *chart_block("rem-trend", "migdash-remittances-trend", lang),
+        html.P(t(lang, "remittances.subregion_note"), className="note"),
+        *chart_block("rem-growth", "migdash-remittances-growth", lang),
+        html.Div([
+            _dropdown("rem-year", t(lang, "remittances.year"), [{"label": str(y), "value": y} for y in reversed(years)],
+                      parse_choice(year, years) or years[-1]),
+            html.Div([html.Label(t(lang, "remittances.measure"), id="rem-measure-label"),
+                      dcc.RadioItems(id="rem-measure", value=parse_choice(measure, list(MEASURES)) or "usd", inline=True,
+                                     options=[{"label": t(lang, f"remittances.measure_{m}"), "value": m} for m in MEASURES])],
+                     role="radiogroup", **{"aria-labelledby": "rem-measure-label"}),
+        ], className="controls"),
+        *chart_block("rem-top", "migdash-remittances-top", lang),
+        html.Div([_dropdown("rem-area", t(lang, "remittances.country"), countries,
+                            parse_choice(area, country_codes) or DEFAULT_COUNTRY, searchable=True)], className="controls"),
+        *chart_block("rem-country", "migdash-remittances-country", lang),
+        dcc.Store(id="rem-lang", data=lang),
+        html.Div(id="rem-url-sync", hidden=True),
+    )
+
+
+def _dropdown(control_id: str, label: str, options: list[dict], value: object, searchable: bool = False) -> html.Div:
+    return html.Div([html.Label(label, htmlFor=control_id),
+                     dcc.Dropdown(id=control_id, options=options, value=value, clearable=False, searchable=searchable)],
+                    style={"minWidth": "260px"})
+
+
+def headline(db: queries.Database, lang: str) -> str:
+    """'Remittances to Latin America and the Caribbean reached US$ X billion in YEAR, +Y% on YEAR-1.'"""
+    series = queries.indicator_series(db, RECEIVED, [LATIN_AMERICA_AND_CARIBBEAN])
+    if series.empty:
+        return ""
+    last = series.iloc[-1]
+    before = series[series["year"] == last["year"] - 1]
+    if before.empty:
+        return t(lang, "remittances.headline_no_change", amount=money(last["value"], lang), year=int(last["year"]))
+    change = (last["value"] / before["value"].iloc[0] - 1) * 100
+    return t(lang, "remittances.headline", amount=money(last["value"], lang), year=int(last["year"]),
+             change=percent(change, lang, signed=True), previous=int(last["year"]) - 1)
+
+
+def regional_series(db: queries.Database) -> pd.DataFrame:
+    """LAC (the World Bank's aggregate) then the subregions of the Americas (sums of countries)."""
+    lac = queries.indicator_series(db, RECEIVED, [LATIN_AMERICA_AND_CARIBBEAN]).assign(reporting=pd.NA)
+    parts = queries.indicator_by_subregion(db, RECEIVED, LAC_SUBREGIONS)
+    north = queries.indicator_series(db, RECEIVED, [905]).assign(reporting=pd.NA)
+    columns = ["year", "area_code", "name_en", "name_es", "value", "reporting"]
+    present = [f[columns] for f in (lac, parts, north) if not f.empty]
+    return pd.concat(present, ignore_index=True) if present else pd.DataFrame(columns=columns)
+
+
+def growth(frame: pd.DataFrame) -> pd.DataFrame:
+    """Year-on-year % change per area, only between consecutive years."""
+    out = frame.sort_values(["area_code", "year"]).copy()
+    previous = out.groupby("area_code")["value"].shift()
+    consecutive = out.groupby("area_code")["year"].diff() == 1
+    out["value"] = ((out["value"] / previous - 1) * 100).where(consecutive)
+    return out.dropna(subset=["value"])
+
+
+@callback(
+    Output("rem-trend", "figure"), Output("rem-trend-table", "children"),
+    Output("rem-growth", "figure"), Output("rem-growth-table", "children"),
+    Input("rem-lang", "data"),
+)
+def update_regional(lang: object):
+    lang = language(lang)
+    db = database()
+    source = indicator_source_line(db, "worldbank", lang)
+    name_col = "name_es" if lang == "es" else "name_en"
+    regions = regional_series(db)
+    trend = figures.lines(regions, value="value", lang=lang, source=source, y_title=t(lang, "axis.usd"),
+                          title=t(lang, "remittances.trend_title"), fmt=money)
+    table = regions.assign(shown=regions["value"].map(lambda v: money(v, lang)),
+                           reporting=regions["reporting"].map(lambda v: "" if pd.isna(v) else str(int(v))))
+    trend_table = data_table(table[["year", name_col, "shown", "reporting"]],
+                             [t(lang, "table.year"), t(lang, "table.area"), t(lang, "remittances.received"),
+                              t(lang, "remittances.reporting")], "rem-trend-data")
+    change = growth(regions)
+    growth_fig = figures.lines(change, value="value", lang=lang, source=source, y_title=t(lang, "axis.growth"),
+                               title=t(lang, "remittances.growth_title"), percent=True)
+    growth_fig.update_yaxes(rangemode="normal")
+    growth_table = data_table(change.assign(shown=change["value"].map(lambda v: percent(v, lang, signed=True)))[
+        ["year", name_col, "shown"]], [t(lang, "table.year"), t(lang, "table.area"), t(lang, "remittances.growth")],
+        "rem-growth-data")
+    return trend, trend_table, growth_fig, growth_table
+
+
+@callback(
+    Output("rem-top", "figure"), Output("rem-top-table", "children"),
+    Input("rem-year", "value"), Input("rem-measure", "value"), State("rem-lang", "data"),
+)
+def update_top(year: object, measure: object, lang: object):
+    lang = language(lang)
+    db = database()
+    measure = measure if isinstance(measure, str) and measure in MEASURES else "usd"
+    years = queries.indicator_years(db, MEASURES[measure])
+    chosen = parse_choice(year, years) or (years[-1] if years else None)
+    name_col = "name_es" if lang == "es" else "name_en"
+    fmt = money if measure == "usd" else percent_of_gdp
+    title = t(lang, "remittances.top_title", year=chosen, measure=t(lang, f"remittances.measure_{measure}"))
+    if chosen is None:
+        return figures.empty_figure(title), None
+    top = queries.indicator_ranking(db, MEASURES[measure], chosen, AMERICAS_SUBREGIONS, limit=15)
+    fig = figures.horizontal_bars(top, label=name_col, value="value", lang=lang, title=title, fmt=fmt,
+                                  source=indicator_source_line(db, "worldbank", lang),
+                                  x_title=t(lang, "axis.usd") if measure == "usd" else t(lang, "remittances.measure_gdp"))
+    table = data_table(top.assign(shown=top["value"].map(lambda v: fmt(v, lang)))[[name_col, "iso3", "shown"]],
+                       [t(lang, "table.area"), "ISO3", t(lang, f"remittances.measure_{measure}")], "rem-top-data")
+    return fig, table
+
+
+@callback(
+    Output("rem-country", "figure"), Output("rem-country-table", "children"),
+    Input("rem-area", "value"), State("rem-lang", "data"),
+)
+def update_country(area: object, lang: object):
+    lang = language(lang)
+    db = database()
+    code = area if isinstance(area, int) and not isinstance(area, bool) else DEFAULT_COUNTRY
+    row = queries.area_row(db, code)
+    if row is None:
+        code, row = DEFAULT_COUNTRY, queries.area_row(db, DEFAULT_COUNTRY)
+    name = row["name_es" if lang == "es" else "name_en"] if row else str(code)
+    return remittance_panel(db, code, name, lang, "rem-country")
+
+
+clientside_callback(
+    url_sync_script("year", "measure", "area", "lang"),
+    Output("rem-url-sync", "children"),
+    Input("rem-year", "value"), Input("rem-measure", "value"), Input("rem-area", "value"), State("rem-lang", "data"),
+)

@@ -1,0 +1,39 @@
+"""Figure-and-table panels that more than one page shows (the remittances page and the country
+profile); page modules are loaded by Dash and must not import each other."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dashboard import figures, queries
+from dashboard.components import data_table, indicator_source_line, notice
+from dashboard.text import decimal, money, t
+
+RECEIVED, PAID, RECEIVED_GDP = "BX.TRF.PWKR.CD.DT", "BM.TRF.PWKR.CD.DT", "BX.TRF.PWKR.DT.GD.ZS"
+
+
+def remittance_panel(db: queries.Database, code: int, name: str, lang: str, table_id: str):
+    """Received and paid for one country, with the share of GDP in the table (also used by the
+    country profile)."""
+    title = t(lang, "remittances.country_title", name=name)
+    received = queries.indicator_series(db, RECEIVED, [code])
+    paid = queries.indicator_series(db, PAID, [code])
+    share = queries.indicator_series(db, RECEIVED_GDP, [code])
+    if received.empty and paid.empty:
+        return figures.empty_figure(title), notice(t(lang, "country.no_series", publisher="World Bank",
+                                                     what=t(lang, "what.worldbank"), name=name), "info")
+    frame = pd.merge(received[["year", "value"]].rename(columns={"value": "received"}),
+                     paid[["year", "value"]].rename(columns={"value": "paid"}), on="year", how="outer")
+    frame = frame.merge(share[["year", "value"]].rename(columns={"value": "gdp"}), on="year", how="left")
+    fig = figures.grouped_bars(frame, category="year", lang=lang, fmt=money, y_title=t(lang, "axis.usd"), title=title,
+                               source=indicator_source_line(db, "worldbank", lang),
+                               series={"received": t(lang, "remittances.received"), "paid": t(lang, "remittances.paid")})
+    shown = frame.assign(
+        received=frame["received"].map(lambda v: "" if pd.isna(v) else money(v, lang)),
+        paid=frame["paid"].map(lambda v: "" if pd.isna(v) else money(v, lang)),
+        gdp=frame["gdp"].map(lambda v: "" if pd.isna(v) else decimal(v, lang, 2)),
+    )
+    table = data_table(shown[["year", "received", "paid", "gdp"]],
+                       [t(lang, "table.year"), t(lang, "remittances.received"), t(lang, "remittances.paid"),
+                        t(lang, "remittances.measure_gdp")], f"{table_id}-data")
+    return fig, table

@@ -1,0 +1,131 @@
+"""Remittances and refugees pages and the country profile's indicator panels, as functions:
+figures and headlines against the database, both languages, and what shows without data.
+
+The indicator data comes from documented-format FIXTURE responses (tests/indicator_fixtures.py):
+the assertions compare the pages with the database, never with presumed real figures.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import dash
+import duckdb
+import pytest
+
+from dashboard.app import create_app
+from dashboard.text import money, signed_people
+from tests.test_page_layouts import text_of
+
+
+def page(name: str):
+    """The page module Dash loaded (its callbacks are plain functions)."""
+    entry = next(p for p in dash.page_registry.values() if p["path"] == f"/{name}")
+    return sys.modules[entry["module"]]
+
+
+@pytest.fixture(scope="module")
+def app(indicator_db):
+    return create_app(indicator_db)
+
+
+def rows(db, sql: str, params=()) -> list[tuple]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute(sql, list(params)).fetchall()
+
+
+def test_money_says_mil_millones_in_spanish_never_billones():
+    assert money(15_320_000_000, "en") == "US$ 15.3 billion"
+    assert money(15_320_000_000, "es") == "US$ 15,3 mil millones"
+    assert money(70_369_000_000, "es") == "US$ 70,4 mil millones"
+    assert money(4_500_000, "es") == "US$ 4,5 millones"
+    assert "billón" not in money(2e12, "es")
+    assert signed_people(-350_000, "en") == "−350.0 thousand"
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_remittance_headline_is_the_latest_lac_year_and_its_growth(app, indicator_db, lang):
+    (year, value), (_, before) = rows(indicator_db, "SELECT year, value FROM indicator WHERE series = 'BX.TRF.PWKR.CD.DT' "
+                                                    "AND area_code = 904 ORDER BY year DESC LIMIT 2")
+    with app.server.test_request_context("/remittances"):
+        from dashboard.components import database
+
+        text = page("remittances").headline(database(), lang)
+    assert money(value, lang) in text and str(year) in text and str(year - 1) in text
+    change = (value / before - 1) * 100
+    assert (f"{change:+.1f}" if lang == "en" else f"{change:+.1f}".replace(".", ",")) in text
+
+
+def test_remittance_trend_sums_reporting_countries_per_subregion(app, indicator_db):
+    with app.server.test_request_context("/remittances"):
+        trend, table, growth, _ = page("remittances").update_regional("en")
+    names = [trace.name for trace in trend.data]
+    assert names[0] == "Latin America and the Caribbean"
+    assert {"Caribbean", "Central America", "South America", "Northern America"} <= set(names)
+    central = next(tr for tr in trend.data if tr.name == "Central America")
+    expected = rows(indicator_db, """
+        SELECT sum(i.value) FROM indicator i JOIN area a ON a.code = i.area_code
+        WHERE i.series = 'BX.TRF.PWKR.CD.DT' AND a.subregion = 916 AND a.kind = 'country' AND i.year = ?""",
+                    [int(central.x[-1])])[0][0]
+    assert central.y[-1] == pytest.approx(expected)
+    assert all(len(trace.x) == len(trace.y) for trace in growth.data)
+
+
+@pytest.mark.parametrize("measure,unit_text", [("usd", "US dollars"), ("gdp", "% of GDP")])
+def test_top_receivers_are_ranked_from_the_database(app, indicator_db, measure, unit_text):
+    series = {"usd": "BX.TRF.PWKR.CD.DT", "gdp": "BX.TRF.PWKR.DT.GD.ZS"}[measure]
+    with app.server.test_request_context("/remittances"):
+        fig, _ = page("remittances").update_top(2020, measure, "en")
+    assert unit_text in fig.layout.title.text and "2020" in fig.layout.title.text
+    (top_name,) = rows(indicator_db, """
+        SELECT a.name_en FROM indicator i JOIN area a ON a.code = i.area_code AND a.kind = 'country'
+        WHERE series = ? AND year = 2020 AND a.subregion IN (915, 916, 931, 905) ORDER BY value DESC LIMIT 1""",
+                       [series])[0]
+    assert fig.data[0].y[-1] == top_name  # horizontal bars: largest on top
+
+
+@pytest.mark.parametrize("hostile", [None, "'; DROP TABLE indicator; --", ["x"], True, 99999])
+def test_remittance_callbacks_read_hostile_inputs_as_defaults(app, hostile):
+    with app.server.test_request_context("/remittances"):
+        assert page("remittances").update_top(hostile, hostile, hostile)[0].layout.title.text
+        assert "Mexico" in page("remittances").update_country(hostile, "en")[0].layout.title.text
+
+
+def test_refugee_origins_and_hosts_come_from_unhcr_rows(app, indicator_db):
+    with app.server.test_request_context("/refugees"):
+        origins, _, hosts_trend, _ = page("refugees").update_trends("asylum_seekers", "es")
+        hosts, table = page("refugees").update_hosts(2019, "en")
+    assert "Solicitantes de asilo" in origins.layout.title.text
+    (name_es,) = rows(indicator_db, "SELECT name_es FROM area WHERE code = 862")[0]
+    venezuela = next(tr for tr in origins.data if tr.name == name_es)
+    expected = dict(rows(indicator_db, "SELECT year, value FROM indicator WHERE series = 'unhcr.asylum_seekers.origin' "
+                                       "AND area_code = 862"))
+    assert dict(zip(map(int, venezuela.x), venezuela.y, strict=True)) == expected
+    assert len(hosts_trend.data) == 5
+    assert [trace.name for trace in hosts.data] == ["Refugees", "Asylum-seekers",
+                                                     "Other people in need of international protection"]
+    assert hosts.layout.barmode == "stack"
+
+
+def test_country_profile_panels_show_remittances_refugees_and_net_migration(app, indicator_db):
+    with app.server.test_request_context("/country"):
+        panels = page("country").update_indicator_panels(484, "en")
+    graphs = [p for p in panels if type(p).__name__ == "Graph"]
+    assert [g.id for g in graphs] == ["country-worldbank", "country-unhcr", "country-wpp"]
+    net = dict(rows(indicator_db, "SELECT year, value FROM indicator WHERE series = 'wpp.net_migration' AND area_code = 484"))
+    wpp = graphs[2].figure
+    assert dict(zip(map(int, wpp.data[0].x), wpp.data[0].y, strict=True)) == net
+    assert "Mexico" in wpp.layout.title.text
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_without_indicator_data_each_page_says_which_command_loads_it(built_db, lang):
+    app = create_app(built_db)
+    for name, source in (("remittances", "worldbank"), ("refugees", "unhcr")):
+        with app.server.test_request_context(f"/{name}"):
+            text = text_of(page(name).layout(lang=lang))
+        assert "migdash etl" in text and f"--mirror {source}=" in text
+        assert "js-plotly" not in text
+    with app.server.test_request_context("/country"):
+        panels = page("country").update_indicator_panels(484, lang)
+    assert all("migdash etl" in text_of(p) for p in panels) and len(panels) == 3
