@@ -31,6 +31,7 @@ from dashboard.components import database
 from dashboard.queries import EXTRACT_VIEWS, SEXES, Database, Selection
 from dashboard.text import language, t
 from schemas.area import AreaSchema
+from schemas.indicator import IndicatorSchema
 from schemas.population import PopulationSchema
 from schemas.provenance import ProvenanceSchema
 from schemas.refugee_stock import RefugeeStockSchema
@@ -45,6 +46,9 @@ SCHEMAS: dict[str, type[pa.DataFrameModel]] = {
     "stock_share": StockShareSchema,
     "population": PopulationSchema,
     "refugee_stock": RefugeeStockSchema,
+    "remittances": IndicatorSchema,
+    "unhcr_refugees": IndicatorSchema,
+    "net_migration": IndicatorSchema,
 }
 FORMATS = ("csv", "zip", "parquet")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -103,11 +107,13 @@ def _pick_ints(raw: object, allowed: list[int], param: str, revision: int | None
     return good, [Rejected(param, _shown(",".join(bad)), choices, revision)] if bad else []
 
 
-def _pick_dataset(raw: object) -> tuple[str, list[Rejected]]:
+def _pick_dataset(raw: object, db: Database) -> tuple[str, list[Rejected]]:
     value = str(raw or "stock")
-    if value in EXTRACT_VIEWS:
-        return value, []
-    return "stock", [Rejected("dataset", _shown(value), ", ".join(EXTRACT_VIEWS))]
+    if value not in EXTRACT_VIEWS:
+        return "stock", [Rejected("dataset", _shown(value), ", ".join(EXTRACT_VIEWS))]
+    if not queries.extract_revisions(db)[value]:
+        return "stock", [Rejected("dataset_empty", value, EXTRACT_VIEWS[value].source)]
+    return value, []
 
 
 def _pick_revision(raw: object, held: list[int]) -> tuple[int, list[Rejected]]:
@@ -138,7 +144,7 @@ def read_selection(args: Mapping[str, object], db: Database) -> tuple[Selection,
     The page uses this to show the closest valid view with a notice; downloads refuse instead.
     Years default to every published year; areas stay empty when none is valid.
     """
-    dataset, rejected = _pick_dataset(args.get("dataset"))
+    dataset, rejected = _pick_dataset(args.get("dataset"), db)
     held = queries.extract_revisions(db)[dataset]
     if not held:
         return Selection(dataset, 0, (), (), ()), [*rejected, Rejected("revision", "", "")]
@@ -309,15 +315,21 @@ def field(dataset: str, name: str) -> dict[str, object]:
     """One Frictionless field descriptor for a column of `dataset`'s extract."""
     spec = EXTRACT_VIEWS[dataset]
     if name == "unit":
-        return {"name": "unit", "type": "string", "description": f"unit of {spec.value_column}",
-                "constraints": {"required": True, "enum": [spec.unit]}}
+        units = {"required": True} if spec.by_series else {"required": True, "enum": [spec.unit]}
+        return {"name": "unit", "type": "string", "description": f"unit of {spec.value_column}", "constraints": units}
+    if name == "vintage":
+        column = IndicatorSchema.to_schema().columns["revision"]
+        return {"name": name, "type": "string", "description": column.description, "constraints": {"required": True}}
+    if name == "revision" and spec.by_series:
+        return {"name": name, "type": "integer", "constraints": {"required": True},
+                "description": "year of the publisher's vintage (the full vintage is in `vintage`)"}
     column, qualifier = _column_model(dataset, name)
     description = f"{qualifier}: {column.description}" if qualifier else (column.description or "")
     descriptor: dict[str, object] = {"name": name, "type": _frictionless_type(column), "description": description,
                                      "constraints": _constraints(column)}
     if qualifier == "area of origin" and name != "origin_code":
         descriptor["constraints"] = {**_constraints(column), "required": False}  # the publisher's "Other" has no area row
-    if name == spec.value_column:
+    if name == spec.value_column and not spec.by_series:
         descriptor["unit"] = spec.unit
     return descriptor
 
@@ -329,7 +341,7 @@ def fields(dataset: str) -> list[dict[str, object]]:
 def primary_key(dataset: str) -> list[str]:
     spec = EXTRACT_VIEWS[dataset]
     places = ["destination_code", "origin_code"] if spec.has_origin else [spec.area_column]
-    return ["revision", "year", *places, *(["sex"] if spec.has_sex else [])]
+    return ["revision", "year", *places, *(["sex"] if spec.has_sex else []), *(["series"] if spec.by_series else [])]
 
 
 def csv_resource(selection: Selection, path: str, *, rows: int, size: int, sha256: str) -> dict[str, object]:
@@ -347,7 +359,7 @@ def csv_resource(selection: Selection, path: str, *, rows: int, size: int, sha25
 def _sources(db: Database, selection: Selection) -> pd.DataFrame:
     """Provenance rows behind the selection: the revision's files (origin files only if used)."""
     rows = queries.provenance(db)
-    rows = rows[rows["revision"] == selection.revision]
+    rows = rows[(rows["revision"] == selection.revision) & (rows["source"] == EXTRACT_VIEWS[selection.dataset].source)]
     if not selection.all_origins:
         rows = rows[~rows["dataset"].str.startswith("origin_destination")]
     return rows

@@ -422,9 +422,11 @@ class ExtractView:
     view: str
     area_column: str
     value_column: str
-    unit: str  # persons | percent | thousands
+    unit: str  # persons | percent | thousands; "per series" where each row carries its own
     has_sex: bool = True
     has_origin: bool = False
+    by_series: bool = False  # indicator datasets: a series column, the unit per row, the vintage
+    source: str = "undesa_ims"
 
 
 EXTRACT_VIEWS: dict[str, ExtractView] = {
@@ -432,6 +434,10 @@ EXTRACT_VIEWS: dict[str, ExtractView] = {
     "stock_share": ExtractView("stock_share", "area_code", "percent_of_population", "percent"),
     "population": ExtractView("population", "area_code", "population_thousands", "thousands"),
     "refugee_stock": ExtractView("refugee_stock", "area_code", "refugees", "persons", has_sex=False),
+    **{
+        name: ExtractView(name, "area_code", "value", "per series", has_sex=False, by_series=True, source=source)
+        for name, source in (("remittances", "worldbank"), ("unhcr_refugees", "unhcr"), ("net_migration", "wpp"))
+    },
 }
 
 
@@ -491,6 +497,8 @@ def extract_columns(dataset: str) -> list[str]:
     else:
         places = [spec.area_column, "iso3", "name_en", "name_es"]
     sex = ["sex"] if spec.has_sex else []
+    if spec.by_series:
+        return ["revision", "vintage", "year", *places, "series", "value", "unit", "source", "licence"]
     return ["revision", "year", *places, *sex, spec.value_column, "unit", "source", "licence"]
 
 
@@ -500,7 +508,7 @@ def _extract_sql(selection: Selection) -> tuple[str, list[object]]:
     the sort DuckDB does for ORDER BY holds only a few numbers per row, not every name string."""
     spec = EXTRACT_VIEWS[selection.dataset]
     places = "s.destination_code, s.origin_code" if spec.has_origin else f"s.{spec.area_column}"
-    sex_column = ", s.sex" if spec.has_sex else ""
+    sex_column = ", s.sex" if spec.has_sex else ", s.series, s.unit, s.vintage" if spec.by_series else ""
     filters = " AND s.sex IN (SELECT unnest(?))" if spec.has_sex else ""
     params: list[object] = [selection.revision, list(selection.areas), list(selection.years)]
     params += [list(selection.sexes)] if spec.has_sex else []
@@ -508,7 +516,8 @@ def _extract_sql(selection: Selection) -> tuple[str, list[object]]:
         filters += " AND s.origin_code = ?"
         params.append(WORLD)
     order = [f"s.{spec.area_column}", *(["s.origin_code"] if spec.has_origin else []),
-             *(["list_position(['total', 'male', 'female'], s.sex)"] if spec.has_sex else []), "s.year"]
+             *(["list_position(['total', 'male', 'female'], s.sex)"] if spec.has_sex else []),
+             *(["s.series"] if spec.by_series else []), "s.year"]
     sql = f"""
         SELECT s.revision, s.year, {places}{sex_column}, s.{spec.value_column}
         FROM {spec.view} s
@@ -523,6 +532,7 @@ class _Labels:
     """What every row of one extract shares or looks up: area names by code, unit, source, licence."""
 
     areas: pd.DataFrame  # indexed by code: iso3, name_en, name_es
+    series_citations: dict[str, str]  # indicator datasets: each series' own citation
     unit: str
     source: str | None
     licence: str | None
@@ -531,12 +541,13 @@ class _Labels:
 def _labels(db: Database, selection: Selection) -> _Labels:
     areas = db.frame("SELECT code, iso3, name_en, name_es FROM area").set_index("code")
     rows = db.rows(
-        "SELECT citation, licence FROM provenance WHERE revision = ? "
+        "SELECT citation, licence FROM provenance WHERE revision = ? AND source = ? "
         "ORDER BY dataset NOT LIKE 'destination%', dataset LIMIT 1",
-        [selection.revision],
+        [selection.revision, EXTRACT_VIEWS[selection.dataset].source],
     )
     source, licence = rows[0] if rows else (None, None)
-    return _Labels(areas, EXTRACT_VIEWS[selection.dataset].unit, source, licence)
+    citations = dict(db.rows("SELECT code, citation FROM series"))
+    return _Labels(areas, citations, EXTRACT_VIEWS[selection.dataset].unit, source, licence)
 
 
 def _label(frame: pd.DataFrame, selection: Selection, labels: _Labels) -> pd.DataFrame:
@@ -547,7 +558,11 @@ def _label(frame: pd.DataFrame, selection: Selection, labels: _Labels) -> pd.Dat
     for prefix, code in sides:
         for part in ("iso3", "name_en", "name_es"):
             out[prefix + part] = out[code].map(labels.areas[part])
-    out["unit"], out["source"], out["licence"] = labels.unit, labels.source, labels.licence
+    if spec.by_series:  # indicator rows carry their own unit; each series its own citation
+        out["source"] = out["series"].map(labels.series_citations)
+    else:
+        out["unit"], out["source"] = labels.unit, labels.source
+    out["licence"] = labels.licence
     return out[extract_columns(selection.dataset)]
 
 

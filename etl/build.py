@@ -98,6 +98,12 @@ CREATE VIEW population AS SELECT revision, year, area_code, sex, population_thou
 CREATE VIEW refugee_stock AS SELECT revision, year, area_code, refugees FROM core.refugee_stock;
 CREATE VIEW indicator AS SELECT series, area_code, year, value, unit, source, revision FROM core.indicator;
 CREATE VIEW series AS SELECT code, name_en, name_es, unit, source, licence, citation, description FROM core.series;
+CREATE VIEW remittances AS SELECT CAST(left(revision, 4) AS SMALLINT) AS revision, revision AS vintage, year,
+  area_code, series, value, unit FROM core.indicator WHERE source = 'worldbank';
+CREATE VIEW unhcr_refugees AS SELECT CAST(left(revision, 4) AS SMALLINT) AS revision, revision AS vintage, year,
+  area_code, series, value, unit FROM core.indicator WHERE source = 'unhcr';
+CREATE VIEW net_migration AS SELECT CAST(left(revision, 4) AS SMALLINT) AS revision, revision AS vintage, year,
+  area_code, series, value, unit FROM core.indicator WHERE source = 'wpp';
 CREATE VIEW provenance AS SELECT source, revision, url, publisher, licence, retrieved_at, sha256, rows,
   dataset, fetched_from, licence_url, citation, bytes FROM core.provenance;
 CREATE VIEW claim AS SELECT * FROM core.claim;
@@ -156,10 +162,16 @@ def current_build(db_path: Path) -> dict | None:
         return None
     try:
         with duckdb.connect(str(db_path), read_only=True) as con:
-            row = con.execute("SELECT build_id, fingerprint, built_from FROM core.build").fetchone()
+            row = con.execute("SELECT build_id, fingerprint, built_from, schema_version FROM core.build").fetchone()
     except duckdb.Error:
         return None
-    return dict(zip(("build_id", "fingerprint", "built_from"), row, strict=True)) if row else None
+    return dict(zip(("build_id", "fingerprint", "built_from", "schema_version"), row, strict=True)) if row else None
+
+
+def is_current_schema(db_path: Path) -> bool:
+    """Whether the database was written with this code's table layout (older ones lack views)."""
+    existing = current_build(db_path)
+    return existing is not None and existing["schema_version"] == SCHEMA_VERSION
 
 
 def fetch_sources(

@@ -16,6 +16,7 @@ from etl.build import (
     build,
     build_from_snapshot,
     export_snapshot,
+    is_current_schema,
 )
 from etl.errors import EtlError
 from etl.fetch import FetchPolicy
@@ -108,6 +109,10 @@ def run_serve(args: argparse.Namespace) -> int:
     db = args.db or default_db()
     if not db.exists():
         print(f"no database at {db}: building it from the bundled snapshot {SNAPSHOT_DIR}")
+        build_from_snapshot(db)
+    elif not is_current_schema(db):
+        print(f"{db} was built by an older migdash (another table layout): rebuilding it from the bundled "
+              f"snapshot {SNAPSHOT_DIR}; run `migdash etl` to reload every source")
         build_from_snapshot(db)
     print(f"serving {db} on http://{args.host}:{args.port}/")
     if args.prod:

@@ -19,6 +19,7 @@ import pytest
 from etl.build import (
     DATA_TABLES,
     PROJECT_ROOT,
+    SCHEMA_VERSION,
     SNAPSHOT_DIR,
     build,
     build_from_snapshot,
@@ -41,6 +42,8 @@ VIEWS = {
     "stock_share": ["revision", "year", "area_code", "sex", "percent_of_population"],
     "population": ["revision", "year", "area_code", "sex", "population_thousands"],
     "refugee_stock": ["revision", "year", "area_code", "refugees"],
+    "indicator": ["series", "area_code", "year", "value", "unit", "source", "revision"],
+    "series": ["code", "name_en", "name_es", "unit", "source", "licence", "citation", "description"],
 }
 PROVENANCE_FIRST = ["source", "revision", "url", "publisher", "licence", "retrieved_at", "sha256", "rows"]
 KEYS = {
@@ -112,6 +115,7 @@ def test_session_build_ran_the_http_download_path(built_result, upstream_http, u
     assert built_result.changed and built_result.build_id
     assert current_build(built_result.db_path) == {
         "build_id": built_result.build_id, "fingerprint": built_result.fingerprint, "built_from": "upstream",
+        "schema_version": SCHEMA_VERSION,
     }
     with duckdb.connect(str(built_result.db_path), read_only=True) as con:
         fetched_from = [row[0] for row in con.execute("SELECT fetched_from FROM provenance").fetchall()]

@@ -7,12 +7,17 @@ the assertions compare the pages with the database, never with presumed real fig
 
 from __future__ import annotations
 
+import io
+import json
 import sys
+import zipfile
 
 import dash
 import duckdb
+import pandas as pd
 import pytest
 
+from dashboard import queries
 from dashboard.app import create_app
 from dashboard.text import money, signed_people
 from tests.test_page_layouts import text_of
@@ -129,3 +134,42 @@ def test_without_indicator_data_each_page_says_which_command_loads_it(built_db, 
     with app.server.test_request_context("/country"):
         panels = page("country").update_indicator_panels(484, lang)
     assert all("migdash etl" in text_of(p) for p in panels) and len(panels) == 3
+
+
+# ---- extracts of the indicator datasets ----
+
+
+@pytest.mark.parametrize("dataset,source", [("remittances", "worldbank"), ("unhcr_refugees", "unhcr"),
+                                            ("net_migration", "wpp")])
+def test_indicator_csv_equals_the_indicator_rows_with_each_series_citation(app, indicator_db, dataset, source):
+    response = app.server.test_client().get(f"/download/csv?dataset={dataset}&areas=484,862,904&lang=es")
+    assert response.status_code == 200, response.data[:300]
+    got = pd.read_csv(io.BytesIO(response.data), keep_default_na=False, na_values=[""])
+    expected = pd.DataFrame(rows(indicator_db, """
+        SELECT series, area_code, year, value, unit, revision FROM indicator
+        WHERE source = ? AND area_code IN (484, 862, 904) ORDER BY ALL""", [source]),
+        columns=["series", "area_code", "year", "value", "unit", "vintage"])
+    columns = list(expected.columns)
+    pd.testing.assert_frame_equal(got[columns].astype({"vintage": str}).sort_values(columns).reset_index(drop=True),
+                                  expected.sort_values(columns).reset_index(drop=True), check_dtype=False)
+    citations = dict(rows(indicator_db, "SELECT code, citation FROM series"))
+    assert (got["source"] == got["series"].map(citations)).all()
+    assert list(got.columns) == queries.extract_columns(dataset)
+
+
+def test_indicator_zip_describes_fields_units_and_the_sources_behind_it(app, indicator_db):
+    response = app.server.test_client().get("/download/zip?dataset=remittances&areas=484&years=2020,2021")
+    package = json.loads(zipfile.ZipFile(io.BytesIO(response.data)).read("datapackage.json"))
+    schema = package["resources"][0]["schema"]
+    assert schema["primaryKey"] == ["revision", "year", "area_code", "series"]
+    assert {f["name"] for f in schema["fields"]} >= {"vintage", "series", "value", "unit"}
+    datasets = {s["file"] for s in package["sources"]}
+    assert datasets == {d for (d,) in rows(indicator_db, "SELECT dataset FROM provenance WHERE source = 'worldbank'")}
+    assert package["licenses"][0]["title"] == "CC BY 4.0"
+
+
+def test_indicator_extract_of_a_database_without_it_says_how_to_load_it(built_db):
+    client = create_app(built_db).server.test_client()
+    response = client.get("/download/csv?dataset=remittances&areas=484&lang=es")
+    assert response.status_code == 400
+    assert "migdash etl --mirror worldbank=" in response.get_data(as_text=True)

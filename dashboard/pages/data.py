@@ -88,7 +88,7 @@ def _controls(db: queries.Database, selection: Selection, sexes: tuple[str, ...]
     years = list(selection.years) if explicit_years and set(selection.years) != set(published) else []
     return html.Div(
         [
-            _dataset_control(selection.dataset, lang),
+            _dataset_control(db, selection.dataset, lang),
             html.Div(_revision_control(queries.extract_revisions(db)[selection.dataset], selection.revision, lang)),
             _area_control(db, list(selection.areas or AMERICAS_PRESET), lang),
             html.Div([html.Label(t(lang, "data.years"), htmlFor="data-years"),
@@ -101,11 +101,20 @@ def _controls(db: queries.Database, selection: Selection, sexes: tuple[str, ...]
     )
 
 
-def _dataset_control(dataset: str, lang: str) -> html.Div:
+def _dataset_control(db: queries.Database, dataset: str, lang: str) -> html.Div:
+    """Every dataset; those this build holds no rows of are shown disabled, with the command."""
+    held = queries.extract_revisions(db)
+
+    def option(key: str) -> dict:
+        label = t(lang, f"data.dataset.{key}")
+        if held[key]:
+            return {"label": label, "value": key}
+        return {"label": t(lang, "data.dataset.not_loaded", label=label), "value": key, "disabled": True}
+
     return html.Div(
         [html.Label(t(lang, "data.dataset"), id="data-dataset-label"),
          dcc.RadioItems(id="data-dataset", value=dataset, inputStyle={"marginRight": "6px"},
-                        options=[{"label": t(lang, f"data.dataset.{d}"), "value": d} for d in EXTRACT_VIEWS])],
+                        options=[option(d) for d in EXTRACT_VIEWS])],
         role="radiogroup", **{"aria-labelledby": "data-dataset-label"},
     )
 
@@ -271,8 +280,10 @@ def _grid_style(rows: int) -> dict[str, str]:
 
 
 def _dataset(value: object) -> str:
-    """The chosen dataset, or the default for anything else a client may send (a list, a number)."""
-    return value if isinstance(value, str) and value in EXTRACT_VIEWS else "stock"
+    """The chosen dataset if this build holds it, else the default (also for a forged list or number)."""
+    if isinstance(value, str) and value in EXTRACT_VIEWS and queries.extract_revisions(database())[value]:
+        return value
+    return "stock"
 
 
 def _list(value: object) -> list:
