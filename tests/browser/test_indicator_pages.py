@@ -1,0 +1,114 @@
+"""Remittances, refugees, the country profile's indicator panels and the indicator extracts in
+a real browser. The indicator data are documented-format FIXTURE responses (generated values):
+every assertion compares what the page shows with the database it serves."""
+
+from __future__ import annotations
+
+import io
+import time
+
+import duckdb
+import pandas as pd
+import pytest
+import requests
+from selenium.common.exceptions import StaleElementReferenceException
+from selenium.webdriver.common.keys import Keys
+
+from dashboard.app import create_app
+from dashboard.text import money
+from tests.browser.test_data_page import choose
+
+
+@pytest.fixture
+def app(indicator_db):
+    return create_app(indicator_db)
+
+
+def one(db_path, sql: str, params: list | None = None):
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        return con.execute(sql, params or []).fetchall()
+
+
+def choose_again_if_redrawn(dash_duo, dropdown: str, typed: str, option: str) -> None:
+    """`choose`, retried when the option list is redrawn under the click (a stale element)."""
+    for attempt in range(3):
+        try:
+            return choose(dash_duo, dropdown, typed, option)
+        except StaleElementReferenceException:
+            if attempt == 2:
+                raise
+            dash_duo.driver.find_element("tag name", "body").send_keys(Keys.ESCAPE)
+            time.sleep(0.3)
+
+
+def wait_until(condition, timeout: float) -> None:
+    """Poll a condition on the page (charts redraw asynchronously after a callback)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.1)
+
+
+def plotted_title(dash_duo, graph_id: str) -> str:
+    return dash_duo.driver.execute_script(
+        f"const g = document.querySelector('#{graph_id} .js-plotly-plot'); return g && g.layout.title.text;")
+
+
+def test_remittances_page_headline_ranking_and_country_detail(dash_duo, app, indicator_db):
+    dash_duo.start_server(app)
+    dash_duo.driver.get(dash_duo.server_url + "/remittances?lang=en")
+    (year, value), = one(indicator_db, "SELECT year, value FROM indicator WHERE series = 'BX.TRF.PWKR.CD.DT' "
+                                       "AND area_code = 904 ORDER BY year DESC LIMIT 1")
+    dash_duo.wait_for_contains_text("#remittances-headline", f"{money(value, 'en')} in {year}", timeout=20)
+    dash_duo.wait_for_element("#rem-trend .js-plotly-plot", timeout=20)
+    traces = dash_duo.driver.execute_script(
+        "return document.querySelector('#rem-trend .js-plotly-plot').data.map(d => d.name);")
+    assert traces[0] == "Latin America and the Caribbean" and "Central America" in traces
+
+    dash_duo.find_elements("#rem-measure input")[1].click()  # % of GDP
+    wait_until(lambda: "% of GDP" in (plotted_title(dash_duo, "rem-top") or ""), timeout=10)
+    assert "measure=gdp" in dash_duo.driver.current_url
+
+    choose_again_if_redrawn(dash_duo, "#rem-area", "Hait", "Haiti")
+    wait_until(lambda: "Haiti" in (plotted_title(dash_duo, "rem-country") or ""), timeout=10)
+    assert "area=332" in dash_duo.driver.current_url
+    assert dash_duo.get_logs() == []
+
+
+def test_shared_refugees_url_restores_the_view_in_spanish(dash_duo, app):
+    dash_duo.start_server(app)
+    dash_duo.driver.get(dash_duo.server_url + "/refugees?lang=es&population=oip&year=2019")
+    wait_until(lambda: "Otras personas" in (plotted_title(dash_duo, "ref-origins") or ""), timeout=20)
+    wait_until(lambda: "2019" in (plotted_title(dash_duo, "ref-hosts") or ""), timeout=20)
+    dash_duo.find_elements("#ref-population input")[0].click()
+    wait_until(lambda: "Personas refugiadas" in (plotted_title(dash_duo, "ref-origins") or ""), timeout=10)
+    assert "population=refugees" in dash_duo.driver.current_url
+    assert dash_duo.get_logs() == []
+
+
+def test_country_profile_shows_the_three_indicator_panels(dash_duo, app):
+    dash_duo.start_server(app)
+    dash_duo.driver.get(dash_duo.server_url + "/country?lang=en&area=862")
+    for source in ("worldbank", "unhcr", "wpp"):
+        dash_duo.wait_for_element(f"#country-{source} .js-plotly-plot", timeout=20)
+    assert "Venezuela" in plotted_title(dash_duo, "country-unhcr")
+
+
+def test_data_page_downloads_an_indicator_extract(dash_duo, app, indicator_db):
+    dash_duo.start_server(app)
+    dash_duo.driver.get(dash_duo.server_url + "/data?lang=en&dataset=net_migration&areas=484,170")
+    dash_duo.wait_for_contains_text("#data-count", "rows", timeout=20)
+    href = dash_duo.find_element("#download-csv").get_attribute("href")
+    got = pd.read_csv(io.BytesIO(requests.get(href, timeout=30).content))
+    (count,), = one(indicator_db, "SELECT count(*) FROM indicator WHERE source = 'wpp' AND area_code IN (484, 170)")
+    assert len(got) == count and set(got["series"]) == {"wpp.net_migration", "wpp.net_migration_rate"}
+
+
+def test_without_indicator_data_the_pages_name_the_command(dash_duo, built_db):
+    dash_duo.start_server(create_app(built_db))
+    for path in ("/remittances", "/refugees"):
+        dash_duo.driver.get(dash_duo.server_url + path + "?lang=en")
+        dash_duo.wait_for_contains_text("main .notice", "migdash etl", timeout=20)
+        assert dash_duo.find_elements(".js-plotly-plot") == []
+    dash_duo.driver.get(dash_duo.server_url + "/data?lang=en")
+    dash_duo.wait_for_contains_text("#data-dataset", "not loaded", timeout=20)
