@@ -53,12 +53,14 @@ from dashboard import queries
 from dashboard.queries import Database
 from dashboard.text import decimal, language, t
 from etl.areas import AMERICAS_PARTS, WORLD
+from etl.sources.worldbank import SERIES as WORLD_BANK_SERIES
 
 MATCHES, REVISED, DIFFERS = "matches", "revised", "differs"
 NOT_PUBLISHED, NOT_CHECKABLE = "year not published", "not checkable with current sources"
 SEVERITY = [DIFFERS, REVISED, NOT_PUBLISHED, MATCHES, NOT_CHECKABLE]  # most severe first
 PUBLISHED, INTERPOLATED = "published", "interpolated"
 COMPUTABLE = {"stock", "change_percent"}
+REMITTANCES_RECEIVED = WORLD_BANK_SERIES[0].code  # personal remittances, received (current US$)
 RELATIVE_SPREAD = 0.05
 SHOWN_DECIMALS = {"million": 2, "percent": 1, "times": 1, "billion US$": 3}
 
@@ -190,6 +192,7 @@ class Context:
     totals: dict[tuple[int, int, int, str], float]
     names: dict[int, tuple[str, str]]
     source: dict
+    remittances: dict[tuple[int, int], float] = field(default_factory=dict)  # (area, year) -> US$
 
     @classmethod
     def load(cls, db: Database) -> Context:
@@ -207,6 +210,9 @@ class Context:
             totals={(r, y, c, s): float(m) for r, y, c, s, m in frame.itertuples(index=False)},
             names={int(c): (en, es) for c, en, es in names.itertuples(index=False)},
             source=queries.provenance_citation(db, latest) or {},
+            remittances={(int(c), int(y)): float(v) for y, c, v in
+                         queries.indicator_series(db, REMITTANCES_RECEIVED, codes)[["year", "area_code", "value"]]
+                         .itertuples(index=False)},
         )
 
     @property
@@ -287,6 +293,25 @@ def _unpublished(ctx: Context, figure: pd.Series, revision: int, year: int) -> t
     return (nearest, Note("interpolated", {"year": year, "value": quantity})), value
 
 
+def _closest_remittances(ctx: Context, figure: pd.Series) -> tuple[Note, ...]:
+    """Context, not a verdict: the World Bank's personal remittances for the same area and year,
+    where loaded. Its definition differs from the 'family remittances' other publishers quote."""
+    if figure["metric"] not in ("remittances", "remittances_change_percent"):
+        return ()
+    areas, year = _codes(figure["areas"]), int(figure["year"])
+    if len(areas) != 1 or (areas[0], year) not in ctx.remittances:
+        return ()
+    value = ctx.remittances[areas[0], year]
+    if figure["metric"] == "remittances":
+        shown = Quantity(value / 1e9, "billion US$", 1)
+        return (Note("closest_remittances", {"year": year, "value": shown}),)
+    before = ctx.remittances.get((areas[0], int(figure["base_year"])))
+    if not before:
+        return ()
+    return (Note("closest_remittances_change", {"year": year, "base": int(figure["base_year"]),
+                                                "value": Num(100 * (value / before - 1), 1, signed=True)}),)
+
+
 def check_figure(ctx: Context, figure: pd.Series, revision: int) -> FigureCheck:
     """One figure against one revision (before `revised` is applied across revisions)."""
     quoted = float(figure["value"])
@@ -294,7 +319,10 @@ def check_figure(ctx: Context, figure: pd.Series, revision: int) -> FigureCheck:
             "quoted": quoted, "unit": figure["unit"]}
     if figure["metric"] not in COMPUTABLE:
         where = figure["checkable_with"] if isinstance(figure["checkable_with"], str) else "-"
-        return FigureCheck(**made, status=NOT_CHECKABLE, actual=None, notes=(Note("not_checkable", {"source": where}),))
+        context = _closest_remittances(ctx, figure)
+        first = Note("other_definition" if context else "not_checkable", {"source": where})
+        notes = (first, *context)
+        return FigureCheck(**made, status=NOT_CHECKABLE, actual=None, notes=notes)
     needed = [int(figure["year"])] + ([int(figure["base_year"])] if pd.notna(figure["base_year"]) else [])
     missing = [y for y in needed if y not in ctx.published[revision]]
     if missing:

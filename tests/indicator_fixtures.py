@@ -33,7 +33,7 @@ def fixture_value(series: str, area: str, year: int) -> float:
     base = sum(map(ord, series + area)) % 97 + 1
     if series.endswith("GD.ZS"):
         return round(base / 10 + (year - 2010) / 10, 2)
-    return float(base * 1_000_000 + (year - 2010) * 10_000)
+    return float(base * 100_000_000 + (year - 2010) * 250_000_000)
 
 
 def worldbank_rows(code: str) -> list[dict]:

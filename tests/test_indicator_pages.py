@@ -173,3 +173,22 @@ def test_indicator_extract_of_a_database_without_it_says_how_to_load_it(built_db
     response = client.get("/download/csv?dataset=remittances&areas=484&lang=es")
     assert response.status_code == 400
     assert "migdash etl --mirror worldbank=" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("lang,shown", [("en", "US${} billion"), ("es", "{} mil millones de US$")])
+def test_quoted_remittance_gets_the_world_bank_figure_as_labelled_context(app, indicator_db, lang, shown):
+    """The IDB's 'family remittances' stay not checkable; the World Bank's own figure is shown
+    beside them as context with a different definition, never as a verdict."""
+    from dashboard.claims_check import NOT_CHECKABLE, Context, check_claim, notes_text
+
+    (value,), = rows(indicator_db, "SELECT value FROM indicator WHERE series = 'BX.TRF.PWKR.CD.DT' "
+                                   "AND area_code = 904 AND year = 2016")
+    with app.server.test_request_context("/claims"):
+        from dashboard.components import database
+
+        checks = check_claim(Context.load(database()), "cam2017-remittances-2016")
+    level = next(c for c in checks if c.figure_id == "remittances_2016")
+    assert level.status == NOT_CHECKABLE and level.actual is None
+    text = notes_text(level.notes, lang)
+    number = f"{value / 1e9:.1f}" if lang == "en" else f"{value / 1e9:.1f}".replace(".", ",")
+    assert shown.format(number) in text and "2016" in text
