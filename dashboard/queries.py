@@ -288,6 +288,11 @@ def series_table(db: Database) -> pd.DataFrame:
     return db.frame("SELECT * FROM series ORDER BY source, code")
 
 
+def series_counts(db: Database) -> dict[str, int]:
+    """Observations per indicator series in this build (absent series: not loaded)."""
+    return {code: int(n) for code, n in db.rows("SELECT series, count(*) FROM indicator GROUP BY series")}
+
+
 def loaded_sources(db: Database) -> set[str]:
     """Indicator sources with at least one observation in this build."""
     return {source for (source,) in db.rows("SELECT DISTINCT source FROM indicator")}

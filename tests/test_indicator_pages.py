@@ -192,3 +192,13 @@ def test_quoted_remittance_gets_the_world_bank_figure_as_labelled_context(app, i
     text = notes_text(level.notes, lang)
     number = f"{value / 1e9:.1f}" if lang == "en" else f"{value / 1e9:.1f}".replace(".", ",")
     assert shown.format(number) in text and "2016" in text
+
+
+def test_sources_page_lists_every_series_with_its_observations(app, indicator_db, built_db):
+    with app.server.test_request_context("/sources"):
+        text = text_of(page("sources").layout(lang="en"))
+    for code, count in rows(indicator_db, "SELECT series, count(*) FROM indicator GROUP BY series"):
+        assert code in text and f"{count:,}" in text
+    with create_app(built_db).server.test_request_context("/sources"):
+        text = text_of(page("sources").layout(lang="es"))
+    assert "BX.TRF.PWKR.CD.DT" in text and "no cargada" in text
