@@ -212,14 +212,17 @@ def neutralize_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _csv_parts(db: Database, selection: Selection, chunk_rows: int) -> Iterator[tuple[bytes, int]]:
-    """(UTF-8 CSV bytes, rows in them) per chunk; the header comes with the first one."""
-    header = True
-    for frame in queries.extract_chunks(db, selection, chunk_rows):
-        text = neutralize_frame(frame).to_csv(index=False, header=header, lineterminator="\n")
-        yield text.encode("utf-8"), len(frame)
-        header = False
-    if header:  # no rows: still a valid CSV with its header
-        yield (",".join(queries.extract_columns(selection.dataset)) + "\n").encode("utf-8"), 0
+    """(UTF-8 CSV bytes, rows in them): the header, then one part per Arrow batch. Names, formula
+    protection and constants are done in SQL (queries.extract_batches) and Arrow's C++ writer
+    formats the rows, so no Python runs per row."""
+    import pyarrow.csv
+
+    yield (",".join(queries.extract_columns(selection.dataset)) + "\n").encode("utf-8"), 0
+    options = pyarrow.csv.WriteOptions(include_header=False, quoting_style="needed")
+    for batch in queries.extract_batches(db, selection, chunk_rows):
+        sink = io.BytesIO()
+        pyarrow.csv.write_csv(batch, sink, options)
+        yield sink.getvalue(), batch.num_rows
 
 
 def csv_chunks(db: Database, selection: Selection, chunk_rows: int = CHUNK_ROWS) -> Iterator[bytes]:
@@ -408,8 +411,8 @@ def parquet_file(db: Database, selection: Selection, chunk_rows: int = CHUNK_ROW
     schema = arrow_schema(selection.dataset)
     spool = tempfile.SpooledTemporaryFile(max_size=8 << 20)  # noqa: SIM115 - send_file closes it
     with pq.ParquetWriter(spool, schema) as writer:
-        for frame in queries.extract_chunks(db, selection, chunk_rows):
-            writer.write_table(pyarrow.Table.from_pandas(frame, schema=schema, preserve_index=False))
+        for batch in queries.extract_batches(db, selection, chunk_rows):
+            writer.write_table(pyarrow.Table.from_batches([batch]).cast(schema))
     spool.seek(0)
     return spool
 

@@ -315,8 +315,12 @@ def test_a_full_stock_extract_goes_through_in_chunks(db, built_db):
     assert len(sizes) > 1 and max(sizes) <= 1000
     expected = direct(built_db, "SELECT count(*) FROM stock WHERE revision = 2024", []).iloc[0, 0]
     assert sum(sizes) == expected
-    chunks = list(csv_chunks(db, selection, chunk_rows=1000))
-    assert len(chunks) == len(sizes) and sum(c.count(b"\n") for c in chunks) == expected + 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        chunks = list(csv_chunks(db, selection, chunk_rows=1000))
+    assert len(chunks) == len(sizes) + 1  # the header, then one part per batch
+    assert chunks[0].startswith(b"revision,year,") and chunks[0].count(b"\n") == 1
+    assert sum(c.count(b"\n") for c in chunks) == expected + 1
 
 
 def test_an_abandoned_download_releases_its_cursor(db):

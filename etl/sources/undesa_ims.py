@@ -109,7 +109,7 @@ def parse_destination_workbook(path: Path, revision: int) -> DestinationTables:
     sheets = {key: find_sheet_by_title(book, pat, required=key == "stock", header=CODE_LABEL) for key, pat in TITLES.items()}
     stock_records, areas = _read_area_table(book, sheets["stock"], _by_sex, with_areas=True)
     by_index = {index: (code, name) for code, name, _, index in areas}
-    _require_sexes(book, sheets["stock"], stock_records)
+    _require_sexes(book, sheets["stock"], {sex for _, _, sex, _ in stock_records})
     stock = _frame(stock_records, revision, "migrants")
     stock = stock.rename(columns={"area_code": "destination_code"})
     stock.insert(3, "origin_code", WORLD)
@@ -153,7 +153,7 @@ def parse_origin_destination_workbook(path: Path, revision: int) -> pd.DataFrame
     rows = book.sheet(sheet)
     columns = [(c, sex_of_block(block), int(year)) for c, block, year in layout.value_cols if year.isdigit()]
     columns = [(c, sex, year) for c, sex, year in columns if sex is not None]
-    _require_sexes(book, sheet, [{"sex": sex} for _, sex, _ in columns])
+    _require_sexes(book, sheet, {sex for _, sex, _ in columns})
     dest_col, origin_col = layout.label_cols["destination_code"], layout.label_cols["origin_code"]
     records: list[tuple[int, int, int, str, float]] = []
     seen: dict[tuple[int, int], int] = {}
@@ -196,6 +196,14 @@ def _at(row: list[object], col: int) -> object:
     return row[col] if col < len(row) else ""
 
 
+def _number(book: Workbook, sheet: str, r: int, col: int, row: list[object]) -> float | None:
+    """cell_number with a fast path for the common case, a finite float (180,000 cells a build)."""
+    value = row[col] if col < len(row) else ""
+    if type(value) is float and value - value == 0.0:  # finite: inf - inf and nan - nan are nan
+        return value
+    return cell_number(book, sheet, r, col, value)
+
+
 def _layout(book: Workbook, sheet: str) -> TableLayout:
     return locate_table(
         book, sheet, {"name": NAME_LABEL, "code": CODE_LABEL}, {"data_type": DATA_TYPE_LABEL}
@@ -224,7 +232,7 @@ def _read_area_table(
     if not columns:
         raise book.error("no value columns recognised under the header", sheet=sheet, row=layout.header_row + 1)
     locate = _code_locator(book, sheet, layout, by_index)
-    records: list[dict[str, object]] = []
+    records: list[tuple[int, int, str, float]] = []  # (area_code, year, sex, value)
     areas: list[tuple[int, str, str, int]] = []
     first_seen: dict[int, tuple[int, list[float | None]]] = {}
     for r in range(layout.first_data_row, len(rows)):
@@ -236,7 +244,7 @@ def _read_area_table(
         if code not in areas_reference.known_codes():
             raise book.error(f"unknown location code {code} ({name!r}): not an M49 area in etl/reference",
                              sheet=sheet, row=r + 1, column=code_col, value=code)
-        values = [cell_number(book, sheet, r, c, _at(row, c)) for c, _, _ in columns]
+        values = [_number(book, sheet, r, c, row) for c, _, _ in columns]
         if code in first_seen:
             first_row, first_values = first_seen[code]
             if first_values != values:
@@ -254,7 +262,7 @@ def _read_area_table(
             areas.append((code, name, data_type, index))
         for (_, sex, year), value in zip(columns, values, strict=True):
             if value is not None:
-                records.append({"area_code": code, "year": year, "sex": sex, "value": value})
+                records.append((code, year, sex, value))
     return records, areas
 
 
@@ -313,8 +321,7 @@ def _code_locator(
     return by_row_index
 
 
-def _require_sexes(book: Workbook, sheet: str, records: list[dict[str, object]]) -> None:
-    found = {rec["sex"] for rec in records}
+def _require_sexes(book: Workbook, sheet: str, found: set[str]) -> None:
     missing = {"total", "male", "female"} - found
     if missing:
         raise book.error(
@@ -323,7 +330,7 @@ def _require_sexes(book: Workbook, sheet: str, records: list[dict[str, object]])
         )
 
 
-def _frame(records: list[dict[str, object]], revision: int, value_name: str) -> pd.DataFrame:
+def _frame(records: list[tuple[int, int, str, float]], revision: int, value_name: str) -> pd.DataFrame:
     frame = pd.DataFrame(records, columns=["area_code", "year", "sex", "value"])
     frame.insert(0, "revision", revision)
     frame = frame[["revision", "year", "area_code", "sex", "value"]]
