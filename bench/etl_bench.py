@@ -26,6 +26,7 @@ import pandas as pd
 from bench.harness import REPO
 from etl.build import (
     Tables,
+    collect_indicators,
     fetch_sources,
     fingerprint_of,
     parse_sources,
@@ -91,6 +92,8 @@ def staged_build(mirror: str, workdir: Path, read: Reader | None = None) -> tupl
     with reader(read):
         started = time.perf_counter()
         tables = parse_sources(fetched, mirror, False)
+        # As `migdash etl --mirror DIR` does: the indicator sources have no mirror, so none are loaded.
+        tables.frames["indicator"] = collect_indicators({}, True, cache, FetchPolicy(), workdir / "none.duckdb", False)[0].indicator
         times["parse"] = time.perf_counter() - started
     started = time.perf_counter()
     valid = validate_tables(tables, workdir / "reports")
