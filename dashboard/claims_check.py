@@ -126,6 +126,14 @@ class Quoted:
 
 
 @dataclass(frozen=True)
+class Localized:
+    """A text the registry gives in English and Spanish."""
+
+    en: str
+    es: str
+
+
+@dataclass(frozen=True)
 class Word:
     """A translated word chosen by the checker (a verdict), rendered in the reader's language."""
 
@@ -152,6 +160,8 @@ def render(value: object, lang: str) -> str:
         return t(lang, f"claims.qualifier.{value.qualifier}", value=number)
     if isinstance(value, Word):
         return t(lang, value.key)
+    if isinstance(value, Localized):
+        return value.es if language(lang) == "es" else value.en
     if isinstance(value, Num):
         sign = "+" if value.signed and value.value > 0 else ""
         return sign + decimal(value.value, lang, value.decimals)
@@ -318,7 +328,9 @@ def check_figure(ctx: Context, figure: pd.Series, revision: int) -> FigureCheck:
     made = {"claim_id": figure["claim_id"], "figure_id": figure["figure_id"], "revision": revision,
             "quoted": quoted, "unit": figure["unit"]}
     if figure["metric"] not in COMPUTABLE:
-        where = figure["checkable_with"] if isinstance(figure["checkable_with"], str) else "-"
+        en = figure["checkable_with"] if isinstance(figure["checkable_with"], str) else "-"
+        es = figure.get("checkable_with_es")
+        where = Localized(en, es if isinstance(es, str) else en)
         context = _closest_remittances(ctx, figure)
         first = Note("other_definition" if context else "not_checkable", {"source": where})
         notes = (first, *context)

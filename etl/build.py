@@ -86,7 +86,7 @@ CREATE TABLE core.claim (claim_id VARCHAR PRIMARY KEY, document_id VARCHAR, docu
   cited_source VARCHAR, cited_revision SMALLINT, sentence_en VARCHAR, sentence_es VARCHAR);
 CREATE TABLE core.claim_figure (claim_id VARCHAR, figure_id VARCHAR, metric VARCHAR, areas VARCHAR,
   minus_areas VARCHAR, year SMALLINT, base_year SMALLINT, refresh VARCHAR, sex VARCHAR, value DOUBLE,
-  unit VARCHAR, decimals SMALLINT, qualifier VARCHAR, part_of VARCHAR, checkable_with VARCHAR,
+  unit VARCHAR, decimals SMALLINT, qualifier VARCHAR, part_of VARCHAR, checkable_with VARCHAR, checkable_with_es VARCHAR,
   PRIMARY KEY (claim_id, figure_id));
 CREATE TABLE core.build (build_id VARCHAR, built_at VARCHAR, code_version VARCHAR,
   schema_version INTEGER, fingerprint VARCHAR, built_from VARCHAR, row_counts VARCHAR);

@@ -105,8 +105,17 @@ def _figure_row(claim_id: str, figure: dict) -> dict:
         "decimals": int(row["decimals"]),
         "qualifier": row["qualifier"],
         "part_of": row["part_of"],
-        "checkable_with": row["checkable_with"],
+        **_localized("checkable_with", row["checkable_with"], claim_id, row["id"]),
     }
+
+
+def _localized(key: str, value: object, claim_id: str, figure_id: str) -> dict[str, str | None]:
+    """A text given as a string (English) or as {en, es}: columns `key` and `key_es`."""
+    if value is None or isinstance(value, str):
+        return {key: value, f"{key}_es": None}
+    if isinstance(value, dict) and set(value) <= {"en", "es"} and "en" in value:
+        return {key: value["en"], f"{key}_es": value.get("es")}
+    raise ValidationFailed("claim_figure", f"claim {claim_id}, figure {figure_id}: {key} must be text or {{en, es}}")
 
 
 def _check_placeholders(path: Path, claim: dict) -> None:

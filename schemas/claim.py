@@ -46,6 +46,7 @@ class ClaimFigureSchema(pa.DataFrameModel):
     qualifier: Series[str] = pa.Field(isin=QUALIFIERS, description="around / nearly / ... as quoted")
     part_of: Series[str] = pa.Field(nullable=True, description="figure id of the total this figure is a part of")
     checkable_with: Series[str] = pa.Field(nullable=True, description="which source would check a figure we cannot")
+    checkable_with_es: Series[str] = pa.Field(nullable=True, description="the same in Spanish, where given")
 
     class Config:
         strict = True

@@ -13,9 +13,19 @@ import shutil
 import pandas as pd
 import pandera.errors
 import pytest
+import yaml
 
 from dashboard import claims_check
-from dashboard.claims_check import DIFFERS, MATCHES, NOT_CHECKABLE, NOT_PUBLISHED, REVISED, Context
+from dashboard.claims_check import (
+    DIFFERS,
+    MATCHES,
+    NOT_CHECKABLE,
+    NOT_PUBLISHED,
+    REVISED,
+    Context,
+    check_figure,
+    notes_text,
+)
 from dashboard.queries import Database
 from etl import build as build_module
 from etl.claims import CLAIMS_DIR, load_registry
@@ -148,6 +158,26 @@ def test_figures_no_loaded_source_publishes_say_which_source_would(checks):
     assert flows["note"].str.contains("SICREMI").all()
     assert remittances["note"].str.contains("BX.TRF.PWKR.CD.DT").all()
     assert remittances[remittances["figure_id"] == "remittances_2016"]["note"].str.contains("IDB/MIF").all()
+
+
+def test_which_source_would_check_it_is_said_in_the_readers_language(ctx):
+    figure = ctx.figures_of("cam2017-flows-sicremi").iloc[0]
+    notes = check_figure(ctx, figure, ctx.latest).notes
+    assert "OECD permanent" in notes_text(notes, "en")
+    assert "flujos migratorios" in notes_text(notes, "es") and "OECD permanent" not in notes_text(notes, "es")
+
+
+@pytest.mark.parametrize("value,ok", [("plain English", True), ({"en": "a", "es": "b"}, True),
+                                      ({"es": "solo español"}, False), (["a"], False)])
+def test_checkable_with_is_text_or_english_and_spanish(tmp_path, value, ok):
+    document = yaml.safe_load((CLAIMS_DIR / "cam-work-plan-2017-2018.yaml").read_text(encoding="utf-8"))
+    document["claims"][0]["figures"][0]["checkable_with"] = value
+    (tmp_path / "doc.yaml").write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
+    if ok:
+        assert load_registry(tmp_path)["claim_figure"]["checkable_with"].notna().any()
+    else:
+        with pytest.raises(ValidationFailed, match="checkable_with must be text or"):
+            load_registry(tmp_path)
 
 
 def test_uncited_revisions_are_named_for_claims_2_and_3(checks):
