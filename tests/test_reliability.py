@@ -8,6 +8,8 @@ cache settings, many kills at random moments).
 from __future__ import annotations
 
 import base64
+import csv
+import io
 import json
 import os
 import random
@@ -99,11 +101,26 @@ def read_response(response: requests.Response) -> Seen:
     return Seen(response.headers["X-Migdash-Build"], series)
 
 
+DOWNLOAD_PATH = "/download/csv"
+DOWNLOAD = f"{DOWNLOAD_PATH}?dataset=stock&revision={REVISION}&areas={CHANGED}&sex=total"
+
+
+def read_download(response: requests.Response) -> Seen:
+    """A streamed CSV of the changed subregion: its migrants by year, and the build it names."""
+    records = list(csv.DictReader(io.StringIO(response.content.decode("utf-8"))))
+    rows = sorted((int(r["year"]), int(r["migrants"])) for r in records)
+    if not rows or response.status_code != 200:
+        raise ValueError(f"download {response.status_code}: {response.text[:200]}")
+    return Seen(response.headers["X-Migdash-Build"], {CHANGED: np.array([m for _, m in rows], dtype=np.int64)})
+
+
 def inconsistency(seen: Seen, k: int | None, base: dict[int, np.ndarray]) -> str | None:
-    """Why a response is not exactly build k's (None if it is)."""
+    """Why a response (chart or download) is not exactly build k's (None if it is)."""
     if k is None:
         return f"response names unknown build {seen.build}"
     for code, values in base.items():
+        if code not in seen.series and set(seen.series) == {CHANGED}:
+            continue  # a download holds only the changed subregion
         want = values + (offset(k) if code in (CHANGED, 0) else 0)
         if not np.array_equal(seen.series.get(code), want):
             return f"build {k}: series {code} is {seen.series.get(code)}, expected {want}"
@@ -114,16 +131,18 @@ def inconsistency(seen: Seen, k: int | None, base: dict[int, np.ndarray]) -> str
 
 
 def swap_under_load(live: Path, tables: Tables, url: str, payloads: list[dict], clients: int) -> tuple[dict[str, int], list[Seen], list[str]]:
-    """Rebuild the served file SWAPS times while `clients` post chart requests; bounded."""
+    """Rebuild the served file SWAPS times while `clients` post chart requests and download CSVs; bounded."""
     builds, seen, stop = {}, [], threading.Event()
     lock = threading.Lock()
 
     def send(http: requests.Session, i: int) -> requests.Response:
+        if i % 3 == 2:  # every third request downloads the changed subregion's CSV
+            return http.get(url + DOWNLOAD, timeout=30)
         return post_callback(http, url, payloads[i % len(payloads)])
 
     def check(response: requests.Response) -> str | None:
         try:
-            item = read_response(response)
+            item = read_download(response) if DOWNLOAD_PATH in response.url else read_response(response)
         except (KeyError, ValueError, TypeError) as exc:
             return f"unreadable response: {exc!r}"
         with lock:
@@ -161,6 +180,8 @@ def test_database_swapped_while_serving(cache, base_tables, tmp_path):
     problems = [p for s in seen if (p := inconsistency(s, builds.get(s.build), base))]
     assert problems == [], problems[:5]
     assert len(seen) > SWAPS and len({s.build for s in seen}) >= SWAPS // 2, "the load did not overlap the swaps"
+    downloads = [s for s in seen if set(s.series) == {CHANGED}]
+    assert len(downloads) > len(seen) // 5 and len({s.build for s in downloads}) > 5, "downloads did not overlap"
     assert builds[final] == SWAPS
     assert not list(tmp_path.glob("*.building*"))
 
