@@ -53,14 +53,13 @@ from dashboard import queries
 from dashboard.queries import Database
 from dashboard.text import decimal, language, t
 from etl.areas import AMERICAS_PARTS, WORLD
-from etl.sources.worldbank import SERIES as WORLD_BANK_SERIES
+from etl.sources.worldbank import RECEIVED as REMITTANCES_RECEIVED
 
 MATCHES, REVISED, DIFFERS = "matches", "revised", "differs"
 NOT_PUBLISHED, NOT_CHECKABLE = "year not published", "not checkable with current sources"
 SEVERITY = [DIFFERS, REVISED, NOT_PUBLISHED, MATCHES, NOT_CHECKABLE]  # most severe first
 PUBLISHED, INTERPOLATED = "published", "interpolated"
 COMPUTABLE = {"stock", "change_percent"}
-REMITTANCES_RECEIVED = WORLD_BANK_SERIES[0].code  # personal remittances, received (current US$)
 RELATIVE_SPREAD = 0.05
 SHOWN_DECIMALS = {"million": 2, "percent": 1, "times": 1, "billion US$": 3}
 

@@ -8,8 +8,9 @@ import pandas as pd
 from dashboard import figures, queries
 from dashboard.components import data_table, indicator_source_line, notice
 from dashboard.text import decimal, money, t
+from etl.sources.worldbank import PAID, RECEIVED, RECEIVED_GDP
 
-RECEIVED, PAID, RECEIVED_GDP = "BX.TRF.PWKR.CD.DT", "BM.TRF.PWKR.CD.DT", "BX.TRF.PWKR.DT.GD.ZS"
+__all__ = ["PAID", "RECEIVED", "RECEIVED_GDP", "remittance_panel"]
 
 
 def remittance_panel(db: queries.Database, code: int, name: str, lang: str, table_id: str):

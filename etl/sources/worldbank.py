@@ -44,12 +44,13 @@ def _series(code: str, name_en: str, name_es: str, unit: str, about: str) -> Ser
                       _CITATION.format(code=code, url=url), about + _AGGREGATE_NOTE)
 
 
+RECEIVED, PAID, RECEIVED_GDP = "BX.TRF.PWKR.CD.DT", "BM.TRF.PWKR.CD.DT", "BX.TRF.PWKR.DT.GD.ZS"
 SERIES = [
-    _series("BX.TRF.PWKR.CD.DT", "Personal remittances, received", "Remesas personales recibidas",
+    _series(RECEIVED, "Personal remittances, received", "Remesas personales recibidas",
             "current US$", "Personal transfers and compensation of employees received, current US dollars."),
-    _series("BM.TRF.PWKR.CD.DT", "Personal remittances, paid", "Remesas personales pagadas",
+    _series(PAID, "Personal remittances, paid", "Remesas personales pagadas",
             "current US$", "Personal transfers and compensation of employees paid, current US dollars."),
-    _series("BX.TRF.PWKR.DT.GD.ZS", "Personal remittances, received (% of GDP)",
+    _series(RECEIVED_GDP, "Personal remittances, received (% of GDP)",
             "Remesas personales recibidas (% del PIB)", "% of GDP",
             "Personal remittances received as a share of gross domestic product."),
 ]
