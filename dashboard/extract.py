@@ -425,7 +425,7 @@ def _refuse(message: str, status: int) -> Response:
 
 
 def download(fmt: str) -> Response:
-    """GET /download/<csv|zip|parquet>?dataset=&revision=&areas=&years=&sex=&origins=&lang="""
+    """GET /download/<csv|zip|parquet>?dataset=&revision=&areas=&years=&sex=&origins=&series=&lang=[&excel=1]"""
     lang = language(request.args.get("lang"))
     if fmt not in FORMATS:
         return _refuse(t(lang, "data.bad_format"), 404)
@@ -439,8 +439,17 @@ def download(fmt: str) -> Response:
         return send_file(parquet_file(db, selection), mimetype="application/vnd.apache.parquet",
                          as_attachment=True, download_name=f"{stem}.parquet")
     chunks, mimetype = (csv_chunks(db, selection), "text/csv") if fmt == "csv" else (zip_chunks(db, selection), "application/zip")
+    if fmt == "csv" and request.args.get("excel") == "1":
+        chunks = _with_bom(chunks)
     disposition = f'attachment; filename="{stem}.{fmt}"'
     return Response(chunks, mimetype=mimetype, headers={"Content-Disposition": disposition})
+
+
+def _with_bom(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """UTF-8 with a byte-order mark: Excel then reads "México" as such instead of "MÃ©xico"
+    (plain CSV stays without one, which pandas, R and Frictionless readers expect)."""
+    yield b"\xef\xbb\xbf"
+    yield from chunks
 
 
 def register_downloads(server: Flask) -> None:

@@ -329,3 +329,11 @@ def test_an_abandoned_download_releases_its_cursor(db):
     next(stream)
     stream.close()  # a client that disconnects: the generator's finally closes the cursor
     assert queries.revisions(db)  # the connection still answers
+
+
+def test_csv_for_excel_is_the_same_csv_with_a_byte_order_mark(client):
+    query = "dataset=stock&revision=2024&areas=484,332&years=2020"
+    plain = download(client, "csv", query).data
+    excel = download(client, "csv", query + "&excel=1").data
+    assert excel == b"\xef\xbb\xbf" + plain and "México".encode() in plain
+    assert not plain.startswith(b"\xef\xbb\xbf")

@@ -316,10 +316,11 @@ def _column_defs(selection: Selection, frame: pd.DataFrame, lang: str) -> list[d
 
 def _links(selection: Selection, lang: str) -> list[html.A]:
     query = query_string(selection, lang)
+    links = [(fmt, fmt, query) for fmt in ("zip", "csv")] + [("excel", "csv", query + "&excel=1"), ("parquet", "parquet", query)]
     return [
-        html.A(t(lang, f"data.download_{fmt}"), href=f"{dash.get_relative_path(f'/download/{fmt}')}?{query}",
-               id=f"download-{fmt}", className="download", download="")
-        for fmt in ("zip", "csv", "parquet")
+        html.A(t(lang, f"data.download_{name}"), href=f"{dash.get_relative_path(f'/download/{fmt}')}?{args}",
+               id=f"download-{name}", className="download", download="", title=t(lang, f"data.download_{name}.title"))
+        for name, fmt, args in links
     ]
 
 

@@ -76,6 +76,7 @@ def test_select_in_the_browser_and_download_exactly_that(dash_duo, app, built_db
     assert package["licenses"][0]["title"] == source["licence"]
     plain = fetch(dash_duo.find_element("#download-csv").get_attribute("href"))
     assert plain == archive.read("migdash-stock-2020.csv")  # the plain CSV is the zip's CSV
+    assert fetch(dash_duo.find_element("#download-excel").get_attribute("href")) == b"\xef\xbb\xbf" + plain
 
     first = dash_duo.find_element("#data-preview .ag-row[row-index='0'] .ag-cell[col-id='migrants']").text
     assert first.replace(",", "") == str(expected["migrants"].iloc[0])
