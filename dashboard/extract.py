@@ -155,11 +155,23 @@ def read_selection(args: Mapping[str, object], db: Database) -> tuple[Selection,
     sexes, bad_sexes = pick_sexes(args.get("sex"))
     all_origins, bad_origins = _pick_origins(args.get("origins"))
     spec = EXTRACT_VIEWS[dataset]
+    series, bad_series = _pick_series(args.get("series"), db, dataset) if spec.by_series else ((), [])
     selection = Selection(
         dataset, revision, tuple(areas), tuple(years or published),
-        sexes if spec.has_sex else (), all_origins and spec.has_origin,
+        sexes if spec.has_sex else (), all_origins and spec.has_origin, series,
     )
-    return selection, [*rejected, *bad, *bad_years, *bad_areas, *bad_sexes, *bad_origins]
+    return selection, [*rejected, *bad, *bad_years, *bad_areas, *bad_sexes, *bad_origins, *bad_series]
+
+
+def _pick_series(raw: object, db: Database, dataset: str) -> tuple[tuple[str, ...], list[Rejected]]:
+    """The listed series codes this dataset holds (in the database's order); the rest reported."""
+    parts = _tokens(raw)
+    held = queries.extract_series(db, dataset)["code"].tolist()
+    if len(parts) > MAX_ITEMS:
+        return (), [Rejected("series", _shown(raw), ", ".join(held))]
+    bad = [p for p in parts if p not in held]
+    good = tuple(code for code in held if code in parts)
+    return good, [Rejected("series", _shown(",".join(bad)), ", ".join(held))] if bad else []
 
 
 def parse_selection(args: Mapping[str, object], db: Database) -> Selection:
@@ -182,6 +194,8 @@ def query_string(selection: Selection, lang: str = "en") -> str:
         params["sex"] = ",".join(selection.sexes)
     if selection.all_origins:
         params["origins"] = "all"
+    if selection.series:
+        params["series"] = ",".join(selection.series)
     return urlencode({**params, "lang": language(lang)})
 
 
@@ -388,7 +402,8 @@ def datapackage(db: Database, selection: Selection, resource: dict[str, object])
                     for r in sources.itertuples()],
         "selection": {"dataset": selection.dataset, "revision": selection.revision, "areas": list(selection.areas),
                       "years": list(selection.years), "sex": list(selection.sexes),
-                      "origins": "all" if selection.all_origins else "total"},
+                      "origins": "all" if selection.all_origins else "total",
+                      **({"series": list(selection.series)} if EXTRACT_VIEWS[selection.dataset].by_series else {})},
         "resources": [resource],
     }
 

@@ -456,6 +456,7 @@ class Selection:
     years: tuple[int, ...]
     sexes: tuple[str, ...]  # empty for datasets without sex
     all_origins: bool = False  # stock only: origin x destination rows too, not just origin World
+    series: tuple[str, ...] = ()  # indicator datasets: the chosen series; empty means all of them
 
 
 def area_codes(db: Database) -> list[int]:
@@ -486,6 +487,13 @@ def extract_revisions(db: Database) -> dict[str, list[int]]:
 def _revisions_of(db: Database, view: str) -> list[int]:
     sql = f"SELECT DISTINCT revision FROM {view} ORDER BY revision"  # noqa: S608 - allow-listed view
     return [r for (r,) in db.rows(sql)]
+
+
+def extract_series(db: Database, dataset: str) -> pd.DataFrame:
+    """code, name_en, name_es, unit of the series an indicator dataset holds in this build."""
+    view = EXTRACT_VIEWS[dataset].view
+    sql = f"SELECT code, name_en, name_es, unit FROM series WHERE code IN (SELECT DISTINCT series FROM {view}) ORDER BY code"  # noqa: S608, E501 - allow-listed view
+    return db.frame(sql)
 
 
 def extract_years(db: Database, dataset: str, revision: int) -> list[int]:
@@ -519,6 +527,9 @@ def _extract_parts(selection: Selection) -> tuple[str, list[str], list[object]]:
     if spec.has_origin and not selection.all_origins:
         filters += " AND s.origin_code = ?"
         params.append(WORLD)
+    if spec.by_series and selection.series:
+        filters += " AND s.series IN (SELECT unnest(?))"
+        params.append(list(selection.series))
     order = [f"s.{spec.area_column}", *(["s.origin_code"] if spec.has_origin else []),
              *(["list_position(['total', 'male', 'female'], s.sex)"] if spec.has_sex else []),
              *(["s.series"] if spec.by_series else []), "s.year"]

@@ -202,3 +202,15 @@ def test_sources_page_lists_every_series_with_its_observations(app, indicator_db
     with create_app(built_db).server.test_request_context("/sources"):
         text = text_of(page("sources").layout(lang="es"))
     assert "BX.TRF.PWKR.CD.DT" in text and "no cargada" in text
+
+
+def test_an_indicator_extract_can_be_narrowed_to_chosen_series(app, indicator_db):
+    client = app.server.test_client()
+    query = "dataset=remittances&areas=484&series=BX.TRF.PWKR.DT.GD.ZS"
+    got = pd.read_csv(io.BytesIO(client.get(f"/download/csv?{query}").data))
+    (count,), = rows(indicator_db, "SELECT count(*) FROM indicator WHERE series = 'BX.TRF.PWKR.DT.GD.ZS' AND area_code = 484")
+    assert set(got["series"]) == {"BX.TRF.PWKR.DT.GD.ZS"} and len(got) == count and set(got["unit"]) == {"% of GDP"}
+    package = json.loads(zipfile.ZipFile(io.BytesIO(client.get(f"/download/zip?{query}").data)).read("datapackage.json"))
+    assert package["selection"]["series"] == ["BX.TRF.PWKR.DT.GD.ZS"]
+    refused = client.get("/download/csv?dataset=remittances&areas=484&series=wpp.net_migration&lang=es")
+    assert refused.status_code == 400 and "no es una serie" in refused.get_data(as_text=True)

@@ -35,7 +35,7 @@ PREVIEW_ROWS = 200
 GRID_MAX_PX = 520
 AMERICAS_PRESET = tuple(dict.fromkeys([*AMERICAS_PARTS, *AMERICAS_SUBREGIONS]))
 LOCALES = {"en": "en-US", "es": "es-ES"}
-URL_PARAMS = ("dataset", "revision", "areas", "years", "sex", "origins", "lang")
+URL_PARAMS = ("dataset", "revision", "areas", "years", "sex", "origins", "series", "lang")
 DROPDOWN_LABELS = ("select_all", "deselect_all", "selected_count", "search", "clear_search", "clear_selection",
                    "no_options_found")
 
@@ -44,9 +44,11 @@ DROPDOWN_LABELS = ("select_all", "deselect_all", "selected_count", "search", "cl
 
 
 def layout(lang: str = "en", dataset: str | None = None, revision: str | None = None, areas: str | None = None,
-           years: str | None = None, sex: str | None = None, origins: str | None = None, **_: object) -> html.Div:
+           years: str | None = None, sex: str | None = None, origins: str | None = None, series: str | None = None,
+           **_: object) -> html.Div:
     lang = language(lang)
-    params = {"dataset": dataset, "revision": revision, "areas": areas, "years": years, "sex": sex, "origins": origins}
+    params = {"dataset": dataset, "revision": revision, "areas": areas, "years": years, "sex": sex, "origins": origins,
+              "series": series}
     try:
         db = database()
         selection, rejected = read_selection(params, db)
@@ -95,6 +97,7 @@ def _controls(db: queries.Database, selection: Selection, sexes: tuple[str, ...]
                       dcc.Dropdown(id="data-years", options=published, value=years, multi=True,
                                    placeholder=t(lang, "data.years.all"), **dropdown_labels(lang))]),
             _sex_control(selection.dataset, list(sexes), lang),
+            _series_control(db, selection, lang),
             _origins_control(db, selection, lang),
         ],
         className="controls data-controls",
@@ -172,6 +175,24 @@ def _origins_control(db: queries.Database, selection: Selection, lang: str) -> h
     )
 
 
+def _series_control(db: queries.Database, selection: Selection, lang: str) -> html.Div:
+    """Which series of an indicator dataset (none chosen: all of them); hidden for UN DESA's."""
+    return html.Div(
+        [html.Label(t(lang, "data.series"), htmlFor="data-series"),
+         dcc.Dropdown(id="data-series", options=_series_options(db, selection.dataset, lang), value=list(selection.series),
+                      multi=True, placeholder=t(lang, "data.series.all"), **dropdown_labels(lang))],
+        id="data-series-block", hidden=not EXTRACT_VIEWS[selection.dataset].by_series, style={"minWidth": "320px"},
+    )
+
+
+def _series_options(db: queries.Database, dataset: str, lang: str) -> list[dict]:
+    if not EXTRACT_VIEWS[dataset].by_series:
+        return []
+    name = "name_es" if lang == "es" else "name_en"
+    return [{"label": f"{row[name]} ({row['unit']})", "value": row["code"]}
+            for _, row in queries.extract_series(db, dataset).iterrows()]
+
+
 def _origin_options(db: queries.Database, revision: int, lang: str) -> list[dict]:
     loaded = queries.has_origin_data(db, revision)
     return [{"label": t(lang, "data.origins.all"), "value": "all", "disabled": not loaded}]
@@ -193,9 +214,11 @@ def _grid(lang: str) -> dag.AgGrid:
 @callback(
     Output("data-revision", "options"), Output("data-revision", "value"), Output("data-sex", "options"),
     Output("data-sex-note", "children"), Output("data-origins-block", "hidden"),
-    Input("data-dataset", "value"), State("data-revision", "value"), State("data-lang", "data"),
+    Output("data-series", "options"), Output("data-series", "value"), Output("data-series-block", "hidden"),
+    Input("data-dataset", "value"), State("data-revision", "value"), State("data-series", "value"),
+    State("data-lang", "data"),
 )
-def on_dataset(dataset: object, revision: object, lang: object):
+def on_dataset(dataset: object, revision: object, series: object, lang: object):
     """Revisions this dataset holds (refugee estimates end in 2020) and which controls apply."""
     lang = language(lang)
     dataset = _dataset(dataset)
@@ -203,8 +226,11 @@ def on_dataset(dataset: object, revision: object, lang: object):
     chosen = revision if revision in held else (held[-1] if held else None)
     spec = EXTRACT_VIEWS[dataset]
     note = None if spec.has_sex else t(lang, "data.sexes.none")
+    options = _series_options(database(), dataset, lang)
+    kept = [s for s in _list(series) if s in {o["value"] for o in options}]
     return (_revision_options(held, lang), chosen if chosen != revision else dash.no_update,
-            _sex_options(dataset, lang), note, not spec.has_origin)
+            _sex_options(dataset, lang), note, not spec.has_origin,
+            options, kept if kept != _list(series) else dash.no_update, not spec.by_series)
 
 
 @callback(
@@ -246,15 +272,17 @@ def apply_preset(*_clicks: object) -> list[int]:
     Output("data-preview", "rowData"), Output("data-preview", "columnDefs"), Output("data-preview", "style"),
     Output("data-count", "children"), Output("data-links", "children"), Output("data-notice", "children"),
     Input("data-dataset", "value"), Input("data-revision", "value"), Input("data-areas", "value"),
-    Input("data-years", "value"), Input("data-sex", "value"), Input("data-origins", "value"), State("data-lang", "data"),
+    Input("data-years", "value"), Input("data-sex", "value"), Input("data-origins", "value"),
+    Input("data-series", "value"), State("data-lang", "data"),
 )
 def update_preview(dataset: object, revision: object, areas: object, years: object, sexes: object, origins: object,
-                   lang: object):
+                   series: object, lang: object):
     """First rows, row count and download links for exactly the current selection."""
     lang = language(lang)
     db = database()
     args = {"dataset": dataset, "revision": revision, "areas": _join(areas), "years": _join(years),
-            "sex": _join(sexes), "origins": "all" if "all" in _list(origins) else "total"}
+            "sex": _join(sexes), "origins": "all" if "all" in _list(origins) else "total",
+            "series": _join(_list(series))}
     try:
         selection = parse_selection(args, db)
     except SelectionError as error:
@@ -328,5 +356,6 @@ clientside_callback(
     url_sync_script(*URL_PARAMS),
     Output("data-url-sync", "children"),
     Input("data-dataset", "value"), Input("data-revision", "value"), Input("data-areas", "value"),
-    Input("data-years", "value"), Input("data-sex", "value"), Input("data-origins", "value"), State("data-lang", "data"),
+    Input("data-years", "value"), Input("data-sex", "value"), Input("data-origins", "value"),
+    Input("data-series", "value"), State("data-lang", "data"),
 )

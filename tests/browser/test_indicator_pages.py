@@ -112,3 +112,17 @@ def test_without_indicator_data_the_pages_name_the_command(dash_duo, built_db):
         assert dash_duo.find_elements(".js-plotly-plot") == []
     dash_duo.driver.get(dash_duo.server_url + "/data?lang=en")
     dash_duo.wait_for_contains_text("#data-dataset", "not loaded", timeout=20)
+
+
+def test_data_page_narrows_an_indicator_extract_to_one_series(dash_duo, app, indicator_db):
+    dash_duo.start_server(app)
+    dash_duo.driver.get(dash_duo.server_url + "/data?lang=es&dataset=remittances&areas=484")
+    dash_duo.wait_for_contains_text("#data-count", "filas", timeout=20)
+    choose_again_if_redrawn(dash_duo, "#data-series", "% del PIB", "Remesas personales recibidas (% del PIB) (% of GDP)")
+    wait_until(lambda: "series=BX.TRF.PWKR.DT.GD.ZS" in dash_duo.find_element("#download-csv").get_attribute("href"),
+               timeout=10)
+    got = pd.read_csv(io.BytesIO(requests.get(dash_duo.find_element("#download-csv").get_attribute("href"), timeout=30).content))
+    (count,), = one(indicator_db, "SELECT count(*) FROM indicator WHERE series = 'BX.TRF.PWKR.DT.GD.ZS' AND area_code = 484")
+    assert set(got["series"]) == {"BX.TRF.PWKR.DT.GD.ZS"} and len(got) == count
+    assert "series=BX.TRF.PWKR.DT.GD.ZS" in dash_duo.driver.current_url
+    assert dash_duo.get_logs() == []
