@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -145,6 +146,7 @@ class BuildResult:
     fingerprint: str
     row_counts: dict[str, int] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
+    saved_mirror: str | None = None  # how to rebuild from the files kept with save_to
 
 
 Progress = Callable[[str], None]
@@ -341,7 +343,7 @@ def collect_indicators(
     """Every indicator source, each on its own: an unreachable source (or, when building from
     mirrors, one without a mirror) keeps the previous build's rows for it, with a note. Data
     that arrives but is malformed stops the build, as for UN DESA."""
-    frames, provenance, notes = [], [], []
+    frames, provenance, notes, files = [], [], [], []
     for name, module in tqdm(INDICATOR_SOURCES.items(), desc="indicator sources", disable=not show, leave=show):
         if offline and name not in mirrors:
             collected, why = None, f"no mirror given for it (--mirror {name}=DIR_OR_URL)"
@@ -356,8 +358,21 @@ def collect_indicators(
             notes.append(f"{name}: {why}; {kept}")
         frames.append(collected.indicator)
         provenance.extend(collected.provenance)
+        files += [(f"{name}/{relative}", path) for relative, path in collected.files]
     indicator = pd.concat([f for f in frames if len(f)] or [empty_indicator()], ignore_index=True)
-    return Collected(indicator, provenance), notes
+    return Collected(indicator, provenance, files=files), notes
+
+
+def save_mirror(files: list[tuple[str, Path]], root: Path) -> str:
+    """Copy the bytes a build fetched into a directory mirror (one folder per source), so the
+    same inputs can be rebuilt offline, in CI or on another machine; returns how to use it."""
+    for relative, path in files:
+        target = root / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
+    sources = sorted({relative.split("/", 1)[0] for relative, _ in files})
+    mirrors = " ".join(f"--mirror {s}={root / s}" for s in sources)
+    return f"saved {len(files)} upstream files to {root}; rebuild from them with: migdash etl {mirrors}"
 
 
 def carried_over(db_path: Path, source: str) -> Collected:
@@ -383,8 +398,10 @@ def build(
     policy: FetchPolicy | None = None,
     show_progress: bool = False,
     report_dir: Path | None = None,
+    save_to: Path | None = None,
 ) -> BuildResult:
     """Rebuild from the publishers (or mirrors); a no-op when the inputs did not change.
+    With `save_to`, the fetched bytes are also kept there as a directory mirror.
 
     `mirror` is UN DESA's mirror; `mirrors` maps any source name to its own. Given any mirror,
     the build is offline: sources without one are not fetched from the publisher.
@@ -396,12 +413,16 @@ def build(
     fetched, skipped = fetch_sources(undesa_mirror, cache_dir, policy, show_progress)
     indicators, notes = collect_indicators(mirrors, offline, cache_dir, policy, db_path, show_progress)
     skipped += notes
+    saved = None
+    if save_to is not None:
+        saved = save_mirror([(f"{undesa_ims.SOURCE}/{d.filename}", f.path) for d, f in fetched] + indicators.files,
+                            save_to)
     inputs = pd.DataFrame({"dataset": [d.key for d, _ in fetched] + [p["dataset"] for p in indicators.provenance],
                            "sha256": [f.sha256 for _, f in fetched] + [p["sha256"] for p in indicators.provenance]})
     fingerprint = fingerprint_of(inputs)
     existing = current_build(db_path)
     if not force and existing and existing["fingerprint"] == fingerprint and existing["built_from"] == "upstream":
-        return BuildResult(db_path, False, existing["build_id"], fingerprint, skipped=skipped)
+        return BuildResult(db_path, False, existing["build_id"], fingerprint, skipped=skipped, saved_mirror=saved)
     tables = parse_sources(fetched, undesa_mirror, show_progress)
     tables.frames["indicator"] = indicators.indicator
     tables.frames["provenance"] = pd.concat([tables["provenance"], pd.DataFrame(indicators.provenance)],
@@ -411,7 +432,7 @@ def build(
         bar.update()
         build_id = write_database(valid, db_path, fingerprint, "upstream")
         bar.update()
-    return BuildResult(db_path, True, build_id, fingerprint, valid.row_counts(), skipped)
+    return BuildResult(db_path, True, build_id, fingerprint, valid.row_counts(), skipped, saved)
 
 
 # ---- the bundled snapshot: compact tables derived by this ETL, for offline first runs ----

@@ -38,6 +38,8 @@ def parser() -> argparse.ArgumentParser:
                      help="local directory or http(s) URL base holding a publisher's files; without "
                           "SOURCE= it is UN DESA's. Repeat for undesa_ims, worldbank, unhcr, wpp. With "
                           "any mirror the build is offline: sources without one keep their previous data")
+    etl.add_argument("--save-mirror", type=Path, default=None, metavar="DIR",
+                     help="also keep every fetched upstream file in DIR/<source>/, a mirror for offline rebuilds")
     etl.add_argument("--strict", action="store_true",
                      help="exit 3 if any source was unreachable or not loaded (the build still completes)")
     etl.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="download cache directory")
@@ -79,7 +81,7 @@ def run_etl(args: argparse.Namespace) -> int:
     mirrors = parse_mirrors(args.mirror)
     result = build(
         db, mirrors=mirrors, cache_dir=args.cache, force=args.force,
-        policy=FetchPolicy(timeout=args.timeout), show_progress=not args.quiet,
+        policy=FetchPolicy(timeout=args.timeout), show_progress=not args.quiet, save_to=args.save_mirror,
     )
     for note in result.skipped:
         print(f"note: {note}", file=sys.stderr)
@@ -87,6 +89,8 @@ def run_etl(args: argparse.Namespace) -> int:
         print(f"built {db} (build {result.build_id}): {result.row_counts}")
     else:
         print(f"{db} is up to date (inputs unchanged, build {result.build_id}); use --force to rebuild")
+    if result.saved_mirror:
+        print(result.saved_mirror)
     return 3 if args.strict and result.skipped else 0
 
 

@@ -9,6 +9,7 @@ etl/reference (e.g. the World Bank's income groups) is left out and counted.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
 import pycountry
@@ -45,6 +46,7 @@ class Collected:
     indicator: pd.DataFrame
     provenance: list[dict] = field(default_factory=list)
     left_out: dict[str, int] = field(default_factory=dict)  # publisher area code -> rows dropped
+    files: list[tuple[str, Path]] = field(default_factory=list)  # (path in a directory mirror, bytes on disk)
 
 
 def m49_of_iso3(iso3: str) -> int | None:

@@ -26,6 +26,12 @@ class Page:
     number: int
     body: object
     file: FetchedFile
+    name: str
+
+    @property
+    def mirror_path(self) -> str:
+        """Where this page goes in a directory mirror (see page_location)."""
+        return f"{self.name}/page-{self.number}.json"
 
 
 def page_location(publisher_url: str, mirror: str | None, name: str, page: int) -> str:
@@ -69,7 +75,7 @@ def fetch_pages(
             raise UpstreamFormatError(
                 source, file.url, f"page {number} announces {announced} pages, page 1 announced {pages}"
             )
-        yield Page(number, body, file)
+        yield Page(number, body, file, name)
         number += 1
 
 

@@ -80,15 +80,16 @@ def page_count(body: object, url: str) -> int:
 
 def collect(mirror: str | None, cache_dir: Path, policy: FetchPolicy, year_to: int | None = None) -> Collected:
     year_to = year_to or date.today().year
-    frames, provenance, left_out = [], [], {}
+    frames, provenance, left_out, saved = [], [], {}, []
     for side in SIDES:
         frame, files, dropped = _collect_side(side, mirror, cache_dir, policy, year_to)
+        saved += [(f"population-{side}/page-{n}.json", file.path) for n, file in enumerate(files, start=1)]
         revision = str(int(frame["year"].max())) if len(frame) else str(year_to)
         frames.append(frame.assign(revision=revision))
         provenance.append(_provenance(side, files, revision, len(frame), year_to))
         for code, n in dropped.items():
             left_out[code] = left_out.get(code, 0) + n
-    return Collected(pd.concat(frames, ignore_index=True)[INDICATOR_COLUMNS], provenance, left_out)
+    return Collected(pd.concat(frames, ignore_index=True)[INDICATOR_COLUMNS], provenance, left_out, saved)
 
 
 def _collect_side(side: str, mirror: str | None, cache_dir: Path, policy: FetchPolicy, year_to: int):

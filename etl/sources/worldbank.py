@@ -77,20 +77,21 @@ def page_count(body: object, url: str) -> int:
 
 def collect(mirror: str | None, cache_dir: Path, policy: FetchPolicy) -> Collected:
     """Every series, every page; rows for known areas only, with a count of the others."""
-    frames, provenance, left_out = [], [], {}
+    frames, provenance, left_out, saved = [], [], {}, []
     for series in SERIES:
-        frame, row, dropped = _collect_series(series, mirror, cache_dir, policy)
+        frame, row, dropped, pages = _collect_series(series, mirror, cache_dir, policy)
         frames.append(frame)
         provenance.append(row)
+        saved += pages
         for code, n in dropped.items():
             left_out[code] = left_out.get(code, 0) + n
-    return Collected(pd.concat(frames, ignore_index=True), provenance, left_out)
+    return Collected(pd.concat(frames, ignore_index=True), provenance, left_out, saved)
 
 
 def _collect_series(
     series: SeriesInfo, mirror: str | None, cache_dir: Path, policy: FetchPolicy
-) -> tuple[pd.DataFrame, dict, dict[str, int]]:
-    records, files, dropped = [], [], {}
+) -> tuple[pd.DataFrame, dict, dict[str, int], list[tuple[str, Path]]]:
+    records, files, dropped, saved = [], [], {}, []
     revision = total = None
     nulls = 0
     pages = fetch_pages(SOURCE, lambda p: page_url(series.code, p), page_count,
@@ -102,6 +103,7 @@ def _collect_series(
         revision = revision or header.get("lastupdated")
         total = header.get("total")
         files.append(page.file)
+        saved.append((page.mirror_path, page.file.path))
         for position, row in enumerate(rows):
             parsed = parse_row(row, series, page.file.url, page.number, position)
             if parsed is None:
@@ -117,7 +119,7 @@ def _collect_series(
         raise UpstreamFormatError(SOURCE, files[0].url, "no 'lastupdated' in the header: the revision is unknown")
     frame = pd.DataFrame(records, columns=["area_code", "year", "value"])
     frame = frame.assign(series=series.code, unit=series.unit, source=SOURCE, revision=str(revision))
-    return frame[INDICATOR_COLUMNS], _provenance(series, files, str(revision), len(frame)), dropped
+    return frame[INDICATOR_COLUMNS], _provenance(series, files, str(revision), len(frame)), dropped, saved
 
 
 def parse_row(row: object, series: SeriesInfo, url: str, page: int, position: int) -> dict | str | None:

@@ -58,7 +58,7 @@ SERIES = [
 def collect(mirror: str | None, cache_dir: Path, policy: FetchPolicy) -> Collected:
     file = fetch(SOURCE, resolve_location(EDITION.url, mirror), cache_dir / SOURCE, policy=policy)
     frame, left_out = parse(file, EDITION)
-    return Collected(frame, [_provenance(file, mirror, len(frame))], left_out)
+    return Collected(frame, [_provenance(file, mirror, len(frame))], left_out, [(EDITION.filename, file.path)])
 
 
 def parse(file: FetchedFile, edition: Edition) -> tuple[pd.DataFrame, dict[str, int]]:
