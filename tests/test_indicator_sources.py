@@ -617,3 +617,17 @@ def test_save_mirror_keeps_every_fetched_file_and_rebuilds_the_same_data(tmp_pat
             duckdb.connect(str(tmp_path / "b.duckdb"), read_only=True) as b:
         query = "SELECT * FROM indicator ORDER BY ALL"
         pd.testing.assert_frame_equal(a.execute(query).df(), b.execute(query).df())
+
+
+@pytest.mark.parametrize("module", [worldbank, unhcr, wpp], ids=lambda m: m.SOURCE)
+def test_real_publisher_files_parse_when_present(module, upstream_dir, tmp_path):
+    """When real responses are added to ../shared/data/upstream/<source>/ (e.g. from
+    `migdash etl --save-mirror`), the same client parses and validates them; skipped until then."""
+    real = upstream_dir.parent / module.SOURCE
+    if not real.is_dir():
+        pytest.skip(f"no real {module.SOURCE} files in {real} yet (see PROVENANCE.md)")
+    collected = module.collect(str(real), tmp_path / "cache", FetchPolicy(timeout=5, attempts=1, backoff=0))
+    assert len(collected.indicator) > 0
+    validate("indicator", collected.indicator, IndicatorSchema, None)
+    declared = {s.code: s.unit for s in module.SERIES}
+    assert all(declared[code] == unit for code, unit in collected.indicator[["series", "unit"]].drop_duplicates().itertuples(index=False))
