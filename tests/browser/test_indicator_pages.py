@@ -41,12 +41,25 @@ def choose_again_if_redrawn(dash_duo, dropdown: str, typed: str, option: str) ->
             time.sleep(0.3)
 
 
-def wait_until(condition, timeout: float) -> None:
-    """Poll a condition on the page (charts redraw asynchronously after a callback)."""
+def wait_until(condition, timeout: float):
+    """Poll a condition on the page until it holds, and return its value (charts and links are
+    redrawn asynchronously after a callback; an element replaced while read counts as not yet)."""
     deadline = time.monotonic() + timeout
-    while not condition():
+    while True:
+        try:
+            value = condition()
+        except StaleElementReferenceException:
+            value = None
+        if value:
+            return value
         assert time.monotonic() < deadline, "condition not met in time"
         time.sleep(0.1)
+
+
+def href_of(dash_duo, selector: str, containing: str = "") -> str:
+    """A link's href once it contains `containing` (read again if the link is redrawn meanwhile)."""
+    return wait_until(lambda: (h := dash_duo.find_element(selector).get_attribute("href")) and containing in h and h,
+                      timeout=10)
 
 
 def plotted_title(dash_duo, graph_id: str) -> str:
@@ -67,11 +80,11 @@ def test_remittances_page_headline_ranking_and_country_detail(dash_duo, app, ind
 
     dash_duo.find_elements("#rem-measure input")[1].click()  # % of GDP
     wait_until(lambda: "% of GDP" in (plotted_title(dash_duo, "rem-top") or ""), timeout=10)
-    assert "measure=gdp" in dash_duo.driver.current_url
+    wait_until(lambda: "measure=gdp" in dash_duo.driver.current_url, timeout=10)
 
     choose_again_if_redrawn(dash_duo, "#rem-area", "Hait", "Haiti")
     wait_until(lambda: "Haiti" in (plotted_title(dash_duo, "rem-country") or ""), timeout=10)
-    assert "area=332" in dash_duo.driver.current_url
+    wait_until(lambda: "area=332" in dash_duo.driver.current_url, timeout=10)
     assert dash_duo.get_logs() == []
 
 
@@ -82,7 +95,7 @@ def test_shared_refugees_url_restores_the_view_in_spanish(dash_duo, app):
     wait_until(lambda: "2019" in (plotted_title(dash_duo, "ref-hosts") or ""), timeout=20)
     dash_duo.find_elements("#ref-population input")[0].click()
     wait_until(lambda: "Personas refugiadas" in (plotted_title(dash_duo, "ref-origins") or ""), timeout=10)
-    assert "population=refugees" in dash_duo.driver.current_url
+    wait_until(lambda: "population=refugees" in dash_duo.driver.current_url, timeout=10)
     assert dash_duo.get_logs() == []
 
 
@@ -98,7 +111,7 @@ def test_data_page_downloads_an_indicator_extract(dash_duo, app, indicator_db):
     dash_duo.start_server(app)
     dash_duo.driver.get(dash_duo.server_url + "/data?lang=en&dataset=net_migration&areas=484,170")
     dash_duo.wait_for_contains_text("#data-count", "rows", timeout=20)
-    href = dash_duo.find_element("#download-csv").get_attribute("href")
+    href = href_of(dash_duo, "#download-csv", "dataset=net_migration")
     got = pd.read_csv(io.BytesIO(requests.get(href, timeout=30).content))
     (count,), = one(indicator_db, "SELECT count(*) FROM indicator WHERE source = 'wpp' AND area_code IN (484, 170)")
     assert len(got) == count and set(got["series"]) == {"wpp.net_migration", "wpp.net_migration_rate"}
@@ -119,10 +132,9 @@ def test_data_page_narrows_an_indicator_extract_to_one_series(dash_duo, app, ind
     dash_duo.driver.get(dash_duo.server_url + "/data?lang=es&dataset=remittances&areas=484")
     dash_duo.wait_for_contains_text("#data-count", "filas", timeout=20)
     choose_again_if_redrawn(dash_duo, "#data-series", "% del PIB", "Remesas personales recibidas (% del PIB) (% of GDP)")
-    wait_until(lambda: "series=BX.TRF.PWKR.DT.GD.ZS" in dash_duo.find_element("#download-csv").get_attribute("href"),
-               timeout=10)
-    got = pd.read_csv(io.BytesIO(requests.get(dash_duo.find_element("#download-csv").get_attribute("href"), timeout=30).content))
+    href = href_of(dash_duo, "#download-csv", "series=BX.TRF.PWKR.DT.GD.ZS")
+    got = pd.read_csv(io.BytesIO(requests.get(href, timeout=30).content))
     (count,), = one(indicator_db, "SELECT count(*) FROM indicator WHERE series = 'BX.TRF.PWKR.DT.GD.ZS' AND area_code = 484")
     assert set(got["series"]) == {"BX.TRF.PWKR.DT.GD.ZS"} and len(got) == count
-    assert "series=BX.TRF.PWKR.DT.GD.ZS" in dash_duo.driver.current_url
+    wait_until(lambda: "series=BX.TRF.PWKR.DT.GD.ZS" in dash_duo.driver.current_url, timeout=10)
     assert dash_duo.get_logs() == []
