@@ -9,21 +9,18 @@ difference measured is therefore exactly the reading strategy, not a weaker pars
 from __future__ import annotations
 
 import contextlib
-import functools
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable, Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pandas as pd
 
-from bench.harness import REPO
+from bench.harness import REPO, http_mirror
 from etl.build import (
     Tables,
     collect_indicators,
@@ -39,24 +36,6 @@ from etl.workbook import Workbook
 
 STAGES = ("download", "parse", "validate", "load")
 Reader = Callable[[str, Path], Workbook]
-
-
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-@contextlib.contextmanager
-def http_mirror(folder: Path) -> Iterator[str]:
-    """The upstream files over real HTTP on 127.0.0.1, so the download stage runs for real."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def pandas_reader(source: str, path: Path) -> Workbook:

@@ -6,6 +6,7 @@ load generator. Nothing here times anything by itself: callers decide what to me
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import signal
 import socket
@@ -16,6 +17,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import psutil
@@ -25,6 +27,32 @@ REPO = Path(__file__).resolve().parents[1]
 CALLBACK_URL = "/_dash-update-component"
 ROUTING_OUTPUT = ".._pages_content.children..._pages_store.data.."
 PAGES = ("/", "/claims", "/subregions", "/corridors", "/country", "/data", "/sources")
+
+
+# ---- a static file server standing in for a publisher ----
+
+
+class _QuietFiles(SimpleHTTPRequestHandler):
+    """Plain static files (with Content-Length and Last-Modified), no request log on stderr."""
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def http_mirror(folder: Path) -> Iterator[str]:
+    """Base URL (http://127.0.0.1:PORT/) of a threaded static file server on `folder`, so that
+    the ETL's real download path runs against the upstream files."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietFiles, directory=str(folder)))
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, name="upstream-http", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
 
 
 # ---- a real gunicorn server ----

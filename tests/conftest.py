@@ -3,30 +3,22 @@ and a database built from them through the real download path."""
 
 from __future__ import annotations
 
-import functools
 import os
 import shutil
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
+from bench.harness import http_mirror
 from etl.build import BuildResult, build
 from etl.fetch import FetchPolicy
 from etl.sources import undesa_ims
-from tests.workbooks import OD_PAIRS, origin_destination_rows, write_workbook
+from tests.helpers import write_workbook
+from tests.workbooks import OD_PAIRS, origin_destination_rows
 
 # The repository is cloned beside ../shared (locally and in CI); MIGDASH_UPSTREAM_DIR overrides.
 DEFAULT_UPSTREAM = Path(__file__).resolve().parents[2] / "shared/data/upstream/undesa_ims"
 REQUIRED_FILES = [d.filename for d in undesa_ims.DATASETS if d.required]
-
-
-class QuietHandler(SimpleHTTPRequestHandler):
-    """Plain static files (with Content-Length and Last-Modified), no request log on stderr."""
-
-    def log_message(self, *args: object) -> None:
-        pass
 
 
 @pytest.fixture(scope="session")
@@ -42,17 +34,8 @@ def upstream_dir() -> Path:
 @pytest.fixture(scope="session")
 def upstream_http(upstream_dir: Path):
     """Base URL (http://127.0.0.1:PORT/) of a threaded static file server on upstream_dir."""
-    handler = functools.partial(QuietHandler, directory=str(upstream_dir))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, name="upstream-http", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with http_mirror(upstream_dir) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,8 @@ import pytest
 
 from etl.errors import UpstreamFormatError
 from etl.sources.undesa_ims import parse_destination_workbook
-from tests.workbooks import destination_rows, destination_workbook, write_workbook
+from tests.helpers import write_workbook
+from tests.workbooks import destination_rows, destination_workbook
 
 
 def parse(path):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from openpyxl import Workbook
+from tests.helpers import write_workbook
 
 YEARS = [1990, 1995, 2000, 2005, 2010, 2015, 2020, 2024]
 BLOCKS = ("both sexes combined", "males", "females")
@@ -45,17 +45,6 @@ def destination_rows(header_offset: int = 0, code_label: str = "Location code") 
         female = [total - m for m in male]
         rows.append([index, name, "", data_type, code] + [total] * len(YEARS) + male + female)
     return rows
-
-
-def write_workbook(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
-    book = Workbook()
-    book.remove(book.active)
-    for name, rows in sheets.items():
-        sheet = book.create_sheet(name)
-        for row in rows:
-            sheet.append(row)
-    book.save(path)
-    return path
 
 
 def destination_workbook(path: Path, rows: list[list[object]] | None = None, sheet: str = "Table 1") -> Path:
