@@ -213,27 +213,15 @@ def neutralize(value: object) -> object:
     return value
 
 
-def neutralize_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """`neutralize` on every text column, vectorised (this runs on every chunk of every extract)."""
-    out = frame.copy()
-    for column in out.columns:
-        values = out[column]
-        if pd.api.types.is_string_dtype(values):
-            risky = values.str.startswith(FORMULA_START, na=False)
-            if risky.any():
-                out[column] = values.where(~risky, "'" + values.astype("str"))
-    return out
-
-
 def _csv_parts(db: Database, selection: Selection, chunk_rows: int) -> Iterator[tuple[bytes, int]]:
-    """(UTF-8 CSV bytes, rows in them): the header, then one part per Arrow batch. Names, formula
-    protection and constants are done in SQL (queries.extract_batches) and Arrow's C++ writer
-    formats the rows, so no Python runs per row."""
+    """(UTF-8 CSV bytes, rows in them): the header, then one part per Arrow batch. Labels come
+    formula-safe from queries.extract_batches (`neutralize` runs once per distinct label, not per
+    row) and Arrow's C++ writer formats the rows."""
     import pyarrow.csv
 
     yield (",".join(queries.extract_columns(selection.dataset)) + "\n").encode("utf-8"), 0
     options = pyarrow.csv.WriteOptions(include_header=False, quoting_style="needed")
-    for batch in queries.extract_batches(db, selection, chunk_rows):
+    for batch in queries.extract_batches(db, selection, chunk_rows, text=neutralize):
         sink = io.BytesIO()
         pyarrow.csv.write_csv(batch, sink, options)
         yield sink.getvalue(), batch.num_rows
@@ -426,7 +414,7 @@ def parquet_file(db: Database, selection: Selection, chunk_rows: int = CHUNK_ROW
     schema = arrow_schema(selection.dataset)
     spool = tempfile.SpooledTemporaryFile(max_size=8 << 20)  # noqa: SIM115 - send_file closes it
     with pq.ParquetWriter(spool, schema) as writer:
-        for batch in queries.extract_batches(db, selection, chunk_rows):
+        for batch in queries.extract_batches(db, selection, chunk_rows, text=neutralize):
             writer.write_table(pyarrow.Table.from_batches([batch]).cast(schema))
     spool.seek(0)
     return spool

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -515,9 +515,10 @@ def extract_columns(dataset: str) -> list[str]:
     return ["revision", "year", *places, *sex, spec.value_column, "unit", "source", "licence"]
 
 
-def _extract_parts(selection: Selection) -> tuple[str, list[str], list[object]]:
-    """(SELECT … WHERE … without ORDER BY, the ORDER BY terms, parameters) of a selection:
-    narrow rows (codes, sex or series, value) in a stable order: area, origin, sex, series, year."""
+def _extract_sql(selection: Selection, limit: int | None = None) -> tuple[str, list[object]]:
+    """The selected observations, narrow (codes, sex or series, value) and in a stable order:
+    area, origin, sex, series, year. Names are attached per batch afterwards (extract_batches),
+    so the sort DuckDB does for ORDER BY holds only a few numbers per row."""
     spec = EXTRACT_VIEWS[selection.dataset]
     places = "s.destination_code, s.origin_code" if spec.has_origin else f"s.{spec.area_column}"
     sex_column = ", s.sex" if spec.has_sex else ", s.series, s.unit, s.vintage" if spec.by_series else ""
@@ -537,49 +538,52 @@ def _extract_parts(selection: Selection) -> tuple[str, list[str], list[object]]:
         SELECT s.revision, s.year, {places}{sex_column}, s.{spec.value_column}
         FROM {spec.view} s
         WHERE s.revision = ? AND s.{spec.area_column} IN (SELECT unnest(?)) AND s.year IN (SELECT unnest(?)){filters}
+        ORDER BY {", ".join(order)}
     """  # noqa: S608 - identifiers from EXTRACT_VIEWS, values as parameters
-    return sql, order, params
+    if limit is not None:
+        sql, params = sql + " LIMIT ?", [*params, limit]
+    return sql, params
 
 
-def _extract_sql(selection: Selection) -> tuple[str, list[object]]:
-    """The selected observations, narrow and ordered (names are attached per chunk afterwards)."""
-    sql, order, params = _extract_parts(selection)
-    return f"{sql} ORDER BY {', '.join(order)}", params
+TextCell = Callable[[str | None], str | None]
 
 
-FORMULA_FIRST = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _neutral(text: str | None) -> str | None:
-    """A text cell that a spreadsheet would run as a formula, prefixed with a quote."""
-    return "'" + text if isinstance(text, str) and text.startswith(FORMULA_FIRST) else text
-
-
-def _lookup(keys: list, values: list):
-    """(key array, formula-safe value array) for vectorised code -> label lookups in Arrow."""
+def _lookup(keys: list, values: list, text: TextCell):
+    """(key array, label array) for vectorised code -> label lookups in Arrow."""
     import pyarrow
 
-    return pyarrow.array(keys), pyarrow.array([_neutral(v) for v in values], type=pyarrow.string())
+    return pyarrow.array(keys), pyarrow.array([text(v) for v in values], type=pyarrow.string())
 
 
-def extract_batches(db: Database, selection: Selection, rows_per_batch: int = 100_000) -> Iterator:
-    """The whole tidy extract as pyarrow RecordBatches, in `extract_columns` order.
+def extract_batches(
+    db: Database, selection: Selection, rows_per_batch: int = 100_000, *, limit: int | None = None,
+    text: TextCell | None = None,
+) -> Iterator:
+    """The tidy extract (its first `limit` rows, or all) as pyarrow RecordBatches, in
+    `extract_columns` order; `text` rewrites every label once (the CSV's formula protection).
 
-    DuckDB sorts and streams only the narrow rows (codes, sex or series, value); names, ISO3,
-    citations and constants are attached per batch with Arrow's vectorised take, from lookup
-    arrays made formula-safe once. No Python runs per row and the sort stays narrow, so time
-    and memory stay small for millions of rows (see bench/RESULTS.md)."""
+    DuckDB sorts and streams only the narrow rows; names, ISO3, citations and constants are
+    attached per batch with Arrow's vectorised take from lookup arrays built once. No Python
+    runs per row and the sort stays narrow, so time and memory stay small for millions of rows
+    (see bench/RESULTS.md). A relation (`cursor.sql`) is read batch by batch as DuckDB produces
+    it, whereas Arrow from an `execute()` result first copies every row."""
     import pyarrow
     import pyarrow.compute as pc
 
+    text = text or (lambda value: value)
     spec = EXTRACT_VIEWS[selection.dataset]
     labels = _labels(db, selection)
     areas = labels.areas.astype(object).where(labels.areas.notna(), None)
-    lookups = {part: _lookup([int(c) for c in areas.index], areas[part].tolist()) for part in ("iso3", "name_en", "name_es")}
-    citations = _lookup(list(labels.series_citations), list(labels.series_citations.values()))
-    constants = {"unit": _neutral(labels.unit), "source": _neutral(labels.source), "licence": _neutral(labels.licence)}
+    lookups = {part: _lookup([int(c) for c in areas.index], areas[part].tolist(), text)
+               for part in ("iso3", "name_en", "name_es")}
+    citations = _lookup(list(labels.series_citations), list(labels.series_citations.values()), text)
+    # indicator rows carry their own unit, and each series its own citation
+    constants = {"licence": labels.licence} if spec.by_series else \
+        {"unit": labels.unit, "source": labels.source, "licence": labels.licence}
+    constants = {name: text(value) for name, value in constants.items()}
     sides = [("destination_", "destination_code"), ("origin_", "origin_code")] if spec.has_origin \
         else [("", spec.area_column)]
+    names = extract_columns(selection.dataset)
 
     def take(lookup, keys):
         return pc.take(lookup[1], pc.index_in(keys, value_set=lookup[0]))
@@ -591,13 +595,11 @@ def extract_batches(db: Database, selection: Selection, rows_per_batch: int = 10
                 columns[prefix + part] = take(lookup, columns[code])
         if spec.by_series:
             columns["source"] = take(citations, columns["series"])
-            constants.pop("unit", None), constants.pop("source", None)
         for name, value in constants.items():
             columns[name] = pyarrow.repeat(pyarrow.scalar(value, pyarrow.string()), batch.num_rows)
-        names = extract_columns(selection.dataset)
         return pyarrow.RecordBatch.from_arrays([columns[n] for n in names], names=names)
 
-    sql, params = _extract_sql(selection)
+    sql, params = _extract_sql(selection, limit)
     cursor = db._connection().cursor()
     try:
         cursor.execute("USE db")
@@ -630,49 +632,19 @@ def _labels(db: Database, selection: Selection) -> _Labels:
     return _Labels(areas, citations, EXTRACT_VIEWS[selection.dataset].unit, source, licence)
 
 
-def _label(frame: pd.DataFrame, selection: Selection, labels: _Labels) -> pd.DataFrame:
-    """Codes -> ISO3 and names (destination and origin for stock), plus unit, source and licence."""
-    spec = EXTRACT_VIEWS[selection.dataset]
-    sides = [("destination_", "destination_code"), ("origin_", "origin_code")] if spec.has_origin else [("", spec.area_column)]
-    out = frame.copy()
-    for prefix, code in sides:
-        for part in ("iso3", "name_en", "name_es"):
-            out[prefix + part] = out[code].map(labels.areas[part])
-    if spec.by_series:  # indicator rows carry their own unit; each series its own citation
-        out["source"] = out["series"].map(labels.series_citations)
-    else:
-        out["unit"], out["source"] = labels.unit, labels.source
-    out["licence"] = labels.licence
-    return out[extract_columns(selection.dataset)]
-
-
 def extract_chunks(db: Database, selection: Selection, rows_per_chunk: int = 50_000) -> Iterator[pd.DataFrame]:
     """The whole extract, streamed as tidy DataFrames of at most `rows_per_chunk` rows."""
-    sql, params = _extract_sql(selection)
-    labels = _labels(db, selection)
-    for frame in _stream(db, sql, params, rows_per_chunk):
-        yield _label(frame, selection, labels)
-
-
-def _stream(db: Database, sql: str, params: list[object], rows_per_chunk: int) -> Iterator[pd.DataFrame]:
-    """Stream a result in DataFrames on its own cursor. A relation (`cursor.sql`) is read batch
-    by batch as DuckDB produces it, whereas Arrow from an `execute()` result first copies every
-    row (DuckDB 2.0 warns about that): this is what keeps memory flat for large extracts."""
-    cursor = db._connection().cursor()
-    try:
-        cursor.execute("USE db")
-        for batch in cursor.sql(sql, params=params).to_arrow_reader(rows_per_chunk):
-            yield batch.to_pandas()
-    finally:
-        cursor.close()
+    for batch in extract_batches(db, selection, rows_per_chunk):
+        yield batch.to_pandas()
 
 
 def extract_preview(db: Database, selection: Selection, limit: int = 200) -> tuple[pd.DataFrame, int]:
     """The first `limit` rows and the total row count of a selection."""
     sql, params = _extract_sql(selection)
     total = db.rows(f"SELECT count(*) FROM ({sql})", params)[0][0]  # noqa: S608 - wraps the query above
-    first = db.frame(f"{sql} LIMIT ?", [*params, limit])  # noqa: S608
-    return _label(first, selection, _labels(db, selection)), int(total)
+    frames = [batch.to_pandas() for batch in extract_batches(db, selection, limit=limit)]
+    first = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=extract_columns(selection.dataset))
+    return first, int(total)
 
 
 # ---- serving ----

@@ -214,3 +214,13 @@ def test_an_indicator_extract_can_be_narrowed_to_chosen_series(app, indicator_db
     assert package["selection"]["series"] == ["BX.TRF.PWKR.DT.GD.ZS"]
     refused = client.get("/download/csv?dataset=remittances&areas=484&series=wpp.net_migration&lang=es")
     assert refused.status_code == 400 and "no es una serie" in refused.get_data(as_text=True)
+
+
+def test_negative_numbers_reach_the_csv_untouched_by_formula_protection(app, indicator_db):
+    """Only text labels are protected: a negative net migration stays a number, not "'-25000"."""
+    body = app.server.test_client().get("/download/csv?dataset=net_migration&areas=484,170,862").get_data(as_text=True)
+    got = pd.read_csv(io.StringIO(body))
+    expected = dict(rows(indicator_db, "SELECT year, value FROM indicator WHERE series = 'wpp.net_migration' AND area_code = 484"))
+    mexico = got[(got["area_code"] == 484) & (got["series"] == "wpp.net_migration")]
+    assert (mexico["value"] < 0).any() and dict(zip(mexico["year"], mexico["value"], strict=True)) == expected
+    assert ",'-" not in body
