@@ -70,7 +70,7 @@ def staged_build(mirror: str, workdir: Path, read: Reader | None = None) -> tupl
     times["download"] = time.perf_counter() - started
     with reader(read):
         started = time.perf_counter()
-        tables = parse_sources(fetched, mirror, False)
+        tables = parse_sources(fetched, False)
         # As `migdash etl --mirror DIR` does: the indicator sources have no mirror, so none are loaded.
         tables.frames["indicator"] = collect_indicators({}, True, cache, FetchPolicy(), workdir / "none.duckdb", False)[0].indicator
         times["parse"] = time.perf_counter() - started

@@ -198,7 +198,7 @@ def fetch_sources(
     return fetched, skipped
 
 
-def parse_sources(fetched: list[tuple[undesa_ims.Dataset, FetchedFile]], mirror: str | None, show: bool) -> Tables:
+def parse_sources(fetched: list[tuple[undesa_ims.Dataset, FetchedFile]], show: bool) -> Tables:
     """Parse every fetched file into the build's tables, with one provenance row per file."""
     areas_by_revision, stock, share, population, refugees, provenance = {}, [], [], [], [], []
     for dataset, file in tqdm(fetched, desc="parse", disable=not show, leave=show):
@@ -214,7 +214,7 @@ def parse_sources(fetched: list[tuple[undesa_ims.Dataset, FetchedFile]], mirror:
             od = undesa_ims.parse_origin_destination_workbook(file.path, dataset.revision)
             parts = [od[od["origin_code"] != undesa_ims.WORLD]]
             stock.append(parts[0])
-        provenance.append(_provenance_row(dataset, file, mirror, sum(len(p) for p in parts)))
+        provenance.append(_provenance_row(dataset, file, sum(len(p) for p in parts)))
     return Tables(
         {
             **claim_registry.load_registry(),
@@ -233,29 +233,11 @@ def all_series() -> list:
     return [series for module in INDICATOR_SOURCES.values() for series in module.SERIES]
 
 
-def _provenance_row(dataset: undesa_ims.Dataset, file: FetchedFile, mirror: str | None, rows: int) -> dict:
-    return {
-        "source": undesa_ims.SOURCE,
-        "dataset": dataset.key,
-        "revision": dataset.revision,
-        "url": dataset.url,
-        "fetched_from": _fetched_from(file, mirror, dataset),
-        "publisher": undesa_ims.PUBLISHER,
-        "licence": undesa_ims.LICENCE,
-        "licence_url": undesa_ims.LICENCE_URL,
-        "citation": dataset.citation,
-        "retrieved_at": file.retrieved_at,
-        "sha256": file.sha256,
-        "bytes": file.size,
-        "rows": rows,
-    }
-
-
-def _fetched_from(file: FetchedFile, mirror: str | None, dataset: undesa_ims.Dataset) -> str:
-    """Where the bytes came from, without leaking a developer's local paths into snapshots."""
-    if not mirror:
-        return dataset.url
-    return file.url if file.url.startswith("http") else f"local mirror: {dataset.filename}"
+def _provenance_row(dataset: undesa_ims.Dataset, file: FetchedFile, rows: int) -> dict:
+    return undesa_ims.PUBLISHED_BY.provenance(
+        dataset=dataset.key, revision=dataset.revision, url=dataset.url, files=[file], sha256=file.sha256,
+        local_name=dataset.filename, citation=dataset.citation, rows=rows,
+    )
 
 
 def validate_tables(tables: Tables, report_dir: Path | None) -> Tables:
@@ -423,7 +405,7 @@ def build(
     existing = current_build(db_path)
     if not force and existing and existing["fingerprint"] == fingerprint and existing["built_from"] == "upstream":
         return BuildResult(db_path, False, existing["build_id"], fingerprint, skipped=skipped, saved_mirror=saved)
-    tables = parse_sources(fetched, undesa_mirror, show_progress)
+    tables = parse_sources(fetched, show_progress)
     tables.frames["indicator"] = indicators.indicator
     tables.frames["provenance"] = pd.concat([tables["provenance"], pd.DataFrame(indicators.provenance)],
                                             ignore_index=True) if indicators.provenance else tables["provenance"]

@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from etl import areas as areas_reference
+from etl.provenance import Publisher
 from etl.workbook import (
     TableLayout,
     Workbook,
@@ -34,6 +35,7 @@ SOURCE = "undesa_ims"
 PUBLISHER = "United Nations, Department of Economic and Social Affairs, Population Division"
 LICENCE = "CC BY 3.0 IGO"
 LICENCE_URL = "https://creativecommons.org/licenses/by/3.0/igo/"
+PUBLISHED_BY = Publisher(SOURCE, PUBLISHER, LICENCE, LICENCE_URL)
 BASE_URL = "https://www.un.org/development/desa/pd/sites/www.un.org.development.desa.pd/files/"
 LANDING_PAGE = "https://www.un.org/development/desa/pd/content/international-migrant-stock"
 WORLD = 900  # origin code of destination totals, as published

@@ -24,11 +24,13 @@ from etl.errors import UpstreamFormatError
 from etl.fetch import FetchPolicy
 from etl.indicators import INDICATOR_COLUMNS, Collected, SeriesInfo, m49_of_iso3
 from etl.paged_api import digest_of, fetch_pages
+from etl.provenance import Publisher
 
 SOURCE = "unhcr"
 PUBLISHER = "UNHCR, the UN Refugee Agency"
 LICENCE = "CC BY 4.0"
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
+PUBLISHED_BY = Publisher(SOURCE, PUBLISHER, LICENCE, LICENCE_URL)
 API_BASE = "https://api.unhcr.org/population/v1/population/"
 LIMIT = 1000
 FIRST_YEAR = 1990
@@ -82,8 +84,9 @@ def collect(mirror: str | None, cache_dir: Path, policy: FetchPolicy, year_to: i
     year_to = year_to or date.today().year
     frames, provenance, left_out, saved = [], [], {}, []
     for side in SIDES:
-        frame, files, dropped = _collect_side(side, mirror, cache_dir, policy, year_to)
-        saved += [(f"population-{side}/page-{n}.json", file.path) for n, file in enumerate(files, start=1)]
+        frame, pages, dropped = _collect_side(side, mirror, cache_dir, policy, year_to)
+        files = [page.file for page in pages]
+        saved += [(page.mirror_path, page.file.path) for page in pages]
         revision = str(int(frame["year"].max())) if len(frame) else str(year_to)
         frames.append(frame.assign(revision=revision))
         provenance.append(_provenance(side, files, revision, len(frame), year_to))
@@ -94,14 +97,14 @@ def collect(mirror: str | None, cache_dir: Path, policy: FetchPolicy, year_to: i
 
 def _collect_side(side: str, mirror: str | None, cache_dir: Path, policy: FetchPolicy, year_to: int):
     area_field = SIDES[side][0]
-    records, files, dropped = [], [], {}
+    records, read, dropped = [], [], {}
     pages = fetch_pages(SOURCE, lambda p: page_url(side, p, year_to), page_count,
                         name=f"population-{side}", mirror=mirror, cache_dir=cache_dir, policy=policy)
     for page in pages:
         items = page.body["items"]  # type: ignore[index]
         if not items:
             raise UpstreamFormatError(SOURCE, page.file.url, f"page {page.number} is empty")
-        files.append(page.file)
+        read.append(page)
         for position, item in enumerate(items):
             where = f"page {page.number}, item {position + 1}"
             if not isinstance(item, dict):
@@ -117,7 +120,7 @@ def _collect_side(side: str, mirror: str | None, cache_dir: Path, policy: FetchP
                 if value is not None:
                     records.append((series_code(population, side), code, year, value))
     frame = pd.DataFrame(records, columns=["series", "area_code", "year", "value"])
-    return frame.assign(unit="persons", source=SOURCE), files, dropped
+    return frame.assign(unit="persons", source=SOURCE), read, dropped
 
 
 def count(value: object, url: str, where: str) -> float | None:
@@ -144,19 +147,8 @@ def _year(value: object, url: str, where: str) -> int:
 
 
 def _provenance(side: str, files: list, revision: str, rows: int, year_to: int) -> dict:
-    first = files[0].url
-    return {
-        "source": SOURCE,
-        "dataset": f"unhcr_population_{side}",
-        "revision": int(revision),
-        "url": page_url(side, 1, year_to),
-        "fetched_from": first if first.startswith("http") else f"local mirror: population-{side}",
-        "publisher": PUBLISHER,
-        "licence": LICENCE,
-        "licence_url": LICENCE_URL,
-        "citation": f"{CITATION} Data to end-{revision}.",
-        "retrieved_at": files[0].retrieved_at,
-        "sha256": digest_of(files),
-        "bytes": sum(f.size for f in files),
-        "rows": rows,
-    }
+    return PUBLISHED_BY.provenance(
+        dataset=f"unhcr_population_{side}", revision=int(revision), url=page_url(side, 1, year_to), files=files,
+        sha256=digest_of(files), local_name=f"population-{side}", citation=f"{CITATION} Data to end-{revision}.",
+        rows=rows,
+    )

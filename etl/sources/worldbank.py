@@ -23,11 +23,13 @@ from etl.errors import UpstreamFormatError
 from etl.fetch import FetchPolicy
 from etl.indicators import INDICATOR_COLUMNS, Collected, SeriesInfo, m49_of_iso3
 from etl.paged_api import digest_of, fetch_pages
+from etl.provenance import Publisher
 
 SOURCE = "worldbank"
 PUBLISHER = "World Bank"
 LICENCE = "CC BY 4.0"
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
+PUBLISHED_BY = Publisher(SOURCE, PUBLISHER, LICENCE, LICENCE_URL)
 API_BASE = "https://api.worldbank.org/v2"
 PER_PAGE = 5000
 AGGREGATES = {"WLD": 900, "LCN": 904, "NAC": 905}
@@ -146,18 +148,8 @@ def parse_row(row: object, series: SeriesInfo, url: str, page: int, position: in
 
 
 def _provenance(series: SeriesInfo, files: list, revision: str, rows: int) -> dict:
-    return {
-        "source": SOURCE,
-        "dataset": f"worldbank_{series.code}",
-        "revision": int(revision[:4]),
-        "url": page_url(series.code, 1),
-        "fetched_from": files[0].url if files[0].url.startswith("http") else f"local mirror: {series.code}",
-        "publisher": PUBLISHER,
-        "licence": LICENCE,
-        "licence_url": LICENCE_URL,
-        "citation": f"{series.citation} Last updated {revision}.",
-        "retrieved_at": files[0].retrieved_at,
-        "sha256": digest_of(files),
-        "bytes": sum(f.size for f in files),
-        "rows": rows,
-    }
+    return PUBLISHED_BY.provenance(
+        dataset=f"worldbank_{series.code}", revision=int(revision[:4]), url=page_url(series.code, 1), files=files,
+        sha256=digest_of(files), local_name=series.code, citation=f"{series.citation} Last updated {revision}.",
+        rows=rows,
+    )

@@ -18,11 +18,13 @@ from etl import areas as area_reference
 from etl.errors import UpstreamFormatError
 from etl.fetch import FetchedFile, FetchPolicy, fetch, resolve_location
 from etl.indicators import INDICATOR_COLUMNS, Collected, SeriesInfo
+from etl.provenance import Publisher
 
 SOURCE = "wpp"
 PUBLISHER = "United Nations, Department of Economic and Social Affairs, Population Division"
 LICENCE = "CC BY 3.0 IGO"
 LICENCE_URL = "https://creativecommons.org/licenses/by/3.0/igo/"
+PUBLISHED_BY = Publisher(SOURCE, PUBLISHER, LICENCE, LICENCE_URL)
 BASE_URL = "https://population.un.org/wpp/assets/Excel%20Files/1_Indicator%20(Standard)/CSV_FILES/"
 COLUMNS = {"LocID": "area_code", "Location": "location", "Variant": "variant", "Time": "year",
            "NetMigrations": "net_migration", "CNMR": "net_migration_rate"}
@@ -58,7 +60,11 @@ SERIES = [
 def collect(mirror: str | None, cache_dir: Path, policy: FetchPolicy) -> Collected:
     file = fetch(SOURCE, resolve_location(EDITION.url, mirror), cache_dir / SOURCE, policy=policy)
     frame, left_out = parse(file, EDITION)
-    return Collected(frame, [_provenance(file, mirror, len(frame))], left_out, [(EDITION.filename, file.path)])
+    provenance = PUBLISHED_BY.provenance(
+        dataset=f"wpp_{EDITION.revision}_demographic_indicators", revision=EDITION.revision, url=EDITION.url,
+        files=[file], sha256=file.sha256, local_name=EDITION.filename, citation=CITATION, rows=len(frame),
+    )
+    return Collected(frame, [provenance], left_out, [(EDITION.filename, file.path)])
 
 
 def parse(file: FetchedFile, edition: Edition) -> tuple[pd.DataFrame, dict[str, int]]:
@@ -109,21 +115,3 @@ def _read(file: FetchedFile) -> pd.DataFrame:
                                       row=first + 2, value=raw.iloc[first])
         table[column] = numbers
     return table.astype({"area_code": "int64", "year": "int64"})
-
-
-def _provenance(file: FetchedFile, mirror: str | None, rows: int) -> dict:
-    return {
-        "source": SOURCE,
-        "dataset": f"wpp_{EDITION.revision}_demographic_indicators",
-        "revision": EDITION.revision,
-        "url": EDITION.url,
-        "fetched_from": file.url if (not mirror or file.url.startswith("http")) else f"local mirror: {EDITION.filename}",
-        "publisher": PUBLISHER,
-        "licence": LICENCE,
-        "licence_url": LICENCE_URL,
-        "citation": CITATION,
-        "retrieved_at": file.retrieved_at,
-        "sha256": file.sha256,
-        "bytes": file.size,
-        "rows": rows,
-    }
