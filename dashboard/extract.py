@@ -107,11 +107,11 @@ def _pick_ints(raw: object, allowed: list[int], param: str, revision: int | None
     return good, [Rejected(param, _shown(",".join(bad)), choices, revision)] if bad else []
 
 
-def _pick_dataset(raw: object, db: Database) -> tuple[str, list[Rejected]]:
+def _pick_dataset(raw: object, held: dict[str, list[int]]) -> tuple[str, list[Rejected]]:
     value = str(raw or "stock")
     if value not in EXTRACT_VIEWS:
         return "stock", [Rejected("dataset", _shown(value), ", ".join(EXTRACT_VIEWS))]
-    if not queries.extract_revisions(db)[value]:
+    if not held[value]:
         return "stock", [Rejected("dataset_empty", value, EXTRACT_VIEWS[value].source)]
     return value, []
 
@@ -144,8 +144,9 @@ def read_selection(args: Mapping[str, object], db: Database) -> tuple[Selection,
     The page uses this to show the closest valid view with a notice; downloads refuse instead.
     Years default to every published year; areas stay empty when none is valid.
     """
-    dataset, rejected = _pick_dataset(args.get("dataset"), db)
-    held = queries.extract_revisions(db)[dataset]
+    revisions = queries.extract_revisions(db)
+    dataset, rejected = _pick_dataset(args.get("dataset"), revisions)
+    held = revisions[dataset]
     if not held:
         return Selection(dataset, 0, (), (), ()), [*rejected, Rejected("revision", "", "")]
     revision, bad = _pick_revision(args.get("revision"), held)

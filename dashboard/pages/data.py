@@ -88,10 +88,11 @@ def _controls(db: queries.Database, selection: Selection, sexes: tuple[str, ...]
     """Controls initialised from the (validated) URL selection."""
     published = queries.extract_years(db, selection.dataset, selection.revision)
     years = list(selection.years) if explicit_years and set(selection.years) != set(published) else []
+    revisions = queries.extract_revisions(db)
     return html.Div(
         [
-            _dataset_control(db, selection.dataset, lang),
-            html.Div(_revision_control(queries.extract_revisions(db)[selection.dataset], selection.revision, lang)),
+            _dataset_control(revisions, selection.dataset, lang),
+            html.Div(_revision_control(revisions[selection.dataset], selection.revision, lang)),
             _area_control(db, list(selection.areas or AMERICAS_PRESET), lang),
             html.Div([html.Label(t(lang, "data.years"), htmlFor="data-years"),
                       dcc.Dropdown(id="data-years", options=published, value=years, multi=True,
@@ -104,9 +105,8 @@ def _controls(db: queries.Database, selection: Selection, sexes: tuple[str, ...]
     )
 
 
-def _dataset_control(db: queries.Database, dataset: str, lang: str) -> html.Div:
+def _dataset_control(held: dict[str, list[int]], dataset: str, lang: str) -> html.Div:
     """Every dataset; those this build holds no rows of are shown disabled, with the command."""
-    held = queries.extract_revisions(db)
 
     def option(key: str) -> dict:
         label = t(lang, f"data.dataset.{key}")
@@ -221,8 +221,9 @@ def _grid(lang: str) -> dag.AgGrid:
 def on_dataset(dataset: object, revision: object, series: object, lang: object):
     """Revisions this dataset holds (refugee estimates end in 2020) and which controls apply."""
     lang = language(lang)
-    dataset = _dataset(dataset)
-    held = queries.extract_revisions(database())[dataset]
+    revisions = queries.extract_revisions(database())
+    dataset = _dataset(dataset, revisions)
+    held = revisions[dataset]
     chosen = revision if revision in held else (held[-1] if held else None)
     spec = EXTRACT_VIEWS[dataset]
     note = None if spec.has_sex else t(lang, "data.sexes.none")
@@ -243,8 +244,9 @@ def on_revision(dataset: object, revision: object, years: object, lang: object):
     """Years published in the chosen revision (chosen years kept where published), origin data loaded or not."""
     lang = language(lang)
     db = database()
-    dataset = _dataset(dataset)
-    held = queries.extract_revisions(db)[dataset]
+    revisions = queries.extract_revisions(db)
+    dataset = _dataset(dataset, revisions)
+    held = revisions[dataset]
     revision = revision if revision in held else held[-1]
     published = queries.extract_years(db, dataset, revision)
     years = _list(years)
@@ -307,9 +309,9 @@ def _grid_style(rows: int) -> dict[str, str]:
     return {"height": f"{min(GRID_MAX_PX, 62 + 42 * max(rows, 1))}px"}
 
 
-def _dataset(value: object) -> str:
+def _dataset(value: object, held: dict[str, list[int]]) -> str:
     """The chosen dataset if this build holds it, else the default (also for a forged list or number)."""
-    if isinstance(value, str) and value in EXTRACT_VIEWS and queries.extract_revisions(database())[value]:
+    if isinstance(value, str) and value in EXTRACT_VIEWS and held[value]:
         return value
     return "stock"
 
