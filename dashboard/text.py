@@ -74,10 +74,6 @@ def percent_of_gdp(value: float, lang: str) -> str:
     return t(lang, "number.percent_gdp", value=decimal(value, lang, 2))
 
 
-def rate(value: float, lang: str) -> str:
-    return t(lang, "number.per_thousand", value=decimal(value, lang, 1))
-
-
 def signed_people(value: float, lang: str) -> str:
     """Net migration: '+1.2 million' / '-350 thousand'."""
     return ("+" if value > 0 else "−" if value < 0 else "") + people(abs(value), lang)
