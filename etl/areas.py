@@ -25,7 +25,7 @@ NORTHERN_AMERICA = 905
 AMERICAS_PARTS = (LATIN_AMERICA_AND_CARIBBEAN, NORTHERN_AMERICA)
 CARIBBEAN, CENTRAL_AMERICA, SOUTH_AMERICA = 915, 916, 931
 AMERICAS_SUBREGIONS = (CARIBBEAN, CENTRAL_AMERICA, SOUTH_AMERICA, NORTHERN_AMERICA)
-KINDS = ("world", "region", "subregion", "country", "sdg_region", "development_group", "income_group")
+KINDS = ("world", "region", "subregion", "country", "sdg_region", "development_group", "income_group", "residual")
 AREA_COLUMNS = ["code", "iso3", "name_en", "name_es", "kind", "region", "subregion", "oas_member", "sids"]
 _SMALL_WORDS = {"and", "the", "of", "excluding"}
 
@@ -43,7 +43,23 @@ def known_codes() -> frozenset[int]:
     publisher change to look at, not a new area to invent."""
     ref = reference()
     extra = {int(k) for k in (*ref["aggregate_names_es"], *ref["country_names_es"])}
-    return frozenset({int(c.numeric) for c in pycountry.countries} | extra)
+    residual = {int(r["code"]) for r in ref["residual_areas"]}
+    return frozenset({int(c.numeric) for c in pycountry.countries} | extra | residual)
+
+
+@cache
+def residual_code(key: str) -> int:
+    """Explicit code of a publisher's non-area origin or destination (UNHCR 'UNK', KNOMAD
+    'OTHER_NORTH'...), from etl/reference/areas.yaml; KeyError for a key not listed there."""
+    return {r["key"]: int(r["code"]) for r in reference()["residual_areas"]}[key]
+
+
+def residual_areas() -> pd.DataFrame:
+    """The residual origins/destinations as area rows (kind 'residual', no parent)."""
+    rows = [{"code": int(r["code"]), "iso3": None, "name_en": r["name_en"], "name_es": r["name_es"],
+             "kind": "residual", "region": None, "subregion": None, "oas_member": False, "sids": False}
+            for r in reference()["residual_areas"]]
+    return pd.DataFrame(rows, columns=AREA_COLUMNS)
 
 
 def display_name(name: str) -> str:
@@ -140,8 +156,29 @@ def build_area_dimension(per_revision: dict[int, pd.DataFrame]) -> pd.DataFrame:
                 "sids": code in sids,
             }
         )
-    frame = pd.DataFrame.from_records(records, columns=AREA_COLUMNS)
+    frame = pd.concat([pd.DataFrame.from_records(records, columns=AREA_COLUMNS), residual_areas()],
+                      ignore_index=True)
     return frame.astype({"region": "Int64", "subregion": "Int64"})
+
+
+def add_countries_beyond(areas: pd.DataFrame, codes: set[int]) -> pd.DataFrame:
+    """The area table plus ISO 3166 countries that another publisher reports but UN DESA's
+    destination tables do not list (WPP's Guernsey and Jersey beside DESA's Channel Islands):
+    named from ISO 3166 and placed in no region, so no regional sum picks them up twice."""
+    missing = sorted(codes - set(areas["code"]))
+    rows = []
+    for code in missing:
+        country = pycountry.countries.get(numeric=f"{code:03d}")
+        if country is None:
+            continue  # not a country: the validation names it
+        iso3, name_es = iso_country(code)
+        rows.append({"code": code, "iso3": iso3, "name_en": getattr(country, "common_name", country.name),
+                     "name_es": name_es, "kind": "country", "region": None, "subregion": None,
+                     "oas_member": iso3 in set(reference()["oas_member_states"]["iso3"]), "sids": False})
+    if not rows:
+        return areas
+    extra = pd.DataFrame(rows, columns=AREA_COLUMNS).astype({"region": "Int64", "subregion": "Int64"})
+    return pd.concat([areas, extra], ignore_index=True).sort_values("code", ignore_index=True)
 
 
 def _int_or_none(value: object) -> int | None:

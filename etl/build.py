@@ -25,9 +25,11 @@ from etl import reconcile
 from etl.errors import EtlError, FetchError, ValidationFailed
 from etl.fetch import FetchedFile, FetchPolicy, fetch, now_utc, resolve_location, sha256_of
 from etl.indicators import Collected, empty_indicator, series_table
-from etl.sources import undesa_ims, unhcr, worldbank, wpp
+from etl.sources import knomad, undesa_ims, unhcr, worldbank, wpp
 from schemas.area import AreaSchema
+from schemas.bilateral_stock import BilateralCheckSchema, BilateralStockSchema
 from schemas.claim import ClaimFigureSchema, ClaimSchema
+from schemas.displacement import DisplacementSchema
 from schemas.indicator import IndicatorSchema, SeriesSchema
 from schemas.population import PopulationSchema
 from schemas.provenance import ProvenanceSchema
@@ -36,18 +38,23 @@ from schemas.stock import StockSchema
 from schemas.stock_share import StockShareSchema
 from schemas.validate import validate
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 CODE_VERSION = "0.1.0"
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DB = Path("data") / "migdash.duckdb"
 DEFAULT_CACHE = Path("data") / "cache"
 SNAPSHOT_DIR = PROJECT_ROOT / "data" / "snapshot"
-DATA_TABLES = ("area", "stock", "stock_share", "population", "refugee_stock", "indicator", "provenance")
+DATA_TABLES = ("area", "stock", "stock_share", "population", "refugee_stock", "indicator", "displacement",
+               "bilateral_stock", "bilateral_check", "provenance")
 CLAIM_TABLES = ("claim", "claim_figure")  # from data/claims, not from the publisher
 CODE_TABLES = ("series",)  # names and units of the indicator series, from the source modules
 TABLES = DATA_TABLES + CLAIM_TABLES + CODE_TABLES
 # Sources beside UN DESA: each may be unreachable without failing the build (see collect_indicators).
-INDICATOR_SOURCES = {"worldbank": worldbank, "unhcr": unhcr, "wpp": wpp}
+INDICATOR_SOURCES = {"worldbank": worldbank, "unhcr": unhcr, "wpp": wpp, "knomad": knomad}
+SOURCE_TABLE_NAMES = ("displacement", "bilateral_stock", "bilateral_check")
+# Tables a source fills beside `indicator`, with the filter that selects its rows in a previous build.
+SOURCE_TABLES = {"unhcr": {"displacement": "TRUE"},
+                 "knomad": {"bilateral_stock": "source = 'knomad'", "bilateral_check": "source = 'knomad'"}}
 SCHEMAS = {
     "claim": ClaimSchema,
     "claim_figure": ClaimFigureSchema,
@@ -57,6 +64,9 @@ SCHEMAS = {
     "population": PopulationSchema,
     "refugee_stock": RefugeeStockSchema,
     "indicator": IndicatorSchema,
+    "displacement": DisplacementSchema,
+    "bilateral_stock": BilateralStockSchema,
+    "bilateral_check": BilateralCheckSchema,
     "series": SeriesSchema,
     "provenance": ProvenanceSchema,
 }
@@ -75,12 +85,21 @@ CREATE TABLE core.population (revision SMALLINT, year SMALLINT, area_code INTEGE
 CREATE TABLE core.refugee_stock (revision SMALLINT, year SMALLINT, area_code INTEGER,
   refugees BIGINT NOT NULL, PRIMARY KEY (revision, year, area_code));
 CREATE TABLE core.indicator (series VARCHAR, area_code INTEGER, year SMALLINT, value DOUBLE NOT NULL,
-  unit VARCHAR NOT NULL, source VARCHAR NOT NULL, revision VARCHAR NOT NULL,
-  PRIMARY KEY (series, area_code, year));
+  unit VARCHAR NOT NULL, source VARCHAR NOT NULL, revision VARCHAR NOT NULL, variant VARCHAR NOT NULL,
+  PRIMARY KEY (series, area_code, year, revision, variant));
+CREATE TABLE core.displacement (revision SMALLINT, vintage VARCHAR, year SMALLINT, origin_code INTEGER,
+  asylum_code INTEGER, population VARCHAR, persons BIGINT NOT NULL,
+  PRIMARY KEY (vintage, year, origin_code, asylum_code, population));
+CREATE TABLE core.bilateral_stock (source VARCHAR, edition SMALLINT, year SMALLINT, origin_code INTEGER,
+  destination_code INTEGER, migrants BIGINT NOT NULL,
+  PRIMARY KEY (source, edition, year, origin_code, destination_code));
+CREATE TABLE core.bilateral_check (source VARCHAR, edition SMALLINT, year SMALLINT, "check" VARCHAR,
+  origin VARCHAR, destination VARCHAR, cell VARCHAR, published DOUBLE, sum_of_parts DOUBLE, difference DOUBLE,
+  note VARCHAR);
 CREATE TABLE core.series (code VARCHAR PRIMARY KEY, name_en VARCHAR, name_es VARCHAR, unit VARCHAR,
   source VARCHAR, licence VARCHAR, citation VARCHAR, description VARCHAR);
 CREATE TABLE core.provenance (source VARCHAR, dataset VARCHAR PRIMARY KEY, revision SMALLINT,
-  url VARCHAR, fetched_from VARCHAR, publisher VARCHAR, licence VARCHAR, licence_url VARCHAR,
+  vintage VARCHAR, url VARCHAR, fetched_from VARCHAR, publisher VARCHAR, licence VARCHAR, licence_url VARCHAR,
   citation VARCHAR, retrieved_at VARCHAR, sha256 VARCHAR, bytes BIGINT, rows BIGINT);
 CREATE TABLE core.claim (claim_id VARCHAR PRIMARY KEY, document_id VARCHAR, document_title VARCHAR,
   document_date VARCHAR, document_language VARCHAR, document_symbol VARCHAR, quote VARCHAR,
@@ -97,27 +116,43 @@ CREATE VIEW stock AS SELECT revision, year, destination_code, origin_code, sex, 
 CREATE VIEW stock_share AS SELECT revision, year, area_code, sex, percent_of_population FROM core.stock_share;
 CREATE VIEW population AS SELECT revision, year, area_code, sex, population_thousands FROM core.population;
 CREATE VIEW refugee_stock AS SELECT revision, year, area_code, refugees FROM core.refugee_stock;
-CREATE VIEW indicator AS SELECT series, area_code, year, value, unit, source, revision FROM core.indicator;
+CREATE VIEW indicator_vintages AS SELECT series, area_code, year, value, unit, source, revision, variant,
+  revision = max(revision) OVER (PARTITION BY series) AS newest FROM core.indicator;
+CREATE VIEW indicator AS SELECT series, area_code, year, value, unit, source, revision FROM indicator_vintages
+  WHERE newest AND variant = 'estimate';
 CREATE VIEW series AS SELECT code, name_en, name_es, unit, source, licence, citation, description FROM core.series;
-CREATE VIEW remittances AS SELECT CAST(left(revision, 4) AS SMALLINT) AS revision, revision AS vintage, year,
-  area_code, series, value, unit FROM core.indicator WHERE source = 'worldbank';
-CREATE VIEW unhcr_refugees AS SELECT CAST(left(revision, 4) AS SMALLINT) AS revision, revision AS vintage, year,
-  area_code, series, value, unit FROM core.indicator WHERE source = 'unhcr';
-CREATE VIEW net_migration AS SELECT CAST(left(revision, 4) AS SMALLINT) AS revision, revision AS vintage, year,
-  area_code, series, value, unit FROM core.indicator WHERE source = 'wpp';
-CREATE VIEW provenance AS SELECT source, revision, url, publisher, licence, retrieved_at, sha256, rows,
+CREATE VIEW indicator_by_revision AS SELECT CAST(left(v.revision, 4) AS SMALLINT) AS revision,
+  v.revision AS vintage, v.year, v.area_code, v.series, v.value, v.unit, v.source FROM indicator_vintages v
+  WHERE v.variant = 'estimate' QUALIFY v.revision = max(v.revision) OVER (PARTITION BY v.series, left(v.revision, 4));
+CREATE VIEW remittances AS SELECT * EXCLUDE (source) FROM indicator_by_revision WHERE source = 'worldbank';
+CREATE VIEW unhcr_refugees AS SELECT * EXCLUDE (source) FROM indicator_by_revision WHERE source = 'unhcr';
+CREATE VIEW net_migration AS SELECT * EXCLUDE (source) FROM indicator_by_revision WHERE source = 'wpp';
+CREATE VIEW net_migration_projection AS SELECT CAST(revision AS SMALLINT) AS revision, year, area_code, series,
+  value, unit FROM core.indicator WHERE source = 'wpp' AND variant = 'projection';
+CREATE VIEW displacement AS SELECT revision, vintage, year, origin_code, asylum_code, population, persons
+  FROM core.displacement;
+CREATE VIEW bilateral_stock AS SELECT source, edition, year, origin_code, destination_code, migrants
+  FROM core.bilateral_stock;
+CREATE VIEW bilateral_check AS SELECT * FROM core.bilateral_check;
+CREATE VIEW provenance AS SELECT source, revision, vintage, url, publisher, licence, retrieved_at, sha256, rows,
   dataset, fetched_from, licence_url, citation, bytes FROM core.provenance;
 CREATE VIEW claim AS SELECT * FROM core.claim;
 CREATE VIEW claim_figure AS SELECT * FROM core.claim_figure;
 CREATE VIEW build AS SELECT * FROM core.build;
 """
+# Columns holding M49 codes, checked against the area table (stock's are checked with its hierarchy).
+AREA_COLUMNS = {"indicator": ("area_code",), "displacement": ("origin_code", "asylum_code"),
+                "bilateral_stock": ("origin_code", "destination_code")}
 ORDER = {
     "area": "code",
     "stock": "revision, destination_code, origin_code, sex, year",
     "stock_share": "revision, area_code, sex, year",
     "population": "revision, area_code, sex, year",
     "refugee_stock": "revision, area_code, year",
-    "indicator": "series, area_code, year",
+    "indicator": "series, revision, variant, area_code, year",
+    "displacement": "vintage, population, origin_code, asylum_code, year",
+    "bilateral_stock": "source, edition, origin_code, destination_code",
+    "bilateral_check": "source, edition, cell",
     "series": "code",
     "provenance": "dataset",
     "claim": "claim_id",
@@ -240,22 +275,30 @@ def _provenance_row(dataset: undesa_ims.Dataset, file: FetchedFile, rows: int) -
     )
 
 
+def codes_in_use(tables: Tables) -> set[int]:
+    """Every area code the sources beside UN DESA report."""
+    return {int(code) for table, columns in AREA_COLUMNS.items() for column in columns
+            for code in tables[table][column].dropna().unique()}
+
+
 def validate_tables(tables: Tables, report_dir: Path | None) -> Tables:
     """Every pandera schema (lazy) and the cross-table reconciliations; raises on any failure."""
     valid = {name: validate(name, tables[name], SCHEMAS[name], report_dir) for name in TABLES}
     unknown = sorted(set(valid["stock"]["destination_code"]) - set(valid["area"]["code"]))
     if unknown:
         raise ValidationFailed("stock", f"destination codes not in the area table: {unknown[:20]}")
-    unknown = sorted(set(valid["indicator"]["area_code"]) - set(valid["area"]["code"]))
-    if unknown:
-        raise ValidationFailed("indicator", f"area codes not in the area table: {unknown[:20]}")
+    reconcile.check_required_areas(valid["stock"])
+    reconcile.check_hierarchy(valid["stock"], valid["area"])
+    areas = set(valid["area"]["code"])
+    for table, columns in AREA_COLUMNS.items():
+        unknown = sorted(set().union(*(set(valid[table][c]) for c in columns)) - areas)
+        if unknown:
+            raise ValidationFailed(table, f"area codes not in the area table: {unknown[:20]}")
     units = valid["indicator"][["series", "unit"]].drop_duplicates().merge(
         valid["series"], left_on="series", right_on="code", how="left", suffixes=("", "_declared"))
     wrong = units[units["unit"] != units["unit_declared"]]
     if len(wrong):
         raise ValidationFailed("indicator", f"units differ from the series' declared unit: {wrong[['series', 'unit', 'unit_declared']].to_dict('records')}")
-    reconcile.check_required_areas(valid["stock"])
-    reconcile.check_hierarchy(valid["stock"], valid["area"])
     return Tables(valid)
 
 
@@ -271,7 +314,7 @@ def write_database(tables: Tables, db_path: Path, fingerprint: str, built_from: 
             for name in TABLES:
                 frame = tables[name]
                 con.register("incoming", frame)
-                columns = ", ".join(frame.columns)
+                columns = ", ".join(f'"{c}"' for c in frame.columns)
                 con.execute(f"INSERT INTO core.{name} ({columns}) SELECT {columns} FROM incoming ORDER BY {ORDER[name]}")  # noqa: S608 - names from constants
                 con.unregister("incoming")
             counts = tables.row_counts()
@@ -280,7 +323,7 @@ def write_database(tables: Tables, db_path: Path, fingerprint: str, built_from: 
                 [build_id, now_utc(), CODE_VERSION, SCHEMA_VERSION, fingerprint, built_from, json.dumps(counts)],
             )
             for name, expected in counts.items():
-                (got,) = con.execute(f"SELECT count(*) FROM {name}").fetchone()  # noqa: S608
+                (got,) = con.execute(f"SELECT count(*) FROM core.{name}").fetchone()  # noqa: S608
                 if got != expected:
                     raise RuntimeError(f"table {name}: wrote {expected} rows, read back {got}")
             con.execute("CHECKPOINT")
@@ -322,10 +365,11 @@ def _fsync_dir(folder: Path) -> None:
 def collect_indicators(
     mirrors: dict[str, str], offline: bool, cache_dir: Path, policy: FetchPolicy, previous: Path, show: bool
 ) -> tuple[Collected, list[str]]:
-    """Every indicator source, each on its own: an unreachable source (or, when building from
-    mirrors, one without a mirror) keeps the previous build's rows for it, with a note. Data
-    that arrives but is malformed stops the build, as for UN DESA."""
+    """Every source beside UN DESA, each on its own: an unreachable source (or, when building
+    from mirrors, one without a mirror) keeps the previous build's rows for it, with a note.
+    Data that arrives but is malformed stops the build, as for UN DESA."""
     frames, provenance, notes, files = [], [], [], []
+    tables: dict[str, list[pd.DataFrame]] = {}
     for name, module in tqdm(INDICATOR_SOURCES.items(), desc="indicator sources", disable=not show, leave=show):
         if offline and name not in mirrors:
             collected, why = None, f"no mirror given for it (--mirror {name}=DIR_OR_URL)"
@@ -341,8 +385,11 @@ def collect_indicators(
         frames.append(collected.indicator)
         provenance.extend(collected.provenance)
         files += [(f"{name}/{relative}", path) for relative, path in collected.files]
+        for table, frame in collected.tables.items():
+            tables.setdefault(table, []).append(frame)
     indicator = pd.concat([f for f in frames if len(f)] or [empty_indicator()], ignore_index=True)
-    return Collected(indicator, provenance, files=files), notes
+    joined = {table: pd.concat(parts, ignore_index=True) for table, parts in tables.items()}
+    return Collected(indicator, provenance, files=files, tables=joined), notes
 
 
 def save_mirror(files: list[tuple[str, Path]], root: Path) -> str:
@@ -358,16 +405,26 @@ def save_mirror(files: list[tuple[str, Path]], root: Path) -> str:
 
 
 def carried_over(db_path: Path, source: str) -> Collected:
-    """The rows and provenance a previous build holds for `source` (none if there is no build)."""
-    if current_build(db_path) is None:
-        return Collected(empty_indicator())
+    """The rows and provenance a previous build holds for `source` (none if there is no build
+    or it was written with another table layout)."""
+    if not is_current_schema(db_path):
+        return Collected(empty_indicator(), tables=empty_source_tables(source))
     with duckdb.connect(str(db_path), read_only=True) as con:
-        try:
-            rows = con.execute("SELECT * FROM indicator WHERE source = ?", [source]).df()
-            prov = con.execute("SELECT * FROM core.provenance WHERE source = ?", [source]).df()
-        except duckdb.Error:  # a database from before the indicator tables
-            return Collected(empty_indicator())
-    return Collected(rows, prov.to_dict("records"))
+        rows = con.execute("SELECT * FROM core.indicator WHERE source = ?", [source]).df()
+        prov = con.execute("SELECT * FROM core.provenance WHERE source = ?", [source]).df()
+        tables = {table: con.execute(f"SELECT * FROM core.{table} WHERE {where}").df()  # noqa: S608 - constants
+                  for table, where in SOURCE_TABLES.get(source, {}).items()}
+    return Collected(rows, prov.to_dict("records"), tables=tables)
+
+
+def empty_source_tables(source: str) -> dict[str, pd.DataFrame]:
+    return {table: empty_table(table) for table in SOURCE_TABLES.get(source, {})}
+
+
+def empty_table(table: str) -> pd.DataFrame:
+    """A table with no rows but the schema's columns (a source that is not loaded)."""
+    columns = SCHEMAS[table].to_schema().columns
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
 
 
 def build(
@@ -407,6 +464,9 @@ def build(
         return BuildResult(db_path, False, existing["build_id"], fingerprint, skipped=skipped, saved_mirror=saved)
     tables = parse_sources(fetched, show_progress)
     tables.frames["indicator"] = indicators.indicator
+    for table in SOURCE_TABLE_NAMES:
+        tables.frames[table] = indicators.tables.get(table, empty_table(table))
+    tables.frames["area"] = area_dim.add_countries_beyond(tables["area"], codes_in_use(tables))
     tables.frames["provenance"] = pd.concat([tables["provenance"], pd.DataFrame(indicators.provenance)],
                                             ignore_index=True) if indicators.provenance else tables["provenance"]
     with tqdm(total=2, desc="validate + load", disable=not show_progress, leave=show_progress) as bar:
@@ -419,30 +479,34 @@ def build(
 
 # ---- the bundled snapshot: compact tables derived by this ETL, for offline first runs ----
 
-SNAPSHOT_DTYPES = {
-    "area": {"code": "int64", "iso3": "string", "region": "Int64", "subregion": "Int64"},
-    "provenance": {"revision": "int64", "bytes": "int64", "rows": "int64"},
-    "indicator": {"series": "string", "area_code": "int64", "year": "int64", "value": "float64",
-                  "unit": "string", "source": "string", "revision": "string"},
-}
+# Nullable integer columns that pandas would otherwise read back as floats.
+SNAPSHOT_DTYPES = {"area": {"region": "Int64", "subregion": "Int64"}}
 
 
 def export_snapshot(db_path: Path, snapshot_dir: Path = SNAPSHOT_DIR) -> Path:
-    """Write every table as CSV plus manifest.json (sha256 per file, provenance, build)."""
+    """Write every data table as zstd-compressed Parquet plus manifest.json (rows and sha256 per
+    file, the build it came from); provenance keeps each upstream file's sha256 and licence."""
     snapshot_dir.mkdir(parents=True, exist_ok=True)
-    manifest: dict = {"schema_version": SCHEMA_VERSION, "files": {}}
+    for stale in snapshot_dir.glob("*.csv"):
+        stale.unlink()
+    manifest: dict = {"schema_version": SCHEMA_VERSION, "format": "parquet (zstd)", "files": {}}
     with duckdb.connect(str(db_path), read_only=True) as con:
         build_row = con.execute("SELECT build_id, built_at, fingerprint FROM core.build").fetchone()
         manifest["derived_from_build"] = dict(zip(("build_id", "built_at", "fingerprint"), build_row, strict=True))
         for name in DATA_TABLES:
-            frame = con.execute(f"SELECT * FROM {name} ORDER BY {ORDER[name]}").df()  # noqa: S608
-            if name == "provenance":
-                frame = frame[list(ProvenanceSchema.to_schema().columns)]
-            path = snapshot_dir / f"{name}.csv"
-            frame.to_csv(path, index=False, lineterminator="\n")
-            manifest["files"][path.name] = {"rows": len(frame), "sha256": sha256_of(path)}
+            columns = ", ".join(f'"{c}"' for c in SCHEMAS[name].to_schema().columns)
+            path = snapshot_dir / f"{name}.parquet"
+            con.execute(f"COPY (SELECT {columns} FROM core.{name} ORDER BY {ORDER[name]}) TO '{path}' "  # noqa: S608
+                        "(FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 19)")
+            (rows,) = con.execute(f"SELECT count(*) FROM core.{name}").fetchone()  # noqa: S608
+            manifest["files"][path.name] = {"rows": rows, "sha256": sha256_of(path)}
     (snapshot_dir / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
     return snapshot_dir
+
+
+def read_snapshot_table(snapshot_dir: Path, name: str) -> pd.DataFrame:
+    """One snapshot table as pandas, integer columns with gaps kept as integers."""
+    return pd.read_parquet(snapshot_dir / f"{name}.parquet").astype(SNAPSHOT_DTYPES.get(name, {}))
 
 
 class SnapshotTampered(EtlError):
@@ -454,11 +518,11 @@ def load_snapshot(snapshot_dir: Path = SNAPSHOT_DIR) -> Tables:
     manifest = json.loads((snapshot_dir / "manifest.json").read_text())
     frames = {**claim_registry.load_registry(), "series": series_table(all_series())}
     for name in DATA_TABLES:
-        path = snapshot_dir / f"{name}.csv"
+        path = snapshot_dir / f"{name}.parquet"
         expected = manifest["files"][path.name]["sha256"]
         if sha256_of(path) != expected:
             raise SnapshotTampered(f"snapshot file {path} does not match its sha256 in manifest.json")
-        frames[name] = pd.read_csv(path, dtype=SNAPSHOT_DTYPES.get(name))
+        frames[name] = read_snapshot_table(snapshot_dir, name)
     return Tables(frames)
 
 

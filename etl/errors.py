@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from schemas.errors import EtlError, ValidationFailed
+
+__all__ = ["EtlError", "FetchError", "UpstreamFormatError", "ValidationFailed", "column_letter"]
+
 
 def column_letter(index: int) -> str:
     """Spreadsheet column letter for a 0-based index (0 -> A, 27 -> AB)."""
@@ -11,10 +15,6 @@ def column_letter(index: int) -> str:
         index, rem = divmod(index - 1, 26)
         letters = chr(65 + rem) + letters
     return letters
-
-
-class EtlError(Exception):
-    """Base class: any failure that must stop a build and leave the old database in place."""
 
 
 class FetchError(EtlError):
@@ -51,12 +51,3 @@ class UpstreamFormatError(EtlError):
         if value is not None:
             where.append(f"value {value!r}")
         super().__init__(f"[{source}] {detail} ({', '.join(where)})")
-
-
-class ValidationFailed(EtlError):
-    """A pandera schema or a reconciliation check rejected the parsed data."""
-
-    def __init__(self, table: str, summary: str, report_path: str | None = None):
-        self.table, self.summary, self.report_path = table, summary, report_path
-        tail = f"; full report: {report_path}" if report_path else ""
-        super().__init__(f"validation of table '{table}' failed:\n{summary}{tail}")

@@ -16,7 +16,11 @@ import pycountry
 
 from etl import areas as area_reference
 
-INDICATOR_COLUMNS = ["series", "area_code", "year", "value", "unit", "source", "revision"]
+# `revision` is the publisher's vintage label (a World Bank "Last Updated Date", a UNHCR release
+# such as 2025.12.1, a WPP edition): every vintage is kept side by side. `variant` is
+# "estimate" or "projection" (WPP), and projections are never drawn or summed as estimates.
+INDICATOR_COLUMNS = ["series", "area_code", "year", "value", "unit", "source", "revision", "variant"]
+ESTIMATE, PROJECTION = "estimate", "projection"
 SERIES_COLUMNS = ["code", "name_en", "name_es", "unit", "source", "licence", "citation", "description"]
 # ISO3-like codes without an ISO 3166 entry, as publishers use them.
 EXTRA_ISO3 = {"CHI": 830}  # Channel Islands
@@ -47,6 +51,7 @@ class Collected:
     provenance: list[dict] = field(default_factory=list)
     left_out: dict[str, int] = field(default_factory=dict)  # publisher area code -> rows dropped
     files: list[tuple[str, Path]] = field(default_factory=list)  # (path in a directory mirror, bytes on disk)
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)  # further tables, e.g. displacement
 
 
 def m49_of_iso3(iso3: str) -> int | None:

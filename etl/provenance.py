@@ -19,14 +19,16 @@ class Publisher:
     licence_url: str
 
     def provenance(self, *, dataset: str, revision: int, url: str, files: list[FetchedFile], sha256: str,
-                   local_name: str, citation: str, rows: int) -> dict:
+                   local_name: str, citation: str, rows: int, vintage: str | None = None) -> dict:
         """One `provenance` row for an upstream file or a multi-page answer (`files` in order);
-        a local mirror is named by `local_name`, never by a developer's path."""
+        a local mirror is named by `local_name`, never by a developer's path. `vintage` is the
+        publisher's own label where it is finer than the revision year (e.g. 2025-07-01)."""
         first = files[0]
         return {
             "source": self.source,
             "dataset": dataset,
             "revision": revision,
+            "vintage": vintage or str(revision),
             "url": url,
             "fetched_from": first.url if first.url.startswith("http") else f"local mirror: {local_name}",
             "publisher": self.name,

@@ -7,7 +7,8 @@ from pandera.typing import Series
 class ProvenanceSchema(pa.DataFrameModel):
     source: Series[str] = pa.Field(description="source module, e.g. undesa_ims")
     dataset: Series[str] = pa.Field(unique=True, description="file key within the source")
-    revision: Series[int] = pa.Field(description="revision / vintage of the file")
+    revision: Series[int] = pa.Field(description="revision year of the file (edition, vintage or release year)")
+    vintage: Series[str] = pa.Field(description="the publisher's own vintage label, e.g. 2025-07-01 or 2025.12.1")
     url: Series[str] = pa.Field(str_startswith="https://", description="publisher's download URL")
     fetched_from: Series[str] = pa.Field(description="where the bytes were read (publisher, mirror or snapshot)")
     publisher: Series[str] = pa.Field(description="publisher")

@@ -8,7 +8,7 @@ import pandas as pd
 import pandera.errors
 import pandera.pandas as pa
 
-from etl.errors import ValidationFailed
+from schemas.errors import ValidationFailed
 
 
 def validate(table: str, frame: pd.DataFrame, schema: type[pa.DataFrameModel], report_dir: Path | None) -> pd.DataFrame:

@@ -10,25 +10,38 @@ from pathlib import Path
 import pytest
 
 from bench.harness import http_mirror
-from etl.build import BuildResult, build
+from etl.build import BuildResult, build, build_from_snapshot
 from etl.fetch import FetchPolicy
 from etl.sources import undesa_ims
 from tests.helpers import write_workbook
 from tests.workbooks import OD_PAIRS, origin_destination_rows
 
-# The repository is cloned beside ../shared (locally and in CI); MIGDASH_UPSTREAM_DIR overrides.
-DEFAULT_UPSTREAM = Path(__file__).resolve().parents[2] / "shared/data/upstream/undesa_ims"
+# The repository is cloned beside ../shared (locally and in CI); MIGDASH_UPSTREAM_ROOT overrides.
+UPSTREAM_ROOT = Path(os.environ.get("MIGDASH_UPSTREAM_ROOT", Path(__file__).resolve().parents[2] / "shared/data/upstream"))
+DEFAULT_UPSTREAM = UPSTREAM_ROOT / "undesa_ims"
 REQUIRED_FILES = [d.filename for d in undesa_ims.DATASETS if d.required]
+# Every source the ETL reads from a folder of publisher files, as laid out in ../shared.
+MIRRORED_SOURCES = ("undesa_ims", "worldbank", "unhcr", "wpp", "knomad")
+
+
+def upstream_present(path: Path = DEFAULT_UPSTREAM) -> bool:
+    return all((path / name).is_file() for name in REQUIRED_FILES)
 
 
 @pytest.fixture(scope="session")
 def upstream_dir() -> Path:
     """The publisher's original workbooks (never copied into the repository)."""
     path = Path(os.environ.get("MIGDASH_UPSTREAM_DIR", DEFAULT_UPSTREAM))
-    missing = [name for name in REQUIRED_FILES if not (path / name).is_file()]
-    if missing:
-        pytest.skip(f"upstream workbooks {missing} not found in {path} (set MIGDASH_UPSTREAM_DIR)")
+    if not upstream_present(path):
+        pytest.skip(f"raw UN DESA workbooks {REQUIRED_FILES} not found in {path}: this test parses the "
+                    "publisher's files (set MIGDASH_UPSTREAM_ROOT); the rest of the suite runs on the snapshot")
     return path
+
+
+@pytest.fixture(scope="session")
+def upstream_root(upstream_dir: Path) -> Path:
+    """The folder holding one sub-folder of original files per publisher (../shared/data/upstream)."""
+    return upstream_dir.parent
 
 
 @pytest.fixture(scope="session")
@@ -36,6 +49,41 @@ def upstream_http(upstream_dir: Path):
     """Base URL (http://127.0.0.1:PORT/) of a threaded static file server on upstream_dir."""
     with http_mirror(upstream_dir) as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def shared_http(upstream_root: Path):
+    """Base URL of a static file server (with directory listings) on the whole upstream folder."""
+    with http_mirror(upstream_root) as url:
+        yield url
+
+
+def shared_mirrors(base_url: str, root: Path) -> dict[str, str]:
+    """`--mirror SOURCE=URL` for every source folder present under `root`, served at `base_url`."""
+    return {source: f"{base_url}{source}/" for source in MIRRORED_SOURCES if (root / source).is_dir()}
+
+
+@pytest.fixture(scope="session")
+def built_result(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    """The session's database. With ../shared present: one build from every publisher folder,
+    downloaded over HTTP from a local server (the real download path). Without it: the bundled
+    snapshot, through the same validation and atomic swap, so the suite stands alone."""
+    folder = tmp_path_factory.mktemp("built")
+    if not upstream_present():
+        return build_from_snapshot(folder / "migdash.duckdb")
+    with http_mirror(UPSTREAM_ROOT) as url:
+        return build(
+            folder / "migdash.duckdb",
+            mirrors=shared_mirrors(url, UPSTREAM_ROOT),
+            cache_dir=folder / "cache",
+            policy=FetchPolicy(timeout=30, attempts=2, backoff=0.01),
+        )
+
+
+@pytest.fixture(scope="session")
+def built_db(built_result: BuildResult) -> Path:
+    """Path of the database built by `built_result` (treat as read-only: copy before writing)."""
+    return built_result.db_path
 
 
 @pytest.fixture(scope="session")
@@ -47,24 +95,6 @@ def httpserver_listen_address() -> tuple[str, int]:
 @pytest.fixture
 def fast_policy() -> FetchPolicy:
     return FetchPolicy(timeout=2, attempts=3, backoff=0.01)
-
-
-@pytest.fixture(scope="session")
-def built_result(tmp_path_factory: pytest.TempPathFactory, upstream_http: str) -> BuildResult:
-    """One build from the real workbooks, downloaded over HTTP from the local server."""
-    folder = tmp_path_factory.mktemp("built")
-    return build(
-        folder / "migdash.duckdb",
-        mirror=upstream_http,
-        cache_dir=folder / "cache",
-        policy=FetchPolicy(timeout=10, attempts=2, backoff=0.01),
-    )
-
-
-@pytest.fixture(scope="session")
-def built_db(built_result: BuildResult) -> Path:
-    """Path of the database built by `built_result` (treat as read-only: copy before writing)."""
-    return built_result.db_path
 
 
 @pytest.fixture(scope="session")
@@ -92,3 +122,29 @@ def indicator_db(tmp_path_factory: pytest.TempPathFactory, upstream_dir: Path) -
     folder = tmp_path_factory.mktemp("indicators")
     mirrors = {"undesa_ims": str(upstream_dir), **write_directory_mirrors(folder / "mirrors")}
     return build(folder / "indicators.duckdb", mirrors=mirrors, cache_dir=folder / "cache").db_path
+
+
+@pytest.fixture(scope="session")
+def bare_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """UN DESA's stock alone (from the bundled snapshot): a build where no other source was
+    loaded, for the notices that name the command loading one."""
+    from etl.build import (
+        SOURCE_TABLE_NAMES,
+        empty_table,
+        fingerprint_of,
+        load_snapshot,
+        validate_tables,
+        write_database,
+    )
+    from etl.indicators import empty_indicator
+
+    tables = load_snapshot()
+    tables.frames["indicator"] = empty_indicator()
+    for table in SOURCE_TABLE_NAMES:
+        tables.frames[table] = empty_table(table)
+    provenance = tables["provenance"]
+    tables.frames["provenance"] = provenance[provenance["source"] == "undesa_ims"].reset_index(drop=True)
+    valid = validate_tables(tables, None)
+    db = tmp_path_factory.mktemp("bare") / "bare.duckdb"
+    write_database(valid, db, fingerprint_of(valid["provenance"]), "snapshot")
+    return db

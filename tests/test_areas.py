@@ -79,8 +79,17 @@ def test_americas_subregions_belong_to_their_regions(area):
     for code in (915, 916, 931):
         assert area.loc[code, "region"] == 904
     countries = area[area["kind"] == "country"]
-    assert countries["region"].notna().all() and countries["subregion"].notna().all()
-    assert set(countries.loc[countries["region"] == 904, "subregion"]) == {915, 916, 931}
+    placed = countries[countries["region"].notna()]
+    assert placed["subregion"].notna().all()
+    assert set(placed.loc[placed["region"] == 904, "subregion"]) == {915, 916, 931}
+
+
+def test_countries_only_other_publishers_list_are_named_but_placed_nowhere(area):
+    """WPP lists Guernsey and Jersey where UN DESA lists the Channel Islands: they get ISO names
+    and no region, so no regional sum counts them twice."""
+    unplaced = area[(area["kind"] == "country") & area["region"].isna()]
+    assert set(unplaced.index) <= {831, 832}
+    assert unplaced["iso3"].notna().all() and not unplaced["oas_member"].any()
 
 
 def test_every_country_has_a_spanish_name(area):

@@ -19,12 +19,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from etl import cli
 from etl.build import build
 from etl.errors import FetchError, UpstreamFormatError, ValidationFailed
 from etl.fetch import FetchPolicy
 from etl.paged_api import page_location
 from etl.sources import unhcr, worldbank, wpp
+from migdash import cli
 from schemas.indicator import IndicatorSchema
 from schemas.validate import validate
 from tests.indicator_fixtures import (
@@ -425,6 +425,7 @@ def good_indicator() -> pd.DataFrame:
         "unit": ["% of GDP", "% of GDP", "persons", "persons"],
         "source": ["worldbank", "worldbank", "wpp", "unhcr"],
         "revision": [LAST_UPDATED, LAST_UPDATED, "2024", "2023"],
+        "variant": ["estimate"] * 4,
     })
 
 
@@ -435,8 +436,8 @@ def test_indicator_schema_accepts_good_rows():
 @pytest.mark.parametrize(
     ("column", "values", "check"),
     [
-        ("value", [150.0, 2.0, -25000.0, 1000.0], "a share of GDP lies within 0-100"),
-        ("value", [-0.5, 2.0, -25000.0, 1000.0], "a share of GDP lies within 0-100"),
+        ("value", [1500.0, 2.0, -25000.0, 1000.0], "a share of GDP lies within 0-1000"),
+        ("value", [-0.5, 2.0, -25000.0, 1000.0], "a share of GDP lies within 0-1000"),
         ("unit", ["% of GDP", "percent", "persons", "persons"], "one unit per series"),
         ("area_code", [484, 484, 484, 862], "multiple_fields_uniqueness"),
         ("value", [3.5, 2.0, np.nan, 1000.0], "not_nullable"),
@@ -444,7 +445,7 @@ def test_indicator_schema_accepts_good_rows():
         ("value", [3.5, 2.0, -25000.0, -5.0], "head counts and remittances are not negative"),
         ("source", ["worldbank", "worldbank", "wpp", "iom"], "isin"),
     ],
-    ids=["gdp-150", "gdp-negative", "two-units", "duplicate-key", "nan", "inf", "negative-count", "source"],
+    ids=["gdp-1500", "gdp-negative", "two-units", "duplicate-key", "nan", "inf", "negative-count", "source"],
 )
 def test_indicator_schema_rejects(column, values, check, tmp_path):
     frame = good_indicator().assign(**{column: values})
@@ -555,8 +556,8 @@ def test_share_of_gdp_over_100_fails_validation_and_leaves_the_file_unchanged(fu
     wb = tmp_path / "worldbank"
     shutil.copytree(mirrors["worldbank"], wb)
     page = wb / GDP_SHARE / "page-1.json"
-    page.write_bytes(edit_wb_page(GDP_SHARE, 1, lambda b: b[1][0].update(value=150.0)))
-    with pytest.raises(ValidationFailed, match="a share of GDP lies within 0-100") as error:
+    page.write_bytes(edit_wb_page(GDP_SHARE, 1, lambda b: b[1][0].update(value=1500.0)))
+    with pytest.raises(ValidationFailed, match="a share of GDP lies within 0-1000") as error:
         build(db, mirrors={**mirrors, "worldbank": str(wb)}, cache_dir=tmp_path / "cache", policy=POLICY,
               force=True, report_dir=tmp_path / "reports")
     assert error.value.table == "indicator"

@@ -201,7 +201,7 @@ def test_mixed_response_would_be_detected(base_tables):
 
 def etl_process(mirror: Path, db: Path) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "etl.cli", "etl", "--mirror", str(mirror), "--db", str(db), "--force", "--quiet"],
+        [sys.executable, "-m", "migdash.cli", "etl", "--mirror", str(mirror), "--db", str(db), "--force", "--quiet"],
         cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
 
@@ -226,7 +226,7 @@ def assert_complete(db: Path) -> str:
         assert len(rows) == 1
         build_id, counts = rows[0]
         for table, expected in json.loads(counts).items():
-            assert con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == expected  # noqa: S608
+            assert con.execute(f"SELECT count(*) FROM core.{table}").fetchone()[0] == expected  # noqa: S608
     return build_id
 
 
