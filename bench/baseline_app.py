@@ -13,9 +13,9 @@ import duckdb
 import pandas as pd
 from flask import Flask
 
-from dashboard import queries
 from dashboard.app import create_app
 from etl.areas import AMERICAS_PARTS, AMERICAS_SUBREGIONS, WORLD
+from readside import queries
 
 
 class InMemory:

@@ -97,7 +97,7 @@ def cli_seconds(mirror: str, workdir: Path) -> float:
     """Wall time of `migdash etl --force` in a new process: imports, download, everything."""
     started = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-m", "etl.cli", "etl", "--mirror", mirror, "--db", str(workdir / "cli.duckdb"),
+        [sys.executable, "-m", "migdash.cli", "etl", "--mirror", mirror, "--db", str(workdir / "cli.duckdb"),
          "--cache", str(Path(tempfile.mkdtemp(dir=workdir))), "--force", "--quiet"],
         cwd=REPO, check=True, stdout=subprocess.DEVNULL,
     )

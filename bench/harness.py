@@ -82,7 +82,7 @@ class Server:
 
 def serve_command(db_path: Path, port: int, workers: int) -> list[str]:
     """The production command exactly as a user types it (`migdash serve --prod`)."""
-    return [sys.executable, "-m", "etl.cli", "serve", "--prod", "--workers", str(workers),
+    return [sys.executable, "-m", "migdash.cli", "serve", "--prod", "--workers", str(workers),
             "--host", "127.0.0.1", "--port", str(port), "--db", str(db_path)]
 
 

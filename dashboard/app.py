@@ -8,9 +8,9 @@ import dash
 from dash import Dash, html
 
 from dashboard.components import DATABASE_KEY
-from dashboard.extract import register_downloads
-from dashboard.queries import Database
+from dashboard.downloads import register_downloads
 from dashboard.server import harden
+from readside.queries import Database
 
 PAGES = Path(__file__).parent / "pages"
 

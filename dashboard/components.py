@@ -11,9 +11,9 @@ import pandas as pd
 from dash import dcc, html
 from flask import current_app, g
 
-from dashboard import queries
-from dashboard.queries import SEXES, Database, NoDatabase
-from dashboard.text import language, strings, t
+from readside import queries
+from readside.queries import SEXES, Database, NoDatabase
+from readside.text import language, strings, t
 
 DATABASE_KEY = "MIGDASH_DATABASE"
 

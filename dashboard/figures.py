@@ -11,7 +11,7 @@ from collections.abc import Callable
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.text import SEPARATORS, language, people, t
+from readside.text import SEPARATORS, language, people, t
 
 Formatter = Callable[[float, str], str]  # (value, lang) -> label, e.g. people, money
 

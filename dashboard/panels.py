@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard import figures, queries
+from dashboard import figures
 from dashboard.components import data_table, indicator_source_line, notice
-from dashboard.text import decimal, money, t
 from etl.sources.worldbank import PAID, RECEIVED, RECEIVED_GDP
+from readside import queries
+from readside.text import decimal, money, t
 
 __all__ = ["PAID", "RECEIVED", "RECEIVED_GDP", "remittance_panel"]
 

@@ -12,13 +12,12 @@ import hashlib
 import os
 import threading
 from collections import OrderedDict
-from pathlib import Path
 
 from flask import Flask, Response, abort, g, jsonify, request
 
-from dashboard import queries
 from dashboard.components import DATABASE_KEY, database
-from dashboard.queries import NoDatabase
+from readside import queries
+from readside.queries import NoDatabase
 
 MAX_REQUEST_BYTES = 1 << 20  # Dash callback payloads are a few kB; refuse anything near a megabyte
 # Dash renders with inline scripts and plotly.js compiles functions at runtime: 'unsafe-inline'
@@ -192,26 +191,3 @@ def _americas_latest(db: queries.Database) -> dict[str, int]:
     revision = queries.revisions(db)[-1]
     total = queries.americas_total(db, revision)
     return {"revision": revision, "year": int(total["year"].iloc[-1]), "migrants": int(total["migrants"].iloc[-1])}
-
-
-def wsgi(db_path: str | None = None) -> Flask:
-    """gunicorn entry point: `gunicorn 'dashboard.server:wsgi()'` (database from $MIGDASH_DB)."""
-    from dashboard.app import create_app
-
-    return create_app(Path(db_path or os.environ.get("MIGDASH_DB", "data/migdash.duckdb"))).server
-
-
-def serve_production(db_path: Path, host: str, port: int, workers: int) -> None:
-    """Run gunicorn in-process with `workers` forked workers on the read-only database."""
-    from gunicorn.app.base import BaseApplication
-
-    class Application(BaseApplication):
-        def load_config(self) -> None:
-            for key, value in {"bind": f"{host}:{port}", "workers": workers, "threads": 4,
-                               "timeout": 60, "accesslog": "-", "preload_app": False}.items():
-                self.cfg.set(key, value)
-
-        def load(self) -> Flask:
-            return wsgi(str(db_path))
-
-    Application().run()

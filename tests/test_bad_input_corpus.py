@@ -29,11 +29,11 @@ import pytest
 import python_calamine
 
 from dashboard.app import create_app
-from etl import cli
 from etl.errors import column_letter
 from etl.fetch import FetchPolicy
 from etl.sources import undesa_ims
 from etl.workbook import open_workbook
+from migdash import cli
 
 TARGET = next(d for d in undesa_ims.DATASETS if d.key == "destination_2024")
 REQUIRED = [d for d in undesa_ims.DATASETS if d.required]
@@ -483,7 +483,7 @@ def test_real_command_exits_non_zero(served, upstream_dir, tmp_path):
     data = (upstream_dir / TARGET.filename).read_bytes()
     mirror = mirror_with(tmp_path / "mirror", upstream_dir, target_bytes=data[:1000])
     done = subprocess.run(
-        [sys.executable, "-m", "etl.cli", "etl", "--mirror", str(mirror), "--db", str(served.path), "--quiet",
+        [sys.executable, "-m", "migdash.cli", "etl", "--mirror", str(mirror), "--db", str(served.path), "--quiet",
          "--cache", str(tmp_path / "cache")],
         capture_output=True, text=True, timeout=120, cwd=Path(__file__).resolve().parents[1],
     )

@@ -2,7 +2,7 @@
 
 Expected values come from tests/helpers.py (python_calamine, rows found by their printed label,
 columns by their year), never from the database or the ETL's parser; the expected statuses
-restate the rules of dashboard/claims_check.py's docstring on those numbers.
+restate the rules of readside/claims.py's docstring on those numbers.
 """
 
 from __future__ import annotations
@@ -15,8 +15,13 @@ import pandera.errors
 import pytest
 import yaml
 
-from dashboard import claims_check
-from dashboard.claims_check import (
+from etl import build as build_module
+from etl.claims import CLAIMS_DIR, load_registry
+from etl.errors import ValidationFailed
+from etl.sources import undesa_ims
+from migdash.cli import main as cli
+from readside import claims
+from readside.claims import (
     DIFFERS,
     MATCHES,
     NOT_CHECKABLE,
@@ -26,12 +31,7 @@ from dashboard.claims_check import (
     check_figure,
     notes_text,
 )
-from dashboard.queries import Database
-from etl import build as build_module
-from etl.claims import CLAIMS_DIR, load_registry
-from etl.cli import main as cli
-from etl.errors import ValidationFailed
-from etl.sources import undesa_ims
+from readside.queries import Database
 from schemas.claim import ClaimFigureSchema, ClaimSchema
 from tests.helpers import publisher_value, sheet_titled
 
@@ -64,7 +64,7 @@ def ctx(built_db) -> Context:
 
 @pytest.fixture(scope="module")
 def checks(ctx) -> pd.DataFrame:
-    return claims_check.check_all(ctx)
+    return claims.check_all(ctx)
 
 
 def level(publisher, revision: int, figure: pd.Series, year: int) -> float | None:
@@ -124,7 +124,7 @@ def test_every_figure_of_the_six_claims_gets_the_status_the_publishers_numbers_g
 def test_recomputed_values_equal_the_publishers(checks, publisher):
     """Sums, rest of world = world - Americas, and percentage changes, against the workbook cells."""
     registry = load_registry()["claim_figure"].set_index(["claim_id", "figure_id"])
-    published = checks[checks["basis"] == claims_check.PUBLISHED]
+    published = checks[checks["basis"] == claims.PUBLISHED]
     assert len(published) >= 10
     for row in published.itertuples():
         figure = registry.loc[(row.claim_id, row.figure_id)]
@@ -138,7 +138,7 @@ def test_2013_is_interpolated_between_the_nearest_published_years_and_labelled(c
         row = checks[(checks["figure_id"] == "americas_2013") & (checks["revision"] == revision)].iloc[0]
         figure = registry.loc["americas_2013"]
         a, b = (publisher_figure(publisher, revision, figure, y) for y in (2010, 2015))
-        assert row["status"] == NOT_PUBLISHED and row["basis"] == claims_check.INTERPOLATED
+        assert row["status"] == NOT_PUBLISHED and row["basis"] == claims.INTERPOLATED
         assert row["actual"] == pytest.approx(a + (b - a) * 3 / 5)
         assert "nearest published years: 2010 and 2015" in row["note"]
         assert "interpolated, not a published figure" in row["note"]
@@ -187,28 +187,28 @@ def test_uncited_revisions_are_named_for_claims_2_and_3(checks):
 
 
 def test_badges_are_the_most_severe_latest_status(checks, ctx):
-    badge = {c: claims_check.claim_status(g, ctx.latest) for c, g in checks.groupby("claim_id")}
+    badge = {c: claims.claim_status(g, ctx.latest) for c, g in checks.groupby("claim_id")}
     for claim_id, group in checks[checks["revision"] == ctx.latest].groupby("claim_id"):
         checkable = set(group["status"]) - {NOT_CHECKABLE} or {NOT_CHECKABLE}
-        assert badge[claim_id] == next(s for s in claims_check.SEVERITY if s in checkable)
+        assert badge[claim_id] == next(s for s in claims.SEVERITY if s in checkable)
 
 
 def test_claim_6_parts_do_not_add_up_to_its_stated_total(ctx):
-    (note,) = claims_check.consistency(ctx.figures_of("cp2023-americas-2020"))
+    (note,) = claims.consistency(ctx.figures_of("cp2023-americas-2020"))
     assert note.ok is False
     assert note.text("en") == "parts against their stated total: 12.5 + 58.7 = 71.2 ≠ 73.5 million (gap +2.3)"
     assert "12,5 + 58,7 = 71,2 ≠ 73,5 millones (diferencia +2,3)" in note.text("es")
 
 
 def test_claim_3_change_is_recomputed_from_its_own_levels(ctx):
-    (note,) = claims_check.consistency(ctx.figures_of("cam2017-americas-1990-2013"))
+    (note,) = claims.consistency(ctx.figures_of("cam2017-americas-1990-2013"))
     assert note.key == "change_levels" and note.ok is True
     assert "79.4%" in note.text("en")  # 61 / 34 - 1
     assert "consistent only within the quoted precision" in note.text("en")  # 79.4 > 'nearly 78'
 
 
 def test_claim_4_three_times_is_recomputed_from_17_and_5(ctx):
-    (note,) = claims_check.consistency(ctx.figures_of("cam2017-flows-sicremi"))
+    (note,) = claims.consistency(ctx.figures_of("cam2017-flows-sicremi"))
     assert note.key == "ratio" and note.ok is True
     assert "17% / 5% = 3.4 times" in note.text("en")
     assert "17\u00a0% / 5\u00a0% = 3,4 veces" in note.text("es")
@@ -217,8 +217,8 @@ def test_claim_4_three_times_is_recomputed_from_17_and_5(ctx):
 def test_refreshed_sentences_use_the_latest_revision_in_both_languages(ctx, publisher):
     americas = (publisher[(2024, 2024, 904)] + publisher[(2024, 2024, 905)]) / 1e6
     lac, north = publisher[(2024, 2024, 904)] / 1e6, publisher[(2024, 2024, 905)] / 1e6
-    english = claims_check.refreshed_sentence(ctx, "cp2023-americas-2020", "en")
-    spanish = claims_check.refreshed_sentence(ctx, "cp2023-americas-2020", "es")
+    english = claims.refreshed_sentence(ctx, "cp2023-americas-2020", "en")
+    spanish = claims.refreshed_sentence(ctx, "cp2023-americas-2020", "es")
     assert f"an estimated {americas:.1f} million international migrants in 2024" in english
     assert f"{north:.1f} million in Northern America and {lac:.1f} million in Latin America" in english
     assert f"unos {americas:.1f} millones de migrantes".replace(".", ",") in spanish
@@ -226,13 +226,13 @@ def test_refreshed_sentences_use_the_latest_revision_in_both_languages(ctx, publ
 
 
 def test_the_2000_level_keeps_its_year_and_the_2019_one_moves_to_the_latest(ctx, publisher):
-    sentence = claims_check.refreshed_sentence(ctx, "cam2020-americas-2000-2019", "en")
+    sentence = claims.refreshed_sentence(ctx, "cam2020-americas-2000-2019", "en")
     in_2000 = (publisher[(2024, 2000, 904)] + publisher[(2024, 2000, 905)]) / 1e6
     assert f"from {in_2000:.1f} million in 2000 to" in sentence and sentence.endswith("in 2024.")
 
 
 def test_citation_names_publisher_dataset_revision_url_and_access_date(ctx):
-    english, spanish = claims_check.citation(ctx, "en"), claims_check.citation(ctx, "es")
+    english, spanish = claims.citation(ctx, "en"), claims.citation(ctx, "es")
     dataset = next(d for d in undesa_ims.DATASETS if d.revision == 2024 and d.layout == "destination")
     for text in (english, spanish):
         assert "United Nations" in text and "International Migrant Stock 2024" in text and dataset.url in text
@@ -240,11 +240,11 @@ def test_citation_names_publisher_dataset_revision_url_and_access_date(ctx):
 
 
 def test_billion_is_mil_millones_and_decimals_use_a_comma_in_spanish():
-    assert claims_check.format_value(70.369, "billion US$", 3, "es") == "70,369 mil millones de US$"
-    assert claims_check.format_value(70.369, "billion US$", 3, "en") == "US$70.369 billion"
-    assert claims_check.format_value(7.2, "percent", 1, "es") == "7,2\u00a0%"
-    assert claims_check.long_date("2023-05-09", "es") == "9 de mayo de 2023"
-    assert claims_check.long_date("2023-05-09", "en") == "9 May 2023"
+    assert claims.format_value(70.369, "billion US$", 3, "es") == "70,369 mil millones de US$"
+    assert claims.format_value(70.369, "billion US$", 3, "en") == "US$70.369 billion"
+    assert claims.format_value(7.2, "percent", 1, "es") == "7,2\u00a0%"
+    assert claims.long_date("2023-05-09", "es") == "9 de mayo de 2023"
+    assert claims.long_date("2023-05-09", "en") == "9 May 2023"
 
 
 def test_cli_csv_has_one_row_per_figure_and_revision_with_quote_status_and_sentences(built_db, capsys):
@@ -252,7 +252,7 @@ def test_cli_csv_has_one_row_per_figure_and_revision_with_quote_status_and_sente
     frame = pd.read_csv(io.StringIO(capsys.readouterr().out))
     assert len(frame) == len(load_registry()["claim_figure"]) * len(REVISIONS)
     assert {"quote", "status", "refreshed_en", "refreshed_es", "consistency", "basis"} <= set(frame.columns)
-    assert frame["status"].isin(claims_check.SEVERITY).all()
+    assert frame["status"].isin(claims.SEVERITY).all()
 
 
 def test_cli_table_and_markdown_show_quotes_and_refreshed_sentences(built_db, capsys):
@@ -325,8 +325,8 @@ def test_a_claim_from_a_new_document_needs_no_code_change(tmp_path, monkeypatch,
     monkeypatch.setattr(build_module.claim_registry, "load_registry", lambda: load_registry(registry))
     db_path = build_module.build_from_snapshot(tmp_path / "with-new-claim.duckdb").db_path
     ctx = Context.load(Database(db_path))
-    checks = claims_check.check_all(ctx)
+    checks = claims.check_all(ctx)
     north_2024 = publisher[(2024, 2024, 905)] / 1e6
     assert statuses_of(checks, "note2025-north-2024", "north")[2024] == (MATCHES if north_2024 > 59.5 else DIFFERS)
-    sentence = claims_check.refreshed_sentence(ctx, "note2025-north-2024", "es")
+    sentence = claims.refreshed_sentence(ctx, "note2025-north-2024", "es")
     assert sentence == f"América del Norte acoge a {north_2024:.1f} millones de migrantes internacionales en 2024.".replace(".", ",", 1)

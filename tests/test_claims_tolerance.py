@@ -7,7 +7,7 @@ import math
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dashboard.claims_check import covers, tolerance
+from readside.claims import covers, tolerance
 
 QUALIFIERS = ("exact", "around", "nearly", "more than", "derived")
 

@@ -6,9 +6,9 @@ The origin x destination figures here are synthetic fixtures (the real workbook 
 
 from __future__ import annotations
 
-from dashboard import queries
-from dashboard.queries import Database
-from dashboard.transform import REST, subregion_links
+from readside import queries
+from readside.queries import Database
+from readside.transform import REST, subregion_links
 from tests.workbooks import SUBREGIONS
 
 

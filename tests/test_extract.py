@@ -16,9 +16,9 @@ import duckdb
 import pandas as pd
 import pytest
 
-from dashboard import queries
 from dashboard.app import create_app
-from dashboard.extract import (
+from readside import queries
+from readside.extract import (
     MAX_ITEMS,
     SCHEMAS,
     SelectionError,
@@ -29,7 +29,7 @@ from dashboard.extract import (
     query_string,
     read_selection,
 )
-from dashboard.queries import EXTRACT_VIEWS, Database
+from readside.queries import EXTRACT_VIEWS, Database
 
 UNDESA = [key for key, spec in EXTRACT_VIEWS.items() if not spec.by_series]  # indicator extracts: test_indicator_pages
 

@@ -17,9 +17,9 @@ import duckdb
 import pandas as pd
 import pytest
 
-from dashboard import queries
 from dashboard.app import create_app
-from dashboard.text import money, signed_people
+from readside import queries
+from readside.text import money, signed_people
 from tests.test_page_layouts import text_of
 
 
@@ -63,7 +63,7 @@ def test_remittance_headline_is_the_latest_lac_year_and_its_growth(app, indicato
 
 def test_remittance_trend_sums_reporting_countries_per_subregion(app, indicator_db):
     with app.server.test_request_context("/remittances"):
-        trend, table, growth, _ = page("remittances").update_regional("en")
+        trend, table, growth, _ = page("remittances").update_regional(None, "en")
     names = [trace.name for trace in trend.data]
     assert names[0] == "Latin America and the Caribbean"
     assert {"Caribbean", "Central America", "South America", "Northern America"} <= set(names)
@@ -80,7 +80,7 @@ def test_remittance_trend_sums_reporting_countries_per_subregion(app, indicator_
 def test_top_receivers_are_ranked_from_the_database(app, indicator_db, measure, unit_text):
     series = {"usd": "BX.TRF.PWKR.CD.DT", "gdp": "BX.TRF.PWKR.DT.GD.ZS"}[measure]
     with app.server.test_request_context("/remittances"):
-        fig, _ = page("remittances").update_top(2020, measure, "en")
+        fig, _ = page("remittances").update_top(2020, measure, None, "en")
     assert unit_text in fig.layout.title.text and "2020" in fig.layout.title.text
     (top_name,) = rows(indicator_db, """
         SELECT a.name_en FROM indicator i JOIN area a ON a.code = i.area_code AND a.kind = 'country'
@@ -92,7 +92,7 @@ def test_top_receivers_are_ranked_from_the_database(app, indicator_db, measure, 
 @pytest.mark.parametrize("hostile", [None, "'; DROP TABLE indicator; --", ["x"], True, 99999])
 def test_remittance_callbacks_read_hostile_inputs_as_defaults(app, hostile):
     with app.server.test_request_context("/remittances"):
-        assert page("remittances").update_top(hostile, hostile, hostile)[0].layout.title.text
+        assert page("remittances").update_top(hostile, hostile, hostile, hostile)[0].layout.title.text
         assert "Mexico" in page("remittances").update_country(hostile, "en")[0].layout.title.text
 
 
@@ -124,8 +124,8 @@ def test_country_profile_panels_show_remittances_refugees_and_net_migration(app,
 
 
 @pytest.mark.parametrize("lang", ["en", "es"])
-def test_without_indicator_data_each_page_says_which_command_loads_it(built_db, lang):
-    app = create_app(built_db)
+def test_without_indicator_data_each_page_says_which_command_loads_it(bare_db, lang):
+    app = create_app(bare_db)
     for name, source in (("remittances", "worldbank"), ("refugees", "unhcr")):
         with app.server.test_request_context(f"/{name}"):
             text = text_of(page(name).layout(lang=lang))
@@ -168,8 +168,8 @@ def test_indicator_zip_describes_fields_units_and_the_sources_behind_it(app, ind
     assert package["licenses"][0]["title"] == "CC BY 4.0"
 
 
-def test_indicator_extract_of_a_database_without_it_says_how_to_load_it(built_db):
-    client = create_app(built_db).server.test_client()
+def test_indicator_extract_of_a_database_without_it_says_how_to_load_it(bare_db):
+    client = create_app(bare_db).server.test_client()
     response = client.get("/download/csv?dataset=remittances&areas=484&lang=es")
     assert response.status_code == 400
     assert "migdash etl --mirror worldbank=" in response.get_data(as_text=True)
@@ -179,7 +179,7 @@ def test_indicator_extract_of_a_database_without_it_says_how_to_load_it(built_db
 def test_quoted_remittance_gets_the_world_bank_figure_as_labelled_context(app, indicator_db, lang, shown):
     """The IDB's 'family remittances' stay not checkable; the World Bank's own figure is shown
     beside them as context with a different definition, never as a verdict."""
-    from dashboard.claims_check import NOT_CHECKABLE, Context, check_claim, notes_text
+    from readside.claims import NOT_CHECKABLE, Context, check_claim, notes_text
 
     (value,), = rows(indicator_db, "SELECT value FROM indicator WHERE series = 'BX.TRF.PWKR.CD.DT' "
                                    "AND area_code = 904 AND year = 2016")

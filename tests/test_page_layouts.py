@@ -6,7 +6,7 @@ import dash
 import pytest
 
 from dashboard.app import create_app
-from dashboard.text import t
+from readside.text import t
 
 
 def layouts():

@@ -8,11 +8,12 @@ import shutil
 import duckdb
 import pytest
 
-from dashboard import figures, queries
-from dashboard.queries import Database, NoDatabase
-from dashboard.text import people, percent
+from dashboard import figures
 from etl.areas import AMERICAS_SUBREGIONS
 from etl.sources import undesa_ims
+from readside import queries
+from readside.queries import Database, NoDatabase
+from readside.text import people, percent
 
 
 @pytest.fixture(scope="module")

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from bench.harness import PAGES, callback_payload, component_props, routing_payload
 from dashboard.app import create_app
-from etl import cli
+from migdash import cli
 
 LONG = os.environ.get("MIGDASH_LONG_TESTS") == "1"
 FUZZ = settings(

@@ -16,10 +16,11 @@ import pytest
 import requests
 
 from bench.harness import gunicorn_server, main_callbacks, post_callback, routing_payload
+from dashboard import production as prod_serving
 from dashboard import server as serving
 from dashboard.app import create_app
-from etl import cli
 from etl.build import TABLES, Tables, write_database
+from migdash import cli
 
 EXPECTED_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -154,14 +155,14 @@ def test_cache_can_be_turned_off(live_db, monkeypatch):
 
 def test_serve_prod_starts_gunicorn_with_workers(monkeypatch, live_db):
     calls = []
-    monkeypatch.setattr(serving, "serve_production", lambda *args: calls.append(args))
+    monkeypatch.setattr(prod_serving, "serve_production", lambda *args: calls.append(args))
     assert cli.main(["serve", "--prod", "--workers", "3", "--db", str(live_db), "--port", "8123"]) == 0
     assert calls == [(live_db, "127.0.0.1", 8123, 3)]
 
 
 def test_wsgi_factory_reads_migdash_db(monkeypatch, live_db):
     monkeypatch.setenv("MIGDASH_DB", str(live_db))
-    assert serving.wsgi().test_client().get("/healthz").get_json()["status"] == "ok"
+    assert prod_serving.wsgi().test_client().get("/healthz").get_json()["status"] == "ok"
 
 
 # ---- the real thing: gunicorn on 127.0.0.1 ----

@@ -10,10 +10,11 @@ import dash
 import pandas as pd
 from dash import dcc, html
 
-from dashboard import claims_check, figures
-from dashboard.claims_check import INTERPOLATED, SHOWN_DECIMALS, Context
+from dashboard import figures
 from dashboard.components import data_table, database, needs_database, page_frame, source_line
-from dashboard.text import decimal, language, t
+from readside import claims as claims_check
+from readside.claims import INTERPOLATED, SHOWN_DECIMALS, Context
+from readside.text import decimal, language, t
 
 dash.register_page(__name__, path="/claims", name="Claims", order=5)
 

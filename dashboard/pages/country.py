@@ -6,7 +6,7 @@ import dash
 import pandas as pd
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
-from dashboard import figures, queries
+from dashboard import figures
 from dashboard.components import (
     chart_block,
     data_table,
@@ -25,7 +25,8 @@ from dashboard.components import (
     url_sync_script,
 )
 from dashboard.panels import remittance_panel
-from dashboard.text import decimal, language, signed_people, t
+from readside import corridors, queries
+from readside.text import decimal, language, percent, signed_people, t
 
 dash.register_page(__name__, path="/country", name="Country", order=30)
 
@@ -72,8 +73,10 @@ def layout(lang: str = "en", area: str | None = None, revision: str | None = Non
         *chart_block("country-share", "migdash-country-share", lang, height="460px"),
         *chart_block("country-sex-split", "migdash-country-sex", lang, height="460px"),
         html.Div(id="country-partners-notice"),
-        *chart_block("country-origins", "migdash-country-origins", lang, height="480px"),
-        *chart_block("country-destinations", "migdash-country-destinations", lang, height="480px"),
+        html.Div([*chart_block("country-origins", "migdash-country-origins", lang, height="480px"),
+                  *chart_block("country-destinations", "migdash-country-destinations", lang, height="480px")],
+                 id="country-partners"),
+        html.Div(id="country-comparison"),
         html.Div(id="country-indicators"),
         dcc.Store(id="country-lang", data=lang),
         html.Div(id="country-url-sync", hidden=True),
@@ -85,9 +88,6 @@ def layout(lang: str = "en", area: str | None = None, revision: str | None = Non
     Output("country-trend", "figure"), Output("country-trend-table", "children"),
     Output("country-share", "figure"), Output("country-share-table", "children"),
     Output("country-sex-split", "figure"), Output("country-sex-split-table", "children"),
-    Output("country-origins", "figure"), Output("country-origins-table", "children"),
-    Output("country-destinations", "figure"), Output("country-destinations-table", "children"),
-    Output("country-partners-notice", "children"),
     Input("country-area", "value"), Input("country-revision", "value"), Input("country-sex", "value"),
     State("country-lang", "data"),
 )
@@ -121,23 +121,107 @@ def update_country(area: object, revision: object, sex: object, lang: object):
         series={"female": t(lang, "sex.female"), "male": t(lang, "sex.male")}, y_title=t(lang, "axis.migrants"),
         title=t(lang, "country.sex_title", name=name, revision=revision),
     )
-    year = int(trend["year"].max()) if not trend.empty else revision
-    origins = queries.top_partners(db, revision, year, code, direction="origins", sex=sex)
-    destinations = queries.top_partners(db, revision, year, code, direction="destinations", sex=sex)
-    origins_fig = figures.horizontal_bars(origins, label=name_col, value="migrants", lang=lang, source=source,
-                                          title=t(lang, "country.origins_title", name=name, year=year))
-    destinations_fig = figures.horizontal_bars(destinations, label=name_col, value="migrants", lang=lang, source=source,
-                                               title=t(lang, "country.destinations_title", name=name, year=year))
-    partners_notice = None if queries.has_origin_data(db, revision) else notice(t(lang, "notice.no_origin_data", revision=revision))
     return (
         t(lang, "country.title", name=name), facts,
         trend_fig, _table(trend, ["year", "migrants"], lang),
         share_fig, _table(share, ["year", name_col, "percent_of_population"], lang),
         split_fig, _table(by_sex, ["year", "sex", "migrants"], lang),
-        origins_fig, _table(origins, [name_col, "migrants"], lang),
-        destinations_fig, _table(destinations, [name_col, "migrants"], lang),
-        partners_notice,
     )
+
+
+def _area(db: queries.Database, area: object) -> dict:
+    """The area row of a selector value, else the default area."""
+    return (queries.area_row(db, int(area)) if str(area).isdigit() else None) or queries.area_row(db, DEFAULT_AREA)
+
+
+@callback(
+    Output("country-origins", "figure"), Output("country-origins-table", "children"),
+    Output("country-destinations", "figure"), Output("country-destinations-table", "children"),
+    Output("country-partners-notice", "children"), Output("country-partners", "hidden"),
+    Input("country-area", "value"), Input("country-revision", "value"), Input("country-sex", "value"),
+    State("country-lang", "data"),
+)
+def update_partners(area: object, revision: object, sex: object, lang: object):
+    """Top origins and destinations from UN DESA's origin x destination table when it is loaded
+    for the revision, else from the newest KNOMAD matrix (named as such); without either, one
+    notice and no chart."""
+    lang = language(lang)
+    db = database()
+    revision, _ = parse_revision(revision, queries.revisions(db))
+    row = _area(db, area)
+    name, code = row["name_es" if lang == "es" else "name_en"], int(row["code"])
+    if queries.has_origin_data(db, revision):
+        return _undesa_partners(db, revision, code, name, parse_sex(sex)[0], lang)
+    editions = corridors.bilateral_editions(db)
+    if not editions:
+        return (*[dash.no_update] * 4, notice(t(lang, "flows.no_partners"), "info"), True)
+    return _knomad_partners(db, editions[0], revision, code, name, lang)
+
+
+def _undesa_partners(db: queries.Database, revision: int, code: int, name: str, sex: str, lang: str) -> tuple:
+    years = queries.years(db, revision)
+    label = t(lang, "flows.option.undesa", revision=revision)
+    year = years[-1]
+    origins = queries.top_partners(db, revision, year, code, direction="origins", sex=sex)
+    destinations = queries.top_partners(db, revision, year, code, direction="destinations", sex=sex)
+    return _partner_charts(origins, destinations, source_line(db, revision, lang), label, year, name, lang, None)
+
+
+def _knomad_partners(db: queries.Database, edition: int, revision: int, code: int, name: str, lang: str) -> tuple:
+    label = t(lang, "flows.option.knomad", edition=edition)
+    origins = corridors.bilateral_partners(db, edition, code, direction="origins")
+    destinations = corridors.bilateral_partners(db, edition, code, direction="destinations")
+    using = notice(t(lang, "flows.partners_using", source=t(lang, "flows.name.knomad", edition=edition),
+                     revision=revision), "info")
+    return _partner_charts(origins, destinations, corridors.knomad_source_line(db, edition, lang), label,
+                           corridors.bilateral_year(db, edition), name, lang, using)
+
+
+def _partner_charts(origins: pd.DataFrame, destinations: pd.DataFrame, source: str, label: str, year: int,
+                    name: str, lang: str, using: html.Div | None) -> tuple:
+    """Two ranked bar charts titled with the source and edition, or one notice when the source
+    lists no partner for this area (never an empty chart)."""
+    if origins.empty and destinations.empty:
+        return (*[dash.no_update] * 4, notice(t(lang, "flows.no_partner_rows", source=label, name=name), "info"), True)
+    name_col = "name_es" if lang == "es" else "name_en"
+    charts = []
+    for frame, key in ((origins, "flows.origins_title"), (destinations, "flows.destinations_title")):
+        charts += [figures.horizontal_bars(frame, label=name_col, value="migrants", lang=lang, source=source,
+                                           title=t(lang, key, name=name, year=year, source=label)),
+                   _table(frame, [name_col, "migrants"], lang)]
+    return (*charts, using, False)
+
+
+@callback(Output("country-comparison", "children"), Input("country-area", "value"), State("country-lang", "data"))
+def update_comparison(area: object, lang: object) -> list:
+    """KNOMAD's matrix total beside UN DESA's published total for the area as destination, with
+    the difference and one line per source on what it counts; never their sum."""
+    lang = language(lang)
+    db = database()
+    row = _area(db, area)
+    name, code = row["name_es" if lang == "es" else "name_en"], int(row["code"])
+    heading = [html.H2(t(lang, "flows.comparison_heading", name=name)), html.P(t(lang, "flows.comparison_intro"))]
+    editions = corridors.bilateral_editions(db)
+    if not editions:
+        return [*heading, notice(t(lang, "flows.no_knomad"), "info")]
+    found = corridors.source_comparison(db, editions[0], [code])
+    if found.empty:
+        return [*heading, notice(t(lang, "flows.compare.no_knomad_area", edition=editions[0], name=name), "info")]
+    return [*heading, html.Ul(_comparison_lines(found.iloc[0], editions[0], name, lang), id="country-comparison-lines")]
+
+
+def _comparison_lines(found: pd.Series, edition: int, name: str, lang: str) -> list:
+    lines = [html.Li(t(lang, "flows.compare.knomad", edition=edition, year=found["year"], name=name,
+                       value=decimal(found["knomad"], lang, 0)))]
+    if pd.isna(found["undesa"]):
+        return [*lines, html.Li(t(lang, "flows.compare.no_undesa", name=name))]
+    share = percent(found["difference"] / found["undesa"] * 100, lang, signed=True).replace("-", "−")
+    return [
+        *lines,
+        html.Li(t(lang, "flows.compare.undesa", revision=found["revision"], year=found["undesa_year"], name=name,
+                  value=decimal(found["undesa"], lang, 0))),
+        html.Li(t(lang, "flows.compare.difference", value=signed_people(found["difference"], lang), percent=share)),
+    ]
 
 
 @callback(Output("country-indicators", "children"), Input("country-area", "value"), State("country-lang", "data"))

@@ -1,6 +1,6 @@
 """Data: choose dataset, revision, areas, years, sex -> preview -> download exactly that.
 
-The page and the download route share one validator (dashboard.extract): the page shows the
+The page and the download route share one validator (readside.extract): the page shows the
 closest valid view with a notice for each parameter it left out, the links reproduce the
 selection exactly, and the URL mirrors the controls so a link opens the same view.
 """
@@ -14,9 +14,10 @@ import dash_ag_grid as dag
 import pandas as pd
 from dash import Input, Output, State, callback, clientside_callback, ctx, dcc, html
 
-from dashboard import queries
 from dashboard.components import database, notice, page_frame, url_sync_script
-from dashboard.extract import (
+from etl.areas import AMERICAS_PARTS, AMERICAS_SUBREGIONS
+from readside import queries
+from readside.extract import (
     Rejected,
     SelectionError,
     parse_selection,
@@ -24,9 +25,8 @@ from dashboard.extract import (
     query_string,
     read_selection,
 )
-from dashboard.queries import EXTRACT_VIEWS, SEXES, NoDatabase, Selection
-from dashboard.text import decimal, language, t
-from etl.areas import AMERICAS_PARTS, AMERICAS_SUBREGIONS
+from readside.queries import EXTRACT_VIEWS, SEXES, NoDatabase, Selection
+from readside.text import decimal, language, t
 
 dash.register_page(__name__, path="/data", name="Data", order=50)
 

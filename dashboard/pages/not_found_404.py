@@ -4,7 +4,7 @@ import dash
 from dash import dcc, html
 
 from dashboard.components import page_frame
-from dashboard.text import language, t
+from readside.text import language, t
 
 dash.register_page(__name__, path="/404", name="Not found")
 

@@ -6,7 +6,7 @@ import dash
 import pandas as pd
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
-from dashboard import figures, queries
+from dashboard import figures
 from dashboard.components import (
     data_table,
     database,
@@ -20,8 +20,9 @@ from dashboard.components import (
     source_line,
     url_sync_script,
 )
-from dashboard.text import language, people, percent, t
 from etl.areas import AMERICAS_PARTS
+from readside import queries
+from readside.text import language, people, percent, t
 
 dash.register_page(__name__, path="/", name="Overview", order=0)
 

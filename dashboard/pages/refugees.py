@@ -7,7 +7,7 @@ import dash
 import pandas as pd
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
-from dashboard import figures, queries
+from dashboard import figures
 from dashboard.components import (
     chart_block,
     data_table,
@@ -19,9 +19,10 @@ from dashboard.components import (
     parse_choice,
     url_sync_script,
 )
-from dashboard.text import decimal, language, t
 from etl.areas import AMERICAS_SUBREGIONS
 from etl.sources.unhcr import POPULATIONS, series_code
+from readside import queries
+from readside.text import decimal, language, t
 
 dash.register_page(__name__, path="/refugees", name="Refugees", order=45)
 

@@ -7,7 +7,7 @@ import dash
 import pandas as pd
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
-from dashboard import figures, queries
+from dashboard import figures
 from dashboard.components import (
     chart_block,
     data_table,
@@ -20,7 +20,6 @@ from dashboard.components import (
     url_sync_script,
 )
 from dashboard.panels import RECEIVED, RECEIVED_GDP, remittance_panel
-from dashboard.text import language, money, percent, percent_of_gdp, t
 from etl.areas import (
     AMERICAS_SUBREGIONS,
     CARIBBEAN,
@@ -28,6 +27,8 @@ from etl.areas import (
     LATIN_AMERICA_AND_CARIBBEAN,
     SOUTH_AMERICA,
 )
+from readside import queries
+from readside.text import language, money, percent, percent_of_gdp, t
 
 dash.register_page(__name__, path="/remittances", name="Remittances", order=40)
 
@@ -40,10 +41,10 @@ DEFAULT_COUNTRY = 484  # Mexico, the largest receiver in the region
 
 @needs_database(PATH)
 def layout(lang: str = "en", year: str | None = None, measure: str = "usd", area: str | None = None,
-           **_: object) -> html.Div:
+           vintage: str | None = None, **_: object) -> html.Div:
     lang = language(lang)
     db = database()
-    params = {"year": year, "measure": measure, "area": area}
+    params = {"year": year, "measure": measure, "area": area, "vintage": vintage}
     if "worldbank" not in queries.loaded_sources(db):
         return page_frame(lang, PATH, params, html.H1(t(lang, "remittances.title")),
                           html.P(t(lang, "remittances.intro")), not_loaded_notice(lang, "worldbank"))
@@ -53,11 +54,16 @@ def layout(lang: str = "en", year: str | None = None, measure: str = "usd", area
     countries = [{"label": row[name_col], "value": int(row["area_code"])}
                  for _, row in receivers.sort_values(name_col).iterrows()]
     country_codes = [c["value"] for c in countries]
+    vintages = queries.series_vintages(db, RECEIVED)
     return page_frame(
         lang, PATH, params,
         html.H1(t(lang, "remittances.title")),
         html.P(t(lang, "remittances.intro")),
         html.P(headline(db, lang), id="remittances-headline", className="headline"),
+        html.Div([_dropdown("rem-vintage", t(lang, "remittances.vintage"),
+                            [{"label": _vintage_label(v, vintages, lang), "value": v} for v in vintages],
+                            parse_choice(vintage, vintages) or vintages[0])], className="controls"),
+        html.Div(vintage_note(db, lang), id="rem-vintage-note"),
         *chart_block("rem-trend", "migdash-remittances-trend", lang),
         html.P(t(lang, "remittances.subregion_note"), className="note"),
         *chart_block("rem-growth", "migdash-remittances-growth", lang),
@@ -84,25 +90,50 @@ def _dropdown(control_id: str, label: str, options: list[dict], value: object, s
                     style={"minWidth": "260px"})
 
 
+def _vintage_label(vintage: str, vintages: list[str], lang: str) -> str:
+    return t(lang, "remittances.vintage_newest", vintage=vintage) if vintage == vintages[0] else vintage
+
+
 def headline(db: queries.Database, lang: str) -> str:
-    """'Remittances to Latin America and the Caribbean reached US$ X billion in YEAR, +Y% on YEAR-1.'"""
+    """'Remittances to Latin America and the Caribbean reached US$ X billion in YEAR, +Y% on
+    YEAR-1 (World Bank, data updated VINTAGE)': always the newest vintage."""
     series = queries.indicator_series(db, RECEIVED, [LATIN_AMERICA_AND_CARIBBEAN])
     if series.empty:
         return ""
     last = series.iloc[-1]
+    vintage = t(lang, "remittances.headline_vintage", vintage=last["revision"])
     before = series[series["year"] == last["year"] - 1]
     if before.empty:
-        return t(lang, "remittances.headline_no_change", amount=money(last["value"], lang), year=int(last["year"]))
+        return t(lang, "remittances.headline_no_change", amount=money(last["value"], lang),
+                 year=int(last["year"])) + " " + vintage
     change = (last["value"] / before["value"].iloc[0] - 1) * 100
     return t(lang, "remittances.headline", amount=money(last["value"], lang), year=int(last["year"]),
-             change=percent(change, lang, signed=True), previous=int(last["year"]) - 1)
+             change=percent(change, lang, signed=True), previous=int(last["year"]) - 1) + " " + vintage
 
 
-def regional_series(db: queries.Database) -> pd.DataFrame:
-    """LAC (the World Bank's aggregate) then the subregions of the Americas (sums of countries)."""
-    lac = queries.indicator_series(db, RECEIVED, [LATIN_AMERICA_AND_CARIBBEAN]).assign(reporting=pd.NA)
-    parts = queries.indicator_by_subregion(db, RECEIVED, LAC_SUBREGIONS)
-    north = queries.indicator_series(db, RECEIVED, [905]).assign(reporting=pd.NA)
+def vintage_note(db: queries.Database, lang: str) -> list:
+    """Where the World Bank's vintages disagree on the LAC total: the years and each vintage's
+    figure, so a reader quoting an older figure sees that it was revised."""
+    differences = queries.vintage_differences(db, RECEIVED, LATIN_AMERICA_AND_CARIBBEAN)
+    if differences.empty:
+        return []
+    latest = differences[differences["year"] == differences["year"].max()]
+    figures_by_vintage = "; ".join(f"{money(v, lang)} ({vintage})" for vintage, v in
+                                   zip(latest["vintage"], latest["value"], strict=True))
+    table = data_table(differences.assign(shown=differences["value"].map(lambda v: money(v, lang)))[
+        ["year", "vintage", "shown"]], [t(lang, "table.year"), t(lang, "remittances.vintage"),
+                                        t(lang, "remittances.received")], "rem-vintage-data")
+    text = t(lang, "remittances.vintages_disagree", years=differences["year"].nunique(),
+             year=int(latest["year"].iloc[0]), figures=figures_by_vintage)
+    return [html.P(text, className="note"), html.Details([html.Summary(t(lang, "remittances.vintage_table")), table])]
+
+
+def regional_series(db: queries.Database, vintage: str | None = None) -> pd.DataFrame:
+    """LAC (the World Bank's aggregate) then the subregions of the Americas (sums of countries),
+    in one vintage (the newest when None)."""
+    lac = queries.indicator_series(db, RECEIVED, [LATIN_AMERICA_AND_CARIBBEAN], vintage).assign(reporting=pd.NA)
+    parts = queries.indicator_by_subregion(db, RECEIVED, LAC_SUBREGIONS, vintage)
+    north = queries.indicator_series(db, RECEIVED, [905], vintage).assign(reporting=pd.NA)
     columns = ["year", "area_code", "name_en", "name_es", "value", "reporting"]
     present = [f[columns] for f in (lac, parts, north) if not f.empty]
     return pd.concat(present, ignore_index=True) if present else pd.DataFrame(columns=columns)
@@ -120,14 +151,16 @@ def growth(frame: pd.DataFrame) -> pd.DataFrame:
 @callback(
     Output("rem-trend", "figure"), Output("rem-trend-table", "children"),
     Output("rem-growth", "figure"), Output("rem-growth-table", "children"),
-    Input("rem-lang", "data"),
+    Input("rem-vintage", "value"), State("rem-lang", "data"),
 )
-def update_regional(lang: object):
+def update_regional(vintage: object, lang: object):
     lang = language(lang)
     db = database()
-    source = indicator_source_line(db, "worldbank", lang)
+    vintage = parse_choice(vintage, queries.series_vintages(db, RECEIVED))
+    source = indicator_source_line(db, "worldbank", lang) + " " + t(lang, "remittances.headline_vintage",
+                                                                       vintage=vintage or "")
     name_col = "name_es" if lang == "es" else "name_en"
-    regions = regional_series(db)
+    regions = regional_series(db, vintage)
     trend = figures.lines(regions, value="value", lang=lang, source=source, y_title=t(lang, "axis.usd"),
                           title=t(lang, "remittances.trend_title"), fmt=money)
     table = regions.assign(shown=regions["value"].map(lambda v: money(v, lang)),
@@ -147,20 +180,22 @@ def update_regional(lang: object):
 
 @callback(
     Output("rem-top", "figure"), Output("rem-top-table", "children"),
-    Input("rem-year", "value"), Input("rem-measure", "value"), State("rem-lang", "data"),
+    Input("rem-year", "value"), Input("rem-measure", "value"), Input("rem-vintage", "value"), State("rem-lang", "data"),
 )
-def update_top(year: object, measure: object, lang: object):
+def update_top(year: object, measure: object, vintage: object, lang: object):
     lang = language(lang)
     db = database()
     measure = measure if isinstance(measure, str) and measure in MEASURES else "usd"
-    years = queries.indicator_years(db, MEASURES[measure])
+    # the chosen vintage where the series has it (each series has its own vintages), else its newest
+    vintage = parse_choice(vintage, queries.series_vintages(db, MEASURES[measure]))
+    years = queries.indicator_years(db, MEASURES[measure], vintage)
     chosen = parse_choice(year, years) or (years[-1] if years else None)
     name_col = "name_es" if lang == "es" else "name_en"
     fmt = money if measure == "usd" else percent_of_gdp
     title = t(lang, "remittances.top_title", year=chosen, measure=t(lang, f"remittances.measure_{measure}"))
     if chosen is None:
         return figures.empty_figure(title), None
-    top = queries.indicator_ranking(db, MEASURES[measure], chosen, AMERICAS_SUBREGIONS, limit=15)
+    top = queries.indicator_ranking(db, MEASURES[measure], chosen, AMERICAS_SUBREGIONS, limit=15, vintage=vintage)
     fig = figures.horizontal_bars(top, label=name_col, value="value", lang=lang, title=title, fmt=fmt,
                                   source=indicator_source_line(db, "worldbank", lang),
                                   x_title=t(lang, "axis.usd") if measure == "usd" else t(lang, "remittances.measure_gdp"))
@@ -185,7 +220,8 @@ def update_country(area: object, lang: object):
 
 
 clientside_callback(
-    url_sync_script("year", "measure", "area", "lang"),
+    url_sync_script("year", "measure", "area", "vintage", "lang"),
     Output("rem-url-sync", "children"),
-    Input("rem-year", "value"), Input("rem-measure", "value"), Input("rem-area", "value"), State("rem-lang", "data"),
+    Input("rem-year", "value"), Input("rem-measure", "value"), Input("rem-area", "value"), Input("rem-vintage", "value"),
+    State("rem-lang", "data"),
 )

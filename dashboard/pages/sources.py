@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 
 import dash
+import pandas as pd
 from dash import dcc, html
 
-from dashboard import queries
-from dashboard.components import data_table, database, needs_database, page_frame
-from dashboard.text import language, t
+from dashboard.components import data_table, database, needs_database, notice, page_frame
+from readside import corridors, queries
+from readside.text import decimal, language, percent, t
 
 NON_ID = re.compile(r"[^A-Za-z0-9_-]")
 
@@ -49,6 +50,7 @@ def layout(lang: str = "en", **_: object) -> html.Div:
         html.H2(t(lang, "sources.series")),
         html.P(t(lang, "sources.series_intro")),
         _series_table(db, lang),
+        *_bilateral_sections(db, lang),
         html.H2(t(lang, "sources.method")),
         html.P(t(lang, "sources.method_text")),
     )
@@ -69,3 +71,76 @@ def _series_table(db: queries.Database, lang: str) -> html.Table:
     )
     headers = [t(lang, f"sources.series_col.{c}") for c in ("code", "name", "unit", "source", "licence", "loaded")]
     return data_table(shown[["code", name_col, "unit", "source", "licence", "loaded"]], headers, "sources-series")
+
+
+def _bilateral_sections(db: queries.Database, lang: str) -> list:
+    """KNOMAD beside UN DESA for the OAS member states, and the matrices' World checks; one
+    notice naming the command that loads the matrices when they are absent."""
+    editions = corridors.bilateral_editions(db)
+    if not editions:
+        return [html.H2(t(lang, "flows.check_heading")), notice(t(lang, "flows.no_knomad"), "info")]
+    return [
+        html.H2(t(lang, "flows.sources_comparison_heading")),
+        html.P(t(lang, "flows.sources_comparison_intro", edition=editions[0])),
+        _comparison_table(db, editions[0], lang),
+        html.H2(t(lang, "flows.check_heading")),
+        html.P(t(lang, "flows.check_intro")),
+        *_check_findings(db, lang),
+    ]
+
+
+def _comparison_table(db: queries.Database, edition: int, lang: str) -> html.Table:
+    """Per OAS member state: each source's own total and the difference, never their sum."""
+    found = corridors.source_comparison(db, edition, queries.oas_member_codes(db))
+    shown = pd.DataFrame({
+        "area": found["name_es" if lang == "es" else "name_en"], "knomad_year": found["year"],
+        "knomad": _numbers(found["knomad"], lang), "undesa_year": _numbers(found["undesa_year"], "en").str.replace(",", ""),
+        "undesa": _numbers(found["undesa"], lang), "difference": _numbers(found["difference"], lang, signed=True),
+        "percent": (found["difference"] / found["undesa"] * 100).map(
+            lambda v: "" if pd.isna(v) else percent(v, lang, signed=True)),
+    })
+    revision = found["revision"].dropna().max() if found["revision"].notna().any() else ""
+    headers = [t(lang, "flows.cmp_col.area"), t(lang, "flows.cmp_col.knomad_year"),
+               t(lang, "flows.cmp_col.knomad", edition=edition), t(lang, "flows.cmp_col.undesa_year"),
+               t(lang, "flows.cmp_col.undesa", revision=revision), t(lang, "flows.cmp_col.difference"),
+               t(lang, "flows.cmp_col.percent")]
+    return data_table(shown, headers, "sources-comparison")
+
+
+def _check_findings(db: queries.Database, lang: str) -> list:
+    """The World-check findings: none means every World total equals the sum of its parts;
+    marker notes alone still say so, and list the cells."""
+    checks = corridors.bilateral_checks(db)
+    differences = checks[checks["check"] != "missing_marker"]
+    if checks.empty:
+        return [notice(t(lang, "flows.check_ok"), "info")]
+    summary = (t(lang, "flows.check_differences", n=len(differences)) if len(differences)
+               else f"{t(lang, 'flows.check_ok')} {t(lang, 'flows.check_notes')}")
+    shown = checks.assign(
+        check=checks["check"].map(lambda c: t(lang, f"flows.check.{c}")), published=_numbers(checks["published"], lang),
+        sum_of_parts=_numbers(checks["sum_of_parts"], lang), difference=_numbers(checks["difference"], lang),
+        note=[_note(c, n, lang) for c, n in zip(checks["check"], checks["note"], strict=True)],
+    )
+    columns = ["edition", "check", "origin", "destination", "cell", "published", "sum_of_parts", "difference", "note"]
+    table = data_table(shown[columns], [t(lang, f"flows.check_col.{c}") for c in columns], "sources-checks")
+    return [notice(summary, "warning" if len(differences) else "info"), table]
+
+
+def _numbers(values: pd.Series, lang: str, *, signed: bool = False) -> pd.Series:
+    """Whole numbers in the page's language; a missing value stays blank, not 'nan'."""
+    def one(v: float) -> str:
+        if pd.isna(v):
+            return ""
+        return ("+" if signed and v > 0 else "") + decimal(v, lang, 0)
+
+    return values.map(one)
+
+
+MARKER = re.compile(r"marker '(.+)'")
+
+
+def _note(check: str, note: str, lang: str) -> str:
+    """A marker finding in the page's language ("publisher's marker '…' read as none" from the
+    ETL); other notes as the ETL wrote them."""
+    found = MARKER.search(note or "")
+    return t(lang, "flows.check.marker_note", marker=found.group(1)) if check == "missing_marker" and found else note

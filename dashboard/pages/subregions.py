@@ -6,7 +6,7 @@ import dash
 import pandas as pd
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
-from dashboard import figures, queries
+from dashboard import figures
 from dashboard.components import (
     chart_block,
     data_table,
@@ -22,8 +22,9 @@ from dashboard.components import (
     source_line,
     url_sync_script,
 )
-from dashboard.text import language, t
 from etl.areas import AMERICAS_SUBREGIONS
+from readside import queries
+from readside.text import language, t
 
 dash.register_page(__name__, path="/subregions", name="Subregions", order=10)
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from dash.testing.wait import until
 
-from dashboard import claims_check
 from dashboard.app import create_app
-from dashboard.claims_check import Context
-from dashboard.queries import Database
-from dashboard.text import t
+from readside import claims
+from readside.claims import Context
+from readside.queries import Database
+from readside.text import t
 
 pytestmark = pytest.mark.browser
 CLAIM_6 = "cp2023-americas-2020"
@@ -33,10 +33,10 @@ def open_claims(dash_duo, built_db, lang: str) -> None:
 @pytest.mark.parametrize("lang", ["en", "es"])
 def test_one_card_per_claim_with_its_status_badge(dash_duo, built_db, ctx, lang):
     open_claims(dash_duo, built_db, lang)
-    checks = claims_check.check_all(ctx)
+    checks = claims.check_all(ctx)
     assert len(dash_duo.find_elements("article.claim-card")) == len(ctx.claims) == 6
     for claim_id, group in checks.groupby("claim_id"):
-        expected = t(lang, f"status.{claims_check.claim_status(group, ctx.latest)}")
+        expected = t(lang, f"status.{claims.claim_status(group, ctx.latest)}")
         assert dash_duo.find_element(f"#status-{claim_id}").text == expected
         assert ctx.claim(claim_id)["quote"] in dash_duo.find_element(f"#claim-{claim_id} blockquote").text
     parts = "71.2 ≠ 73.5" if lang == "en" else "71,2 ≠ 73,5"
@@ -48,7 +48,7 @@ def test_one_card_per_claim_with_its_status_badge(dash_duo, built_db, ctx, lang)
 def test_copy_button_copies_the_refreshed_sentence_and_its_citation(dash_duo, built_db, ctx, lang):
     open_claims(dash_duo, built_db, lang)
     for claim_id in ctx.claims["claim_id"]:
-        expected = claims_check.sentence_with_citation(ctx, claim_id, lang)
+        expected = claims.sentence_with_citation(ctx, claim_id, lang)
         if expected is None:
             assert not dash_duo.find_elements(f"#copy-{claim_id}")
             continue

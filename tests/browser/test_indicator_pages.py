@@ -15,7 +15,7 @@ from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.keys import Keys
 
 from dashboard.app import create_app
-from dashboard.text import money
+from readside.text import money
 from tests.browser.test_data_page import choose
 
 

@@ -6,7 +6,7 @@ import duckdb
 import pytest
 
 from dashboard.app import create_app
-from dashboard.text import people
+from readside.text import people
 
 
 def latest_americas_total(db_path) -> tuple[int, int, int]:

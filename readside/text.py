@@ -19,7 +19,7 @@ SEPARATORS = {"en": ".,", "es": ",."}
 
 @cache
 def strings(lang: str) -> dict[str, str]:
-    folder = resources.files("dashboard").joinpath("i18n")
+    folder = resources.files("readside").joinpath("i18n")
     merged: dict[str, str] = json.loads(folder.joinpath(f"{lang}.json").read_text(encoding="utf-8"))
     extra = folder.joinpath(lang)
     if extra.is_dir():

@@ -49,11 +49,11 @@ from io import StringIO
 
 import pandas as pd
 
-from dashboard import queries
-from dashboard.queries import Database
-from dashboard.text import decimal, language, t
 from etl.areas import AMERICAS_PARTS, WORLD
 from etl.sources.worldbank import RECEIVED as REMITTANCES_RECEIVED
+from readside import queries
+from readside.queries import Database
+from readside.text import decimal, language, t
 
 MATCHES, REVISED, DIFFERS = "matches", "revised", "differs"
 NOT_PUBLISHED, NOT_CHECKABLE = "year not published", "not checkable with current sources"
@@ -201,7 +201,8 @@ class Context:
     totals: dict[tuple[int, int, int, str], float]
     names: dict[int, tuple[str, str]]
     source: dict
-    remittances: dict[tuple[int, int], float] = field(default_factory=dict)  # (area, year) -> US$
+    # (vintage, area, year) -> US$, every World Bank vintage in the build, newest first
+    remittances: dict[tuple[str, int, int], float] = field(default_factory=dict)
 
     @classmethod
     def load(cls, db: Database) -> Context:
@@ -219,9 +220,8 @@ class Context:
             totals={(r, y, c, s): float(m) for r, y, c, s, m in frame.itertuples(index=False)},
             names={int(c): (en, es) for c, en, es in names.itertuples(index=False)},
             source=queries.provenance_citation(db, latest) or {},
-            remittances={(int(c), int(y)): float(v) for y, c, v in
-                         queries.indicator_series(db, REMITTANCES_RECEIVED, codes)[["year", "area_code", "value"]]
-                         .itertuples(index=False)},
+            remittances={(str(vintage), int(c), int(y)): float(v) for vintage, y, c, v in
+                         queries.series_all_vintages(db, REMITTANCES_RECEIVED, codes).itertuples(index=False)},
         )
 
     @property
@@ -303,22 +303,28 @@ def _unpublished(ctx: Context, figure: pd.Series, revision: int, year: int) -> t
 
 
 def _closest_remittances(ctx: Context, figure: pd.Series) -> tuple[Note, ...]:
-    """Context, not a verdict: the World Bank's personal remittances for the same area and year,
-    where loaded. Its definition differs from the 'family remittances' other publishers quote."""
+    """Context, not a verdict: the World Bank's personal remittances for the same area and year
+    in every vintage loaded, newest first (each vintage rewrites history). Its definition
+    differs from the 'family remittances' other publishers quote."""
     if figure["metric"] not in ("remittances", "remittances_change_percent"):
         return ()
     areas, year = _codes(figure["areas"]), int(figure["year"])
-    if len(areas) != 1 or (areas[0], year) not in ctx.remittances:
+    if len(areas) != 1:
         return ()
-    value = ctx.remittances[areas[0], year]
+    vintages = sorted({v for v, area, y in ctx.remittances if area == areas[0] and y == year}, reverse=True)
+    return tuple(note for vintage in vintages if (note := _remittance_note(ctx, figure, vintage, areas[0], year)))
+
+
+def _remittance_note(ctx: Context, figure: pd.Series, vintage: str, area: int, year: int) -> Note | None:
+    value = ctx.remittances[vintage, area, year]
     if figure["metric"] == "remittances":
-        shown = Quantity(value / 1e9, "billion US$", 1)
-        return (Note("closest_remittances", {"year": year, "value": shown}),)
-    before = ctx.remittances.get((areas[0], int(figure["base_year"])))
+        return Note("closest_remittances", {"year": year, "vintage": vintage,
+                                            "value": Quantity(value / 1e9, "billion US$", 1)})
+    before = ctx.remittances.get((vintage, area, int(figure["base_year"])))
     if not before:
-        return ()
-    return (Note("closest_remittances_change", {"year": year, "base": int(figure["base_year"]),
-                                                "value": Num(100 * (value / before - 1), 1, signed=True)}),)
+        return None
+    return Note("closest_remittances_change", {"year": year, "base": int(figure["base_year"]), "vintage": vintage,
+                                               "value": Num(100 * (value / before - 1), 1, signed=True)})
 
 
 def check_figure(ctx: Context, figure: pd.Series, revision: int) -> FigureCheck:

@@ -24,12 +24,10 @@ from urllib.parse import urlencode
 
 import pandas as pd
 import pandera.pandas as pa
-from flask import Flask, Response, request, send_file
 
-from dashboard import queries
-from dashboard.components import database
-from dashboard.queries import EXTRACT_VIEWS, SEXES, Database, Selection
-from dashboard.text import language, t
+from readside import queries
+from readside.queries import EXTRACT_VIEWS, SEXES, Database, Selection
+from readside.text import language, t
 from schemas.area import AreaSchema
 from schemas.indicator import IndicatorSchema
 from schemas.population import PopulationSchema
@@ -38,7 +36,7 @@ from schemas.refugee_stock import RefugeeStockSchema
 from schemas.stock import StockSchema
 from schemas.stock_share import StockShareSchema
 
-__all__ = ["Selection", "SelectionError", "parse_selection", "read_selection", "register_downloads"]
+__all__ = ["Selection", "SelectionError", "parse_selection", "read_selection"]
 
 # The pandera model that validated each dataset: the source of its field metadata.
 SCHEMAS: dict[str, type[pa.DataFrameModel]] = {
@@ -419,43 +417,3 @@ def parquet_file(db: Database, selection: Selection, chunk_rows: int = CHUNK_ROW
             writer.write_table(pyarrow.Table.from_batches([batch]).cast(schema))
     spool.seek(0)
     return spool
-
-
-# ---- the route ----
-
-
-def _refuse(message: str, status: int) -> Response:
-    return Response(message + "\n", status=status, mimetype="text/plain")
-
-
-def download(fmt: str) -> Response:
-    """GET /download/<csv|zip|parquet>?dataset=&revision=&areas=&years=&sex=&origins=&series=&lang=[&excel=1]"""
-    lang = language(request.args.get("lang"))
-    if fmt not in FORMATS:
-        return _refuse(t(lang, "data.bad_format"), 404)
-    db = database()  # pinned on one build for the whole response
-    try:
-        selection = parse_selection(request.args, db)
-    except SelectionError as error:
-        return _refuse(f"{t(lang, 'data.cannot_extract')} {error.message(lang)}", 400)
-    stem = file_stem(selection)
-    if fmt == "parquet":
-        return send_file(parquet_file(db, selection), mimetype="application/vnd.apache.parquet",
-                         as_attachment=True, download_name=f"{stem}.parquet")
-    chunks, mimetype = (csv_chunks(db, selection), "text/csv") if fmt == "csv" else (zip_chunks(db, selection), "application/zip")
-    if fmt == "csv" and request.args.get("excel") == "1":
-        chunks = _with_bom(chunks)
-    disposition = f'attachment; filename="{stem}.{fmt}"'
-    return Response(chunks, mimetype=mimetype, headers={"Content-Disposition": disposition})
-
-
-def _with_bom(chunks: Iterator[bytes]) -> Iterator[bytes]:
-    """UTF-8 with a byte-order mark: Excel then reads "México" as such instead of "MÃ©xico"
-    (plain CSV stays without one, which pandas, R and Frictionless readers expect)."""
-    yield b"\xef\xbb\xbf"
-    yield from chunks
-
-
-def register_downloads(server: Flask) -> None:
-    """Attach the download route to the Dash app's Flask server (called by create_app)."""
-    server.add_url_rule("/download/<fmt>", "migdash_download", download, methods=["GET"])

@@ -156,10 +156,10 @@ def provenance_for(db: Database, revision: int) -> dict[str, str] | None:
 
 # ---- pages: subregions, country profile, corridors, sources ----
 
-_NAMES = "a.name_en, a.name_es"
+AREA_NAMES = "a.name_en, a.name_es"
 
 
-def _marks(values: Sequence[object]) -> str:
+def placeholders(values: Sequence[object]) -> str:
     """One placeholder per value: the values themselves always travel as parameters."""
     return ", ".join("?" for _ in values) or "NULL"
 
@@ -168,9 +168,9 @@ def stock_series(db: Database, revision: int, codes: Sequence[int], sex: str = "
     """Destination totals: year, area_code, name_en, name_es, migrants."""
     return db.frame(
         f"""
-        SELECT s.year, s.destination_code AS area_code, {_NAMES}, s.migrants
+        SELECT s.year, s.destination_code AS area_code, {AREA_NAMES}, s.migrants
         FROM stock s JOIN area a ON a.code = s.destination_code
-        WHERE s.revision = ? AND s.sex = ? AND s.origin_code = ? AND s.destination_code IN ({_marks(codes)})
+        WHERE s.revision = ? AND s.sex = ? AND s.origin_code = ? AND s.destination_code IN ({placeholders(codes)})
         ORDER BY s.destination_code, s.year
         """,  # noqa: S608 - only placeholders are interpolated
         [revision, sex, WORLD, *codes],
@@ -190,9 +190,9 @@ def share_series(db: Database, revision: int, codes: Sequence[int], sex: str = "
     """Migrants as % of population: year, area_code, name_en, name_es, percent_of_population."""
     return db.frame(
         f"""
-        SELECT s.year, s.area_code, {_NAMES}, s.percent_of_population
+        SELECT s.year, s.area_code, {AREA_NAMES}, s.percent_of_population
         FROM stock_share s JOIN area a ON a.code = s.area_code
-        WHERE s.revision = ? AND s.sex = ? AND s.area_code IN ({_marks(codes)})
+        WHERE s.revision = ? AND s.sex = ? AND s.area_code IN ({placeholders(codes)})
         ORDER BY s.area_code, s.year
         """,  # noqa: S608
         [revision, sex, *codes],
@@ -209,9 +209,9 @@ def emigrants(db: Database, revision: int, codes: Sequence[int], sex: str = "tot
     """Migrants born in each area and living anywhere (destination World): year, area_code, migrants."""
     return db.frame(
         f"""
-        SELECT s.year, s.origin_code AS area_code, {_NAMES}, s.migrants
+        SELECT s.year, s.origin_code AS area_code, {AREA_NAMES}, s.migrants
         FROM stock s JOIN area a ON a.code = s.origin_code
-        WHERE s.revision = ? AND s.sex = ? AND s.destination_code = ? AND s.origin_code IN ({_marks(codes)})
+        WHERE s.revision = ? AND s.sex = ? AND s.destination_code = ? AND s.origin_code IN ({placeholders(codes)})
         ORDER BY s.origin_code, s.year
         """,  # noqa: S608
         [revision, sex, WORLD, *codes],
@@ -238,7 +238,7 @@ def top_partners(
     mine, theirs = ("destination_code", "origin_code") if direction == "origins" else ("origin_code", "destination_code")
     return db.frame(
         f"""
-        SELECT s.{theirs} AS area_code, {_NAMES}, s.migrants
+        SELECT s.{theirs} AS area_code, {AREA_NAMES}, s.migrants
         FROM stock s JOIN area a ON a.code = s.{theirs}
         WHERE s.revision = ? AND s.year = ? AND s.sex = ? AND s.{mine} = ? AND a.kind = 'country'
         ORDER BY s.migrants DESC LIMIT ?
@@ -253,7 +253,7 @@ def flows_between(db: Database, revision: int, year: int, codes: Sequence[int], 
         f"""
         SELECT origin_code, destination_code, migrants FROM stock
         WHERE revision = ? AND year = ? AND sex = ?
-          AND origin_code IN ({_marks(codes)}) AND destination_code IN ({_marks([*codes, WORLD])})
+          AND origin_code IN ({placeholders(codes)}) AND destination_code IN ({placeholders([*codes, WORLD])})
         """,  # noqa: S608
         [revision, year, sex, *codes, *codes, WORLD],
     )
@@ -263,7 +263,7 @@ def top_corridors(db: Database, revision: int, year: int, base_year: int, limit:
     """Largest country-to-country corridors into or out of the Americas, with the stock in base_year."""
     return db.frame(
         f"""
-        WITH americas AS (SELECT code FROM area WHERE kind = 'country' AND region IN ({_marks(AMERICAS_PARTS)}))
+        WITH americas AS (SELECT code FROM area WHERE kind = 'country' AND region IN ({placeholders(AMERICAS_PARTS)}))
         SELECT s.origin_code, o.name_en AS origin_en, o.name_es AS origin_es,
                s.destination_code, d.name_en AS destination_en, d.name_es AS destination_es,
                s.migrants, b.migrants AS base_migrants
@@ -298,51 +298,90 @@ def loaded_sources(db: Database) -> set[str]:
     return {source for (source,) in db.rows("SELECT DISTINCT source FROM indicator")}
 
 
-def indicator_years(db: Database, series: str) -> list[int]:
-    return [y for (y,) in db.rows("SELECT DISTINCT year FROM indicator WHERE series = ? ORDER BY year", [series])]
+# One series in one vintage (the newest when None), estimates only: parameters series, vintage, vintage.
+_ONE_VINTAGE = "i.series = ? AND i.variant = 'estimate' AND (i.revision = ? OR (? IS NULL AND i.newest))"
 
 
-def indicator_series(db: Database, series: str, codes: Sequence[int]) -> pd.DataFrame:
-    """year, area_code, name_en, name_es, value, unit, revision for some areas, as published."""
+def indicator_years(db: Database, series: str, vintage: str | None = None) -> list[int]:
+    sql = f"SELECT DISTINCT year FROM indicator_vintages i WHERE {_ONE_VINTAGE} ORDER BY year"  # noqa: S608
+    return [y for (y,) in db.rows(sql, [series, vintage, vintage])]
+
+
+def indicator_series(db: Database, series: str, codes: Sequence[int], vintage: str | None = None) -> pd.DataFrame:
+    """year, area_code, name_en, name_es, value, unit, revision for some areas, as published:
+    the newest vintage of the series, or the one named (estimates only, never projections)."""
     return db.frame(
         f"""
-        SELECT i.year, i.area_code, {_NAMES}, i.value, i.unit, i.revision
-        FROM indicator i JOIN area a ON a.code = i.area_code
-        WHERE i.series = ? AND i.area_code IN ({_marks(codes)})
+        SELECT i.year, i.area_code, {AREA_NAMES}, i.value, i.unit, i.revision
+        FROM indicator_vintages i JOIN area a ON a.code = i.area_code
+        WHERE {_ONE_VINTAGE} AND i.area_code IN ({placeholders(codes)})
         ORDER BY list_position(?, i.area_code), i.year
         """,  # noqa: S608 - only placeholders are interpolated
-        [series, *codes, list(codes)],
+        [series, vintage, vintage, *codes, list(codes)],
     )
 
 
-def indicator_by_subregion(db: Database, series: str, subregions: Sequence[int]) -> pd.DataFrame:
+def series_all_vintages(db: Database, series: str, codes: Sequence[int]) -> pd.DataFrame:
+    """vintage, year, area_code, value of a series in every vintage (estimates), newest first."""
+    return db.frame(
+        f"""SELECT revision AS vintage, year, area_code, value FROM indicator_vintages
+            WHERE series = ? AND variant = 'estimate' AND area_code IN ({placeholders(codes)})
+            ORDER BY revision DESC, area_code, year""",  # noqa: S608 - only placeholders are interpolated
+        [series, *codes],
+    )
+
+
+def series_vintages(db: Database, series: str) -> list[str]:
+    """Every vintage of a series in this build, newest first (World Bank 'Last Updated' dates...)."""
+    return [v for (v,) in db.rows("SELECT DISTINCT revision FROM indicator_vintages WHERE series = ? "
+                                  "AND variant = 'estimate' ORDER BY revision DESC", [series])]
+
+
+def vintage_differences(db: Database, series: str, code: int, tolerance: float = 0.005) -> pd.DataFrame:
+    """year, vintage, value where the vintages of a series disagree on an area's figure by more
+    than `tolerance` (relative): each later vintage rewrote that year."""
+    return db.frame(
+        """
+        WITH v AS (SELECT year, revision AS vintage, value FROM indicator_vintages
+                   WHERE series = ? AND area_code = ? AND variant = 'estimate'),
+        spread AS (SELECT year FROM v GROUP BY year HAVING count(*) > 1
+                   AND (max(value) - min(value)) > ? * greatest(abs(max(value)), abs(min(value))))
+        SELECT v.year, v.vintage, v.value FROM v JOIN spread USING (year) ORDER BY v.year, v.vintage DESC
+        """,
+        [series, code, tolerance],
+    )
+
+
+def indicator_by_subregion(
+    db: Database, series: str, subregions: Sequence[int], vintage: str | None = None
+) -> pd.DataFrame:
     """Sum over the reporting countries of each subregion, per year: year, area_code, name_en,
     name_es, value, reporting (how many countries the sum covers). Only for additive units."""
     return db.frame(
         f"""
         SELECT i.year, c.subregion AS area_code, s.name_en, s.name_es, sum(i.value) AS value,
                count(*) AS reporting
-        FROM indicator i JOIN area c ON c.code = i.area_code AND c.kind = 'country'
+        FROM indicator_vintages i JOIN area c ON c.code = i.area_code AND c.kind = 'country'
         JOIN area s ON s.code = c.subregion
-        WHERE i.series = ? AND c.subregion IN ({_marks(subregions)})
+        WHERE {_ONE_VINTAGE} AND c.subregion IN ({placeholders(subregions)})
         GROUP BY i.year, c.subregion, s.name_en, s.name_es ORDER BY list_position(?, c.subregion), i.year
         """,  # noqa: S608
-        [series, *subregions, list(subregions)],
+        [series, vintage, vintage, *subregions, list(subregions)],
     )
 
 
 def indicator_ranking(
-    db: Database, series: str, year: int, subregions: Sequence[int], limit: int = 15
+    db: Database, series: str, year: int, subregions: Sequence[int], limit: int = 15, vintage: str | None = None
 ) -> pd.DataFrame:
     """Countries of the given subregions by value in one year, largest first."""
     return db.frame(
         f"""
-        SELECT i.area_code, a.iso3, {_NAMES}, i.value, i.unit
-        FROM indicator i JOIN area a ON a.code = i.area_code AND a.kind = 'country'
-        WHERE i.series = ? AND i.year = ? AND a.subregion IN ({_marks(subregions)})
+        SELECT i.area_code, a.iso3, {AREA_NAMES}, i.value, i.unit
+        FROM indicator_vintages i JOIN area a ON a.code = i.area_code AND a.kind = 'country'
+        WHERE {_ONE_VINTAGE} AND i.year = ? AND a.subregion IN ({placeholders(subregions)})
         ORDER BY i.value DESC, a.name_en LIMIT ?
         """,  # noqa: S608
-        [series, year, *subregions, limit],
+        [series, vintage, vintage, year, *subregions, limit],
     )
 
 
@@ -376,7 +415,7 @@ def claim_area_totals(db: Database, codes: Sequence[int]) -> pd.DataFrame:
     return db.frame(
         f"""
         SELECT revision, year, destination_code, sex, migrants FROM stock
-        WHERE origin_code = ? AND destination_code IN ({_marks(codes)})
+        WHERE origin_code = ? AND destination_code IN ({placeholders(codes)})
         ORDER BY revision, year, destination_code, sex
         """,  # noqa: S608 - only placeholders are interpolated
         [WORLD, *codes],
@@ -386,7 +425,7 @@ def claim_area_totals(db: Database, codes: Sequence[int]) -> pd.DataFrame:
 def area_names(db: Database, codes: Sequence[int]) -> pd.DataFrame:
     """code, name_en, name_es of `codes` (to name the series of a claim)."""
     return db.frame(
-        f"SELECT code, name_en, name_es FROM area WHERE code IN ({_marks(codes)}) ORDER BY code",  # noqa: S608
+        f"SELECT code, name_en, name_es FROM area WHERE code IN ({placeholders(codes)}) ORDER BY code",  # noqa: S608
         list(codes),
     )
 
@@ -448,7 +487,7 @@ EXTRACT_VIEWS: dict[str, ExtractView] = {
 
 @dataclass(frozen=True)
 class Selection:
-    """A validated extract request (see dashboard.extract.parse_selection)."""
+    """A validated extract request (see readside.extract.parse_selection)."""
 
     dataset: str
     revision: int
@@ -468,7 +507,7 @@ def areas_for_selector(db: Database) -> pd.DataFrame:
     return db.frame(
         f"""
         SELECT code, iso3, name_en, name_es, kind, oas_member FROM area
-        ORDER BY code IN ({_marks(AMERICAS_SUBREGIONS)}) DESC, code IN ({_marks(AMERICAS_PARTS)}) DESC,
+        ORDER BY code IN ({placeholders(AMERICAS_SUBREGIONS)}) DESC, code IN ({placeholders(AMERICAS_PARTS)}) DESC,
                  oas_member DESC, kind = 'country' DESC, name_en
         """,  # noqa: S608 - only placeholders are interpolated
         [*AMERICAS_SUBREGIONS, *AMERICAS_PARTS],

@@ -1,0 +1,1 @@
+"""The command line (`migdash etl|serve|claims|snapshot`): the top floor beside dashboard/."""
