@@ -29,6 +29,8 @@ from readside import queries
 from readside.queries import EXTRACT_VIEWS, SEXES, Database, Selection
 from readside.text import language, t
 from schemas.area import AreaSchema
+from schemas.bilateral_stock import BilateralStockSchema
+from schemas.displacement import DisplacementSchema
 from schemas.indicator import IndicatorSchema
 from schemas.population import PopulationSchema
 from schemas.provenance import ProvenanceSchema
@@ -47,6 +49,8 @@ SCHEMAS: dict[str, type[pa.DataFrameModel]] = {
     "remittances": IndicatorSchema,
     "unhcr_refugees": IndicatorSchema,
     "net_migration": IndicatorSchema,
+    "displacement": DisplacementSchema,
+    "bilateral_stock": BilateralStockSchema,
 }
 FORMATS = ("csv", "zip", "parquet")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -282,7 +286,7 @@ def _column_model(dataset: str, name: str) -> tuple[pa.Column, str]:
     if name in own:
         return own[name], ""
     areas = AreaSchema.to_schema().columns
-    for side in ("destination", "origin"):
+    for side in EXTRACT_VIEWS[dataset].sides:
         if name.startswith(side + "_") and name.removeprefix(side + "_") in AREA_PARTS:
             return areas[name.removeprefix(side + "_")], f"area of {side}"
     if name in areas:
@@ -321,9 +325,15 @@ def field(dataset: str, name: str) -> dict[str, object]:
     if name == "unit":
         units = {"required": True} if spec.by_series else {"required": True, "enum": [spec.unit]}
         return {"name": "unit", "type": "string", "description": f"unit of {spec.value_column}", "constraints": units}
+    if name == "vintage" and not spec.by_series:
+        column = SCHEMAS[dataset].to_schema().columns["vintage"]
+        return {"name": name, "type": "string", "description": column.description, "constraints": {"required": True}}
     if name == "vintage":
         column = IndicatorSchema.to_schema().columns["revision"]
         return {"name": name, "type": "string", "description": column.description, "constraints": {"required": True}}
+    if name == "revision" and spec.revision_column != "revision":
+        return {"name": name, "type": "integer", "constraints": {"required": True},
+                "description": f"the publisher's {spec.revision_column} (World Bank/KNOMAD matrix)"}
     if name == "revision" and spec.by_series:
         return {"name": name, "type": "integer", "constraints": {"required": True},
                 "description": "year of the publisher's vintage (the full vintage is in `vintage`)"}
@@ -344,8 +354,9 @@ def fields(dataset: str) -> list[dict[str, object]]:
 
 def primary_key(dataset: str) -> list[str]:
     spec = EXTRACT_VIEWS[dataset]
-    places = ["destination_code", "origin_code"] if spec.has_origin else [spec.area_column]
-    return ["revision", "year", *places, *(["sex"] if spec.has_sex else []), *(["series"] if spec.by_series else [])]
+    places = [f"{side}_code" for side in spec.sides]
+    keys = ["revision", "year", *places, *(["sex"] if spec.has_sex else []), *(["series"] if spec.by_series else [])]
+    return keys + [c for c in spec.extra if c in ("population",)]
 
 
 def csv_resource(selection: Selection, path: str, *, rows: int, size: int, sha256: str) -> dict[str, object]:

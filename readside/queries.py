@@ -386,10 +386,10 @@ def indicator_ranking(
 
 
 def indicator_provenance(db: Database, source: str) -> dict[str, str] | None:
-    """Publisher, licence, citation and retrieval time of a source's first dataset."""
+    """Publisher, licence, citation and retrieval time of a source's newest file."""
     frame = db.frame(
         "SELECT publisher, licence, citation, retrieved_at, revision FROM provenance WHERE source = ? "
-        "ORDER BY dataset LIMIT 1",
+        "ORDER BY vintage DESC, dataset LIMIT 1",
         [source],
     )
     return None if frame.empty else frame.iloc[0].to_dict()
@@ -468,9 +468,18 @@ class ExtractView:
     value_column: str
     unit: str  # persons | percent | thousands; "per series" where each row carries its own
     has_sex: bool = True
-    has_origin: bool = False
+    has_origin: bool = False  # pairs: area_column (destination or asylum) x origin_code
     by_series: bool = False  # indicator datasets: a series column, the unit per row, the vintage
     source: str = "undesa_ims"
+    revision_column: str = "revision"  # what the extract calls `revision` (KNOMAD: the edition)
+    world_origin: bool = True  # pairs with an origin "World" row (UN DESA): the default extract keeps only it
+    extra: tuple[str, ...] = ()  # further key columns carried as they are (e.g. UNHCR's population)
+
+    @property
+    def sides(self) -> tuple[str, ...]:
+        """Prefixes of the area columns: ('destination', 'origin'), ('asylum', 'origin') or ('area',)."""
+        own = self.area_column.removesuffix("_code")
+        return (own, "origin") if self.has_origin else (own,)
 
 
 EXTRACT_VIEWS: dict[str, ExtractView] = {
@@ -482,6 +491,10 @@ EXTRACT_VIEWS: dict[str, ExtractView] = {
         name: ExtractView(name, "area_code", "value", "per series", has_sex=False, by_series=True, source=source)
         for name, source in (("remittances", "worldbank"), ("unhcr_refugees", "unhcr"), ("net_migration", "wpp"))
     },
+    "displacement": ExtractView("displacement", "asylum_code", "persons", "persons", has_sex=False, has_origin=True,
+                                source="unhcr", world_origin=False, extra=("vintage", "population")),
+    "bilateral_stock": ExtractView("bilateral_stock", "destination_code", "migrants", "persons", has_sex=False,
+                                   has_origin=True, source="knomad", revision_column="edition", world_origin=False),
 }
 
 
@@ -520,11 +533,11 @@ def oas_member_codes(db: Database) -> list[int]:
 
 def extract_revisions(db: Database) -> dict[str, list[int]]:
     """Revisions each dataset holds (refugee estimates, for one, stop with the 2020 edition)."""
-    return {key: _revisions_of(db, spec.view) for key, spec in EXTRACT_VIEWS.items()}
+    return {key: _revisions_of(db, spec) for key, spec in EXTRACT_VIEWS.items()}
 
 
-def _revisions_of(db: Database, view: str) -> list[int]:
-    sql = f"SELECT DISTINCT revision FROM {view} ORDER BY revision"  # noqa: S608 - allow-listed view
+def _revisions_of(db: Database, spec: ExtractView) -> list[int]:
+    sql = f"SELECT DISTINCT {spec.revision_column} FROM {spec.view} ORDER BY 1"  # noqa: S608 - allow-listed
     return [r for (r,) in db.rows(sql)]
 
 
@@ -536,8 +549,8 @@ def extract_series(db: Database, dataset: str) -> pd.DataFrame:
 
 
 def extract_years(db: Database, dataset: str, revision: int) -> list[int]:
-    view = EXTRACT_VIEWS[dataset].view
-    sql = f"SELECT DISTINCT year FROM {view} WHERE revision = ? ORDER BY year"  # noqa: S608 - allow-listed view
+    spec = EXTRACT_VIEWS[dataset]
+    sql = f"SELECT DISTINCT year FROM {spec.view} WHERE {spec.revision_column} = ? ORDER BY year"  # noqa: S608
     return [y for (y,) in db.rows(sql, [revision])]
 
 
@@ -545,13 +558,13 @@ def extract_columns(dataset: str) -> list[str]:
     """Tidy columns of an extract: codes, ISO3 and names, sex, the value, its unit, source and licence."""
     spec = EXTRACT_VIEWS[dataset]
     if spec.has_origin:
-        places = [f"{side}_{part}" for side in ("destination", "origin") for part in ("code", "iso3", "name_en", "name_es")]
+        places = [f"{side}_{part}" for side in spec.sides for part in ("code", "iso3", "name_en", "name_es")]
     else:
         places = [spec.area_column, "iso3", "name_en", "name_es"]
     sex = ["sex"] if spec.has_sex else []
     if spec.by_series:
         return ["revision", "vintage", "year", *places, "series", "value", "unit", "source", "licence"]
-    return ["revision", "year", *places, *sex, spec.value_column, "unit", "source", "licence"]
+    return ["revision", "year", *places, *sex, *spec.extra, spec.value_column, "unit", "source", "licence"]
 
 
 def _extract_sql(selection: Selection, limit: int | None = None) -> tuple[str, list[object]]:
@@ -559,12 +572,13 @@ def _extract_sql(selection: Selection, limit: int | None = None) -> tuple[str, l
     area, origin, sex, series, year. Names are attached per batch afterwards (extract_batches),
     so the sort DuckDB does for ORDER BY holds only a few numbers per row."""
     spec = EXTRACT_VIEWS[selection.dataset]
-    places = "s.destination_code, s.origin_code" if spec.has_origin else f"s.{spec.area_column}"
+    places = f"s.{spec.area_column}, s.origin_code" if spec.has_origin else f"s.{spec.area_column}"
     sex_column = ", s.sex" if spec.has_sex else ", s.series, s.unit, s.vintage" if spec.by_series else ""
+    sex_column += "".join(f", s.{column}" for column in spec.extra)
     filters = " AND s.sex IN (SELECT unnest(?))" if spec.has_sex else ""
     params: list[object] = [selection.revision, list(selection.areas), list(selection.years)]
     params += [list(selection.sexes)] if spec.has_sex else []
-    if spec.has_origin and not selection.all_origins:
+    if spec.has_origin and spec.world_origin and not selection.all_origins:
         filters += " AND s.origin_code = ?"
         params.append(WORLD)
     if spec.by_series and selection.series:
@@ -572,11 +586,12 @@ def _extract_sql(selection: Selection, limit: int | None = None) -> tuple[str, l
         params.append(list(selection.series))
     order = [f"s.{spec.area_column}", *(["s.origin_code"] if spec.has_origin else []),
              *(["list_position(['total', 'male', 'female'], s.sex)"] if spec.has_sex else []),
-             *(["s.series"] if spec.by_series else []), "s.year"]
+             *(["s.series"] if spec.by_series else []), *(f"s.{c}" for c in spec.extra), "s.year"]
     sql = f"""
-        SELECT s.revision, s.year, {places}{sex_column}, s.{spec.value_column}
+        SELECT s.{spec.revision_column} AS revision, s.year, {places}{sex_column}, s.{spec.value_column}
         FROM {spec.view} s
-        WHERE s.revision = ? AND s.{spec.area_column} IN (SELECT unnest(?)) AND s.year IN (SELECT unnest(?)){filters}
+        WHERE s.{spec.revision_column} = ? AND s.{spec.area_column} IN (SELECT unnest(?))
+          AND s.year IN (SELECT unnest(?)){filters}
         ORDER BY {", ".join(order)}
     """  # noqa: S608 - identifiers from EXTRACT_VIEWS, values as parameters
     if limit is not None:
@@ -620,8 +635,7 @@ def extract_batches(
     constants = {"licence": labels.licence} if spec.by_series else \
         {"unit": labels.unit, "source": labels.source, "licence": labels.licence}
     constants = {name: text(value) for name, value in constants.items()}
-    sides = [("destination_", "destination_code"), ("origin_", "origin_code")] if spec.has_origin \
-        else [("", spec.area_column)]
+    sides = [(f"{side}_", f"{side}_code") for side in spec.sides] if spec.has_origin else [("", spec.area_column)]
     names = extract_columns(selection.dataset)
 
     def take(lookup, keys):

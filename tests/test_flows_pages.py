@@ -265,3 +265,62 @@ def test_spanish_pages_say_mil_millones_never_billon(app):
     for name in ("corridors", "sources"):
         with app.server.test_request_context(f"/{name}"):
             assert "billón" not in text_of(page(name).layout(lang="es")).lower()
+
+
+# ---- refugees & displacement corridors, remittance vintages, extracts of the pair tables ----
+
+
+def test_displacement_corridors_from_venezuela_equal_the_pairs(app, built_db):
+    (release,), = rows(built_db, "SELECT max(vintage) FROM displacement WHERE vintage NOT LIKE '%-%'")
+    (year,), = rows(built_db, "SELECT max(year) FROM displacement WHERE vintage = ?", [release])
+    with app.server.test_request_context("/refugees"):
+        sankey, table, trend, _ = page("refugees").update_pairs(release, 862, "any", year, "en")
+    expected = rows(built_db, """
+        SELECT a.name_en, sum(persons) FROM displacement d JOIN area a ON a.code = d.asylum_code
+        WHERE vintage = ? AND year = ? AND origin_code = 862 AND population IN ('refugees', 'asylum_seekers', 'oip')
+        GROUP BY ALL ORDER BY 2 DESC LIMIT 1""", [release, year])[0]
+    assert_drawn(sankey)
+    assert sankey.data[0].link.value[0] == expected[1]
+    assert table_rows(table)[0][1] == expected[0] == "Colombia"
+    assert len(trend.data) == len(rows(built_db, "SELECT DISTINCT vintage FROM displacement"))
+
+
+@pytest.mark.parametrize("hostile", [None, "'; DROP TABLE displacement; --", ["x"], True, 99999])
+def test_displacement_callback_reads_hostile_inputs_as_defaults(app, hostile):
+    with app.server.test_request_context("/refugees"):
+        sankey, *_ = page("refugees").update_pairs(hostile, hostile, hostile, hostile, hostile)
+    assert_drawn(sankey)
+
+
+def test_remittance_vintages_are_kept_side_by_side_and_their_differences_named(app, built_db):
+    vintages = [v for (v,) in rows(built_db, "SELECT DISTINCT revision FROM indicator_vintages "
+                                            "WHERE series = 'BX.TRF.PWKR.CD.DT' ORDER BY 1 DESC")]
+    assert len(vintages) >= 2
+    with app.server.test_request_context("/remittances"):
+        text = text_of(page("remittances").layout(lang="en"))
+        older, *_ = page("remittances").update_regional(vintages[-1], "en")
+    assert "disagree" in text and vintages[0] in text and vintages[-1] in text
+    (lac,), = rows(built_db, "SELECT value FROM indicator_vintages WHERE series = 'BX.TRF.PWKR.CD.DT' "
+                             "AND area_code = 904 AND revision = ? ORDER BY year DESC LIMIT 1", [vintages[-1]])
+    assert older.data[0].y[-1] == pytest.approx(lac)
+
+
+@pytest.mark.parametrize(("dataset", "revision", "area", "key"), [
+    ("displacement", 2025, 170, ["asylum_code", "origin_code", "vintage", "population", "persons"]),
+    ("bilateral_stock", 2021, 840, ["destination_code", "origin_code", "migrants"]),
+])
+def test_pair_extracts_equal_their_tables(app, built_db, dataset, revision, area, key):
+    import io
+
+    import pandas as pd
+
+    column = "asylum_code" if dataset == "displacement" else "destination_code"
+    edition = "revision" if dataset == "displacement" else "edition"
+    (year,), = rows(built_db, f"SELECT max(year) FROM {dataset} WHERE {edition} = ?", [revision])  # noqa: S608
+    response = app.server.test_client().get(f"/download/csv?dataset={dataset}&revision={revision}&areas={area}&years={year}")
+    assert response.status_code == 200
+    got = pd.read_csv(io.StringIO(response.get_data(as_text=True)))
+    expected = pd.DataFrame(rows(built_db, f"SELECT {', '.join(key)} FROM {dataset} WHERE {edition} = ? AND "  # noqa: S608
+                                           f"{column} = ? AND year = ? ORDER BY ALL", [revision, area, year]), columns=key)
+    pd.testing.assert_frame_equal(got[key].sort_values(key).reset_index(drop=True), expected, check_dtype=False)
+    assert got["licence"].eq("CC BY 4.0").all()

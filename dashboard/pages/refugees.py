@@ -21,7 +21,7 @@ from dashboard.components import (
 )
 from etl.areas import AMERICAS_SUBREGIONS
 from etl.sources.unhcr import POPULATIONS, series_code
-from readside import queries
+from readside import corridors, queries
 from readside.text import decimal, language, t
 
 dash.register_page(__name__, path="/refugees", name="Refugees", order=45)
@@ -30,13 +30,19 @@ PATH = "/refugees"
 # Venezuela; El Salvador, Guatemala, Honduras (northern Central America); Haiti.
 ORIGINS = (862, 222, 320, 340, 332)
 HOSTS_SHOWN = 12
+# Forcibly displaced across borders: what the corridor charts sum (IDPs stay in their country).
+ACROSS_BORDERS = ("refugees", "asylum_seekers", "oip")
+PAIRS_SHOWN = 15
+ANY = "any"
 
 
 @needs_database(PATH)
-def layout(lang: str = "en", population: str = "refugees", year: str | None = None, **_: object) -> html.Div:
+def layout(lang: str = "en", population: str = "refugees", year: str | None = None, release: str | None = None,
+           origin: str | None = None, host: str | None = None, pyear: str | None = None, **_: object) -> html.Div:
     lang = language(lang)
     db = database()
-    params = {"population": population, "year": year}
+    params = {"population": population, "year": year, "release": release, "origin": origin, "host": host,
+              "pyear": pyear}
     head = [html.H1(t(lang, "refugees.title")), html.P(t(lang, "refugees.intro"))]
     if "unhcr" not in queries.loaded_sources(db):
         return page_frame(lang, PATH, params, *head, not_loaded_notice(lang, "unhcr"))
@@ -57,9 +63,116 @@ def layout(lang: str = "en", population: str = "refugees", year: str | None = No
                                value=parse_choice(year, years) or years[-1], clearable=False, searchable=False)],
                  className="controls", style={"maxWidth": "220px"}),
         *chart_block("ref-hosts", "migdash-refugees-hosts", lang, height="600px"),
+        *corridor_section(db, lang, release, origin, host, pyear),
         dcc.Store(id="ref-lang", data=lang),
         html.Div(id="ref-url-sync", hidden=True),
     )
+
+
+def corridor_section(db: queries.Database, lang: str, release: object, origin: object, host: object,
+                     year: object) -> list:
+    """Origin -> asylum corridors (UNHCR's pairs): a Sankey and ranked table for one year and
+    release, and the origin's (or host's) total over time in every release side by side."""
+    heading = [html.H2(t(lang, "refugees.corridors_title")), html.P(t(lang, "refugees.corridors_intro"))]
+    releases = corridors.displacement_vintages(db)
+    if not releases:
+        return [*heading, not_loaded_notice(lang, "unhcr")]
+    chosen = parse_choice(release, releases) or releases[0]
+    years = corridors.displacement_years(db, chosen)
+    name_col = "name_es" if lang == "es" else "name_en"
+    countries = queries.countries(db)
+    highlighted = [{"label": n, "value": c} for c, n in zip(countries["code"], countries[name_col], strict=True)
+                   if c in ORIGINS]
+    others = [{"label": n, "value": c} for c, n in zip(countries["code"], countries[name_col], strict=True)
+              if c not in ORIGINS]
+    any_option = [{"label": t(lang, "refugees.any"), "value": ANY}]
+    codes = [o["value"] for o in highlighted + others]
+    controls = html.Div([
+        _labelled("ref-release", t(lang, "refugees.release"),
+                  [{"label": _release_label(r, lang), "value": r} for r in releases], chosen),
+        _labelled("ref-pair-origin", t(lang, "refugees.origin"), any_option + highlighted + others,
+                  parse_choice(origin, codes) or (ANY if str(origin) == ANY else ORIGINS[0]), width="260px"),
+        _labelled("ref-pair-host", t(lang, "refugees.host"), any_option + highlighted + others,
+                  parse_choice(host, codes) or ANY, width="260px"),
+        _labelled("ref-pair-year", t(lang, "refugees.year"), [{"label": str(y), "value": y} for y in reversed(years)],
+                  parse_choice(year, years) or years[-1]),
+    ], className="controls")
+    return [*heading, controls,
+            *chart_block("ref-pairs", "migdash-refugees-corridors", lang, height="620px"),
+            *chart_block("ref-pair-trend", "migdash-refugees-corridor-trend", lang)]
+
+
+def _labelled(control_id: str, label: str, options: list[dict], value: object, width: str = "200px") -> html.Div:
+    return html.Div([html.Label(label, htmlFor=control_id),
+                     dcc.Dropdown(id=control_id, options=options, value=value, clearable=False)],
+                    style={"minWidth": width})
+
+
+def _release_label(release: str, lang: str) -> str:
+    """'2025.12.1' is a release of UNHCR's refugees dataset; a dated label is a Data Finder download."""
+    kind = "refugees.release_download" if "-" in release else "refugees.release_package"
+    return t(lang, kind, release=release)
+
+
+def _area_choice(value: object, known: set[int]) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value in known else None
+
+
+@callback(
+    Output("ref-pairs", "figure"), Output("ref-pairs-table", "children"),
+    Output("ref-pair-trend", "figure"), Output("ref-pair-trend-table", "children"),
+    Input("ref-release", "value"), Input("ref-pair-origin", "value"), Input("ref-pair-host", "value"),
+    Input("ref-pair-year", "value"), State("ref-lang", "data"),
+)
+def update_pairs(release: object, origin: object, host: object, year: object, lang: object):
+    lang = language(lang)
+    db = database()
+    releases = corridors.displacement_vintages(db)
+    release = parse_choice(release, releases) or releases[0]
+    known = set(queries.countries(db)["code"])
+    origin, host = _area_choice(origin, known), _area_choice(host, known)
+    if origin is None and host is None:
+        origin = ORIGINS[0]
+    years = corridors.displacement_years(db, release)
+    year = parse_choice(year, years) or years[-1]
+    names = _names(db, lang)
+    where = t(lang, "refugees.pair_where", origin=names.get(origin, t(lang, "refugees.any")),
+              host=names.get(host, t(lang, "refugees.any")))
+    source = indicator_source_line(db, "unhcr", lang) + " " + _release_label(release, lang)
+    pairs = corridors.displacement_pairs(db, release, year, ACROSS_BORDERS, origin=origin, asylum=host,
+                                         limit=PAIRS_SHOWN)
+    title = t(lang, "refugees.pairs_title", where=where, year=year)
+    links = pairs.rename(columns={"asylum_code": "destination_code", "persons": "migrants"})
+    sankey = figures.sankey(links, names, lang=lang, title=title, source=source)
+    suffix = "es" if lang == "es" else "en"
+    shown = pairs.assign(persons=pairs["persons"].map(lambda v: decimal(v, lang, 0)))
+    table = data_table(shown[[f"origin_{suffix}", f"asylum_{suffix}", "persons"]],
+                       [t(lang, "table.origin"), t(lang, "refugees.host"), t(lang, "axis.persons")], "ref-pairs-data")
+    trend, trend_table = _trend_by_release(db, releases, origin, host, where, lang)
+    return sankey, table, trend, trend_table
+
+
+def _names(db: queries.Database, lang: str) -> dict[int, str]:
+    frame = queries.area_names(db, queries.area_codes(db))
+    return dict(zip(frame["code"], frame["name_es" if lang == "es" else "name_en"], strict=True))
+
+
+def _trend_by_release(db: queries.Database, releases: list[str], origin: int | None, host: int | None, where: str,
+                      lang: str):
+    """One line per release: each rewrites history, so the releases are shown side by side."""
+    frames = [corridors.displacement_trend(db, r, ACROSS_BORDERS, origin=origin, asylum=host)
+              .assign(area_code=i, name_en=_release_label(r, "en"), name_es=_release_label(r, "es"))
+              for i, r in enumerate(releases)]
+    frame = pd.concat([f for f in frames if not f.empty] or [pd.DataFrame()], ignore_index=True)
+    title = t(lang, "refugees.pair_trend_title", where=where)
+    fig = figures.lines(frame, value="persons", lang=lang, source=indicator_source_line(db, "unhcr", lang),
+                        y_title=t(lang, "axis.persons"), title=title)
+    if frame.empty:
+        return fig, None
+    name_col = "name_es" if lang == "es" else "name_en"
+    shown = frame.assign(shown=frame["persons"].map(lambda v: decimal(v, lang, 0)))
+    return fig, data_table(shown[["year", name_col, "shown"]], [t(lang, "table.year"), t(lang, "refugees.release"),
+                                                                 t(lang, "axis.persons")], "ref-pair-trend-data")
 
 
 def _people_table(frame: pd.DataFrame, name_col: str, lang: str, table_id: str) -> html.Table:
@@ -126,7 +239,9 @@ def update_hosts(year: object, lang: object):
 
 
 clientside_callback(
-    url_sync_script("population", "year", "lang"),
+    url_sync_script("population", "year", "release", "origin", "host", "pyear", "lang"),
     Output("ref-url-sync", "children"),
-    Input("ref-population", "value"), Input("ref-year", "value"), State("ref-lang", "data"),
+    Input("ref-population", "value"), Input("ref-year", "value"), Input("ref-release", "value"),
+    Input("ref-pair-origin", "value"), Input("ref-pair-host", "value"), Input("ref-pair-year", "value"),
+    State("ref-lang", "data"),
 )
