@@ -238,6 +238,9 @@ def update_indicator_panels(area: object, lang: object) -> list:
             panels.append(not_loaded_notice(lang, source))
             continue
         figure, table = build(db, code, name, lang)
+        if not figure.data:  # nothing published for this area: the notice, never an empty chart
+            panels.append(table)
+            continue
         panels += [dcc.Graph(id=f"country-{source}", figure=figure, config=figures.graph_config(f"migdash-country-{source}"),
                              style={"height": "460px"}),
                    html.Details([html.Summary(t(lang, "overview.table")), table])]

@@ -10,7 +10,6 @@ from __future__ import annotations
 import inspect
 
 import dash
-import dash_ag_grid as dag
 import pandas as pd
 from dash import Input, Output, State, callback, clientside_callback, ctx, dcc, html
 
@@ -32,9 +31,7 @@ dash.register_page(__name__, path="/data", name="Data", order=50)
 
 PATH = "/data"
 PREVIEW_ROWS = 200
-GRID_MAX_PX = 520
 AMERICAS_PRESET = tuple(dict.fromkeys([*AMERICAS_PARTS, *AMERICAS_SUBREGIONS]))
-LOCALES = {"en": "en-US", "es": "es-ES"}
 URL_PARAMS = ("dataset", "revision", "areas", "years", "sex", "origins", "series", "lang")
 DROPDOWN_LABELS = ("select_all", "deselect_all", "selected_count", "search", "clear_search", "clear_selection",
                    "no_options_found")
@@ -65,7 +62,7 @@ def layout(lang: str = "en", dataset: str | None = None, revision: str | None = 
         html.H2(t(lang, "data.downloads"), className="data-downloads-title"),
         html.Div(id="data-links", className="download-links"),
         html.P(id="data-count", **{"aria-live": "polite"}),
-        _grid(lang),
+        _preview_box(lang),
         dcc.Store(id="data-lang", data=lang),
         html.Div(id="data-url-sync", hidden=True),
     )
@@ -198,14 +195,11 @@ def _origin_options(db: queries.Database, revision: int, lang: str) -> list[dict
     return [{"label": t(lang, "data.origins.all"), "value": "all", "disabled": not loaded}]
 
 
-def _grid(lang: str) -> dag.AgGrid:
-    """The preview. Header menus are off so that every visible label is one of ours (translated)."""
-    return dag.AgGrid(
-        id="data-preview", rowData=[], columnDefs=[], columnSize="autoSize", style=_grid_style(10),
-        defaultColDef={"resizable": True, "sortable": False, "suppressHeaderMenuButton": True, "minWidth": 70},
-        dashGridOptions={"suppressColumnVirtualisation": True, "ensureDomOrder": True, "suppressFieldDotNotation": True,
-                         "localeText": {"noRowsToShow": t(lang, "data.grid.no_rows"), "loadingOoo": t(lang, "data.grid.loading")}},
-    )
+def _preview_box(lang: str, table: object = None) -> html.Div:
+    """The preview: a plain table in its own scrolling box (keyboard-focusable, named for screen
+    readers). No grid library: a 200-row preview needs none, and every page then loads less."""
+    return html.Div(table, id="data-preview", className="table-scroll", tabIndex="0", role="region",
+                    **{"aria-label": t(lang, "data.preview_label")})
 
 
 # ---- callbacks ----
@@ -271,7 +265,7 @@ def apply_preset(*_clicks: object) -> list[int]:
 
 
 @callback(
-    Output("data-preview", "rowData"), Output("data-preview", "columnDefs"), Output("data-preview", "style"),
+    Output("data-preview", "children"),
     Output("data-count", "children"), Output("data-links", "children"), Output("data-notice", "children"),
     Input("data-dataset", "value"), Input("data-revision", "value"), Input("data-areas", "value"),
     Input("data-years", "value"), Input("data-sex", "value"), Input("data-origins", "value"),
@@ -288,10 +282,9 @@ def update_preview(dataset: object, revision: object, areas: object, years: obje
     try:
         selection = parse_selection(args, db)
     except SelectionError as error:
-        return [], [], _grid_style(0), None, None, notice(error.message(lang), "warning")
+        return None, None, None, notice(error.message(lang), "warning")
     preview, total = queries.extract_preview(db, selection, PREVIEW_ROWS)
-    return (_records(preview), _column_defs(selection, preview, lang), _grid_style(len(preview)), _count(total, lang),
-            _links(selection, lang), None)
+    return preview_table(selection, preview, lang), _count(total, lang), _links(selection, lang), None
 
 
 def _count(total: int, lang: str) -> str:
@@ -302,11 +295,6 @@ def _count(total: int, lang: str) -> str:
     if total <= PREVIEW_ROWS:
         return t(lang, "data.rows_all", count=decimal(total, lang, 0))
     return t(lang, "data.rows", count=decimal(total, lang, 0), shown=PREVIEW_ROWS)
-
-
-def _grid_style(rows: int) -> dict[str, str]:
-    """Tall enough for a dozen rows, no taller than the rows need."""
-    return {"height": f"{min(GRID_MAX_PX, 62 + 42 * max(rows, 1))}px"}
 
 
 def _dataset(value: object, held: dict[str, list[int]]) -> str:
@@ -327,21 +315,27 @@ def _join(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def _records(frame: pd.DataFrame) -> list[dict]:
-    """JSON-safe rows: missing values (e.g. ISO3 of aggregates) as null, not NaN."""
-    return frame.astype(object).where(frame.notna(), None).to_dict("records")
-
-
-def _column_defs(selection: Selection, frame: pd.DataFrame, lang: str) -> list[dict]:
-    """Translated headers; the tooltip gives the column's name in the downloaded file."""
+def preview_table(selection: Selection, frame: pd.DataFrame, lang: str) -> html.Table:
+    """Translated headers (each titled with its name in the downloaded file), values formatted
+    in the reader's locale, every cell marked with its column for tests and styles."""
     value_column = EXTRACT_VIEWS[selection.dataset].value_column
-    locale = LOCALES[lang]
-    formatter = {"function": f"params.value == null ? '' : Number(params.value).toLocaleString('{locale}')"}
-    return [
-        {"field": c, "headerName": t(lang, f"data.column.{c}"), "headerTooltip": c,
-         **({"valueFormatter": formatter, "type": "rightAligned"} if c == value_column else {})}
-        for c in frame.columns
-    ]
+    head = html.Thead(html.Tr([html.Th(t(lang, f"data.column.{c}"), scope="col", title=c, **{"data-col": c})
+                               for c in frame.columns]))
+    body = html.Tbody([
+        html.Tr([html.Td(_cell(value, lang, c == value_column), **{"data-col": c},
+                         className="number" if c == value_column else None)
+                 for c, value in zip(frame.columns, row, strict=True)])
+        for row in frame.itertuples(index=False)])
+    return html.Table([head, body], className="data-table preview")
+
+
+def _cell(value: object, lang: str, is_value: bool) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    if is_value and isinstance(value, int | float):
+        shown = decimal(float(value), lang, 0 if float(value).is_integer() else 3)
+        return shown.rstrip("0").rstrip(",.") if not float(value).is_integer() else shown
+    return str(value)
 
 
 def _links(selection: Selection, lang: str) -> list[html.A]:

@@ -78,7 +78,7 @@ def test_select_in_the_browser_and_download_exactly_that(dash_duo, app, built_db
     assert plain == archive.read("migdash-stock-2020.csv")  # the plain CSV is the zip's CSV
     assert fetch(dash_duo.find_element("#download-excel").get_attribute("href")) == b"\xef\xbb\xbf" + plain
 
-    first = dash_duo.find_element("#data-preview .ag-row[row-index='0'] .ag-cell[col-id='migrants']").text
+    first = dash_duo.find_element("#data-preview tbody tr:first-child td[data-col='migrants']").text
     assert first.replace(",", "") == str(expected["migrants"].iloc[0])
     assert dash_duo.get_logs() == []
 
@@ -98,8 +98,8 @@ def test_a_shared_url_restores_the_selection(dash_duo, app):
         assert name in dash_duo.driver.current_url
     dash_duo.find_element("#language-switch").click()  # the selection survives the language switch
     dash_duo.wait_for_contains_text("#data-count", "8 filas", timeout=20)
-    assert dash_duo.find_element("#data-preview .ag-header-cell[col-id='percent_of_population']").text == "% de la población"
-    share = dash_duo.find_element("#data-preview .ag-row[row-index='0'] .ag-cell[col-id='percent_of_population']").text
+    assert dash_duo.find_element("#data-preview th[data-col='percent_of_population']").text == "% de la población"
+    share = dash_duo.find_element("#data-preview tbody tr:first-child td[data-col='percent_of_population']").text
     assert "," in share  # Spanish decimal comma
     assert dash_duo.get_logs() == []
 
