@@ -59,6 +59,24 @@ def bilateral_subregion_links(db: Database, edition: int) -> pd.DataFrame:
     )
 
 
+def bilateral_subregion_totals(db: Database, edition: int) -> pd.DataFrame:
+    """area_code, immigrants (living in the subregion, any origin, residuals included) and
+    emigrants (born there, living anywhere) per subregion of the Americas, from one matrix."""
+    return db.frame(
+        f"""
+        WITH pairs AS (SELECT {_node('o')} AS origin, {_node('d')} AS destination, b.migrants
+                       FROM bilateral_stock b JOIN area o ON o.code = b.origin_code
+                       JOIN area d ON d.code = b.destination_code WHERE b.source = ? AND b.edition = ?),
+        nodes AS (SELECT unnest(?) AS area_code)
+        SELECT n.area_code, (SELECT sum(migrants) FROM pairs WHERE destination = n.area_code) AS immigrants,
+               (SELECT sum(migrants) FROM pairs WHERE origin = n.area_code) AS emigrants
+        FROM nodes n ORDER BY list_position(?, n.area_code)
+        """,  # noqa: S608 - only constants and placeholders are interpolated
+        [*AMERICAS_SUBREGIONS, *AMERICAS_SUBREGIONS, KNOMAD, edition, list(AMERICAS_SUBREGIONS),
+         list(AMERICAS_SUBREGIONS)],
+    )
+
+
 def bilateral_top_corridors(db: Database, edition: int, base_edition: int | None, limit: int = 20) -> pd.DataFrame:
     """Largest country-to-country corridors into or out of the Americas in one edition, with the
     same corridor in `base_edition` (NULL where it was not listed)."""

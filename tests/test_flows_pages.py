@@ -324,3 +324,17 @@ def test_pair_extracts_equal_their_tables(app, built_db, dataset, revision, area
                                            f"{column} = ? AND year = ? ORDER BY ALL", [revision, area, year]), columns=key)
     pd.testing.assert_frame_equal(got[key].sort_values(key).reset_index(drop=True), expected, check_dtype=False)
     assert got["licence"].eq("CC BY 4.0").all()
+
+
+def test_subregions_without_un_desa_origin_data_show_both_bars_from_one_matrix(app, built_db):
+    (revision,), = rows(built_db, "SELECT max(revision) FROM stock")
+    if rows(built_db, "SELECT count(*) FROM stock WHERE revision = ? AND origin_code <> 900", [revision])[0][0]:
+        pytest.skip("UN DESA's origin x destination data is loaded: the page uses it")
+    (edition,), = rows(built_db, "SELECT max(edition) FROM bilateral_stock")
+    with app.server.test_request_context("/subregions"):
+        _, _, flows, _, message, _, _ = page("subregions").update_subregions(revision, "total", "en")
+    assert "KNOMAD" in flows.layout.title.text and "KNOMAD" in text_of(message)
+    (emigrants,), = rows(built_db, """SELECT sum(migrants) FROM bilateral_stock b JOIN area o ON o.code = b.origin_code
+                                      WHERE edition = ? AND o.subregion = 916""", [edition])
+    bars = {trace.name: dict(zip(trace.x, trace.y, strict=True)) for trace in flows.data}
+    assert bars["Emigrants (born in the subregion, living anywhere)"]["Central America"] == emigrants

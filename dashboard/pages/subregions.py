@@ -23,7 +23,7 @@ from dashboard.components import (
     url_sync_script,
 )
 from etl.areas import AMERICAS_SUBREGIONS
-from readside import queries
+from readside import corridors, queries
 from readside.text import language, t
 
 dash.register_page(__name__, path="/subregions", name="Subregions", order=10)
@@ -76,10 +76,16 @@ def update_subregions(revision: object, sex: object, lang: object):
 
     flows, flows_notice = _immigrants_vs_emigrants(db, revision, sex, lang, name_col, stock)
     year = int(stock["year"].max()) if not stock.empty else revision
+    flows_title, flows_source = t(lang, "subregions.flows_title", sex=sex_label, year=year, revision=revision), source
+    editions = corridors.bilateral_editions(db)
+    if flows["emigrants"].isna().all() and editions:  # no UN DESA origin data: the KNOMAD matrix, labelled
+        flows, flows_notice = _knomad_immigrants_vs_emigrants(db, editions[0], revision, lang, name_col)
+        flows_title = t(lang, "subregions.flows_title_knomad", edition=editions[0])
+        flows_source = corridors.knomad_source_line(db, editions[0], lang)
     flows_fig = figures.grouped_bars(
-        flows, category=name_col, lang=lang, source=source, y_title=t(lang, "axis.migrants"),
+        flows, category=name_col, lang=lang, source=flows_source, y_title=t(lang, "axis.migrants"),
         series={"immigrants": t(lang, "subregions.immigrants"), "emigrants": t(lang, "subregions.emigrants")},
-        title=t(lang, "subregions.flows_title", sex=sex_label, year=year, revision=revision),
+        title=flows_title,
     )
     flows_table = data_table(
         flows.assign(immigrants=flows["immigrants"].map("{:,.0f}".format), emigrants=flows["emigrants"].map(_fmt_optional))[[name_col, "immigrants", "emigrants"]],
@@ -93,6 +99,15 @@ def update_subregions(revision: object, sex: object, lang: object):
     )
     share_table = _table(share, name_col, "percent_of_population", lang, people_format=False)
     return stock_fig, stock_table, flows_fig, flows_table, flows_notice, share_fig, share_table
+
+
+def _knomad_immigrants_vs_emigrants(db, edition: int, revision: int, lang: str, name_col: str):
+    """Both bars from one matrix (never UN DESA's immigrants beside KNOMAD's emigrants)."""
+    totals = corridors.bilateral_subregion_totals(db, edition)
+    names = queries.area_names(db, list(AMERICAS_SUBREGIONS)).set_index("code")[name_col]
+    frame = totals.assign(**{name_col: totals["area_code"].map(names)})
+    message = notice(t(lang, "subregions.knomad_instead", revision=revision, edition=edition), "info")
+    return frame[[name_col, "immigrants", "emigrants"]], message
 
 
 def _immigrants_vs_emigrants(db, revision: int, sex: str, lang: str, name_col: str, stock: pd.DataFrame):
