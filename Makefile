@@ -3,6 +3,8 @@
 VENV ?= .venv
 PYTHON ?= python3
 PY := $(VENV)/bin/python
+# axe-core for the accessibility tests (tests/browser/test_accessibility.py), from the npm registry.
+AXE := $(VENV)/axe/node_modules/axe-core/axe.min.js
 
 .PHONY: run test etl bench browser-deps clean
 
@@ -18,7 +20,7 @@ run: $(VENV)/.installed
 etl: $(VENV)/.installed
 	$(VENV)/bin/migdash etl
 
-test: $(VENV)/.installed browser-deps
+test: $(VENV)/.installed browser-deps $(AXE)
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest tests --headless --webdriver Chrome -q
 
@@ -30,6 +32,10 @@ browser-deps:
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { \
 	  SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium chromium-driver; }
+
+# Installed once (a file target); the tests read this file and never download anything.
+$(AXE):
+	npm install --no-audit --no-fund --prefix $(VENV)/axe axe-core@4
 
 clean:
 	rm -rf $(VENV) data/migdash.duckdb data/cache data/reports

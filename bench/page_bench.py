@@ -7,9 +7,14 @@ found by a MutationObserver), so polling from Python adds nothing to it.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
+import os
 import statistics
+import subprocess
+import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import requests
@@ -18,7 +23,7 @@ from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 
-from bench.harness import Server, gunicorn_server
+from bench.harness import REPO, Server, gunicorn_server
 from tests.browser.conftest import CHROMIUM_FLAGS
 
 CHART = "#overview-trend .main-svg .scatterlayer .trace"
@@ -107,6 +112,38 @@ def measure(server: Server, runs: int) -> dict[str, object]:
     }
 
 
-def run(db: Path, runs: int = 5) -> dict[str, object]:
+def run(db: Path, runs: int = 5, baseline: str | None = None) -> dict[str, object]:
+    """This tree's overview; with `baseline` (a git ref), that commit's too, served the same way
+    from a worktree with its own snapshot database, measured alternately in the same run."""
     with gunicorn_server(db, workers=2) as server:
-        return measure(server, runs)
+        result = measure(server, runs)
+    if baseline:
+        with baseline_server(baseline) as server:
+            result["baseline"] = {"ref": baseline, **measure(server, runs)}
+    return result
+
+
+@contextlib.contextmanager
+def baseline_server(ref: str) -> Iterator[Server]:
+    """gunicorn serving commit `ref` of this repository (its code, its snapshot), on 127.0.0.1."""
+    with tempfile.TemporaryDirectory(prefix="migdash-baseline-") as tmp:
+        tree = Path(tmp) / "tree"
+        subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", str(tree), ref], check=True,
+                       capture_output=True)
+        try:
+            db = Path(tmp) / "baseline.duckdb"
+            env = {**os.environ, "PYTHONPATH": str(tree)}
+            subprocess.run([sys.executable, "-c", "import sys; from pathlib import Path; from etl.build import "
+                            "build_from_snapshot; build_from_snapshot(Path(sys.argv[1]))", str(db)],
+                           cwd=tree, env=env, check=True, capture_output=True)
+            wsgi = "dashboard.server:wsgi()" if (tree / "dashboard/server.py").read_text().count("def wsgi") \
+                else "dashboard.production:wsgi()"
+
+            def command(port: int) -> list[str]:
+                return ["bash", "-c", f"cd {tree} && MIGDASH_DB={db} PYTHONPATH={tree} exec {sys.executable} -m "
+                                      f"gunicorn --workers 2 --threads 4 --bind 127.0.0.1:{port} '{wsgi}'"]
+
+            with gunicorn_server(db, workers=2, command=command) as server:
+                yield server
+        finally:
+            subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(tree)], capture_output=True)

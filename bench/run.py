@@ -26,7 +26,7 @@ if str(REPO) not in sys.path:  # `python bench/run.py` puts bench/ first, not th
 import psutil  # noqa: E402
 
 from bench import callbacks_bench, etl_bench, extract_bench, page_bench  # noqa: E402
-from etl.build import build  # noqa: E402
+from etl.build import build_from_snapshot  # noqa: E402
 
 SECTIONS = ("etl", "callbacks", "extract", "page")
 DEFAULT_UPSTREAM = REPO.parent / "shared" / "data" / "upstream" / "undesa_ims"
@@ -78,23 +78,35 @@ def extract_section(result: dict) -> str:
                      "worker growth MB", "streamed: process peak MB", "materialized: process peak MB"], rows))
 
 
+PAGE_ROWS = [
+    ("first chart drawn, cold profile", lambda r: f"{r['first_chart_ms_cold']:.0f} ms", "first_chart_ms_cold"),
+    ("first chart drawn, reload (browser cache)", lambda r: f"{r['first_chart_ms_warm']:.0f} ms", "first_chart_ms_warm"),
+    ("requests", lambda r: str(r["requests"]), "requests"),
+    ("transferred, cold", lambda r: f"{r['transfer_bytes_cold'] / 2**20:.2f} MB", "transfer_bytes_cold"),
+    ("transferred, reload", lambda r: f"{r['transfer_bytes_warm'] / 2**10:.0f} kB", "transfer_bytes_warm"),
+    ("decoded (uncompressed) size", lambda r: f"{r['decoded_bytes'] / 2**20:.2f} MB", "decoded_bytes"),
+    ("largest", lambda r: ", ".join(f"{n} {s / 2**20:.2f} MB" for s, n in r["largest"]), None),
+]
+
+
 def page_section(result: dict) -> str:
-    return ("### Page load (overview, headless Chromium, median of "
-            f"{result['runs']} runs; {result['timeouts']} timed out)\n\n"
-            + table(["measure", "value"], [
-                ["first chart drawn, cold profile", f"{result['first_chart_ms_cold']:.0f} ms"],
-                ["first chart drawn, reload (browser cache)", f"{result['first_chart_ms_warm']:.0f} ms"],
-                ["requests", result["requests"]],
-                ["transferred, cold", f"{result['transfer_bytes_cold'] / 2**20:.2f} MB"],
-                ["transferred, reload", f"{result['transfer_bytes_warm'] / 2**10:.0f} kB"],
-                ["same responses gzip-compressed (estimate)", f"{result['gzip_bytes_estimate'] / 2**20:.2f} MB"],
-                ["largest", ", ".join(f"{name} {size / 2**20:.1f} MB" for size, name in result["largest"])],
-            ]))
+    base = result.get("baseline")
+    head = ["measure", "this tree"] + ([f"baseline {base['ref']}", "this / baseline"] if base else [])
+    rows = []
+    for label, shown, key in PAGE_ROWS:
+        row = [label, shown(result)]
+        if base:
+            ratio = f"{result[key] / base[key]:.2f}×" if key and base[key] else ""
+            row += [shown(base), ratio]
+        rows.append(row)
+    return (f"### Page load (overview, headless Chromium, median of {result['runs']} runs; "
+            f"{result['timeouts']} timed out)\n\n" + table(head, rows))
 
 
-def build_database(upstream: Path, folder: Path) -> Path:
-    """The database every serving benchmark reads, built from the upstream files."""
-    return build(folder / "bench.duckdb", mirror=str(upstream), cache_dir=folder / "cache").db_path
+def build_database(folder: Path) -> Path:
+    """The database every serving benchmark reads: what `make run` serves (the bundled
+    snapshot, every source), so the pages are measured with the data users see."""
+    return build_from_snapshot(folder / "bench.duckdb").db_path
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -103,17 +115,18 @@ def main(argv: list[str] | None = None) -> int:
     args.add_argument("--repeats", type=int, default=5, help="ETL runs per side (medians)")
     args.add_argument("--upstream", type=Path, default=Path(os.environ.get("MIGDASH_UPSTREAM_DIR", DEFAULT_UPSTREAM)))
     args.add_argument("--json", type=Path, help="also write the raw results here")
+    args.add_argument("--page-baseline", help="git ref whose overview the page bench measures side by side")
     opts = args.parse_args(argv)
     sections = opts.only or list(SECTIONS)
     print(f"## Benchmarks\n\nMachine: {machine()}\n", flush=True)
     raw: dict[str, object] = {}
     with tempfile.TemporaryDirectory(prefix="migdash-bench-") as tmp:
-        db = build_database(opts.upstream, Path(tmp))
+        db = build_database(Path(tmp))
         runners = {
             "etl": (lambda: etl_bench.run(opts.upstream, opts.repeats), etl_section),
             "callbacks": (lambda: callbacks_bench.run(db), callbacks_section),
             "extract": (lambda: extract_bench.run(db), extract_section),
-            "page": (lambda: page_bench.run(db), page_section),
+            "page": (lambda: page_bench.run(db, baseline=opts.page_baseline), page_section),
         }
         for name in sections:
             measure, render = runners[name]

@@ -2,21 +2,46 @@
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import dash
+import flask
 from dash import Dash, html
 
 from dashboard.components import DATABASE_KEY
 from dashboard.downloads import register_downloads
 from dashboard.server import harden
 from readside.queries import Database
+from readside.text import LANGUAGES, language, strings
 
 PAGES = Path(__file__).parent / "pages"
 
 
+A11Y_PREFIX = "a11y."
+
+
+class MigdashDash(Dash):
+    """Dash whose index page says its language: <html lang> from ?lang= (WCAG 3.1.1), and the
+    strings assets/a11y.js needs (chart summaries, the menu button) as inert JSON."""
+
+    def interpolate_index(self, **kwargs: str) -> str:
+        page = super().interpolate_index(**kwargs)
+        lang = language(flask.request.args.get("lang")) if flask.has_request_context() else "en"
+        page = re.sub(r"<html(?![^>]*\blang=)", f'<html lang="{lang}"', page, count=1)
+        return page.replace("</head>", a11y_strings_script() + "</head>", 1)
+
+
+def a11y_strings_script() -> str:
+    """Every language's a11y.* strings for assets/a11y.js (JSON in a non-executed script tag)."""
+    texts = {lang: {k: v for k, v in strings(lang).items() if k.startswith(A11Y_PREFIX)} for lang in LANGUAGES}
+    payload = json.dumps(texts, ensure_ascii=False).replace("</", "<\\/")
+    return f'<script id="migdash-a11y-strings" type="application/json">{payload}</script>'
+
+
 def create_app(db_path: Path | str) -> Dash:
-    app = Dash(
+    app = MigdashDash(
         __name__,
         use_pages=True,
         pages_folder=str(PAGES),

@@ -13,7 +13,7 @@ from flask import current_app, g
 
 from readside import queries
 from readside.queries import SEXES, Database, NoDatabase
-from readside.text import language, strings, t
+from readside.text import LANGUAGE_NAMES, LANGUAGE_SWITCH_LABEL, LANGUAGES, language, strings, t
 
 DATABASE_KEY = "MIGDASH_DATABASE"
 
@@ -32,7 +32,6 @@ def href(path: str, **params: object) -> str:
 
 def page_frame(lang: str, path: str, params: dict, *children: object) -> html.Div:
     """Header with navigation and language switch, then the page content."""
-    other = "es" if lang == "en" else "en"
     nav = [
         dcc.Link(
             strings(lang).get(f"nav.{page['name'].lower()}", page["name"]),
@@ -47,18 +46,39 @@ def page_frame(lang: str, path: str, params: dict, *children: object) -> html.Di
             html.Header(
                 [
                     html.Div([html.Strong("migdash"), html.Span(t(lang, "app.tagline"), className="tagline")]),
-                    html.Nav(nav, **{"aria-label": "main"}),
-                    # assets/language.js keeps the current selections when switching; href is the no-JS fallback
-                    html.A(
-                        t(lang, "nav.language"), href=href(path, **{**params, "lang": other}),
-                        id="language-switch", className="language-switch", hrefLang=other, **{"data-lang": other},
-                    ),
+                    # On narrow screens assets/a11y.js shows this button and folds the navigation
+                    # under it; without JavaScript the button stays hidden and the links wrap.
+                    html.Button(t(lang, "a11y.menu"), id="nav-toggle", className="nav-toggle", type="button",
+                                hidden=True, **{"aria-expanded": "false", "aria-controls": "main-nav"}),
+                    html.Nav(nav, id="main-nav", className="main-nav", **{"aria-label": t(lang, "a11y.main_nav")}),
+                    language_switch(lang, path, params),
                 ],
                 className="site-header",
             ),
-            html.Main(list(children), id="main", lang=lang),
+            # tabIndex -1: the skip link moves the keyboard focus here, not only the scroll position
+            html.Main(list(children), id="main", lang=lang, tabIndex="-1"),
         ]
     )
+
+
+def language_switch(lang: str, path: str, params: dict) -> html.Nav:
+    """Links to this page in every language, each named in its own language; the current one
+    has aria-current. assets/language.js keeps the current selections when switching; href is
+    the no-JS fallback. The link of the former two-way switch (Español on English pages, English
+    on the others) keeps id="language-switch"; the others are "language-switch-<code>"."""
+    lang = language(lang)
+    former = "es" if lang == "en" else "en"
+    items: list[object] = []
+    for code in LANGUAGES:
+        if items:
+            items.append(html.Span(" · ", className="language-separator", **{"aria-hidden": "true"}))
+        items.append(html.A(
+            LANGUAGE_NAMES[code], href=href(path, **{**params, "lang": code}),
+            id="language-switch" if code == former else f"language-switch-{code}",
+            className="language-switch", hrefLang=code, lang=code,
+            **{"data-lang": code}, **({"aria-current": "true"} if code == lang else {}),
+        ))
+    return html.Nav(items, className="language-switcher", **{"aria-label": LANGUAGE_SWITCH_LABEL[lang]})
 
 
 def notice(message: str, kind: str = "info") -> html.Div:
@@ -160,8 +180,14 @@ def chart_block(graph_id: str, filename: str, lang: str, *, height: str = "520px
 
     return [
         dcc.Graph(id=graph_id, config=graph_config(filename), style={"height": height}),
-        html.Details([html.Summary(t(lang, "overview.table")), html.Div(id=f"{graph_id}-table")]),
+        html.Details([html.Summary(t(lang, "overview.table")), table_box(f"{graph_id}-table", lang)]),
     ]
+
+
+def table_box(box_id: str, lang: str, *children: object) -> html.Div:
+    """A box in which a wide table scrolls by itself (never the page), reachable by keyboard."""
+    return html.Div(list(children), id=box_id, className="table-scroll", tabIndex="0", role="region",
+                    **{"aria-label": t(lang, "a11y.table_region")})
 
 
 def url_sync_script(*names: str) -> str:

@@ -39,9 +39,9 @@ def empty_figure(message: str) -> go.Figure:
 
 
 def americas_trend(
-    subregions: pd.DataFrame, total: pd.DataFrame, *, lang: str, title: str, source: str
+    subregions: pd.DataFrame, total: pd.DataFrame, *, lang: str, title: str, source: str, total_label: str | None = None
 ) -> go.Figure:
-    """Stacked areas per subregion with the Americas total as a line on top."""
+    """Stacked areas per subregion with the total (the Americas, or a grouping's) as a line on top."""
     lang = language(lang)
     if subregions.empty or total.empty:
         return empty_figure(title)
@@ -60,7 +60,7 @@ def americas_trend(
         )
     fig.add_trace(
         go.Scatter(
-            x=total["year"], y=total["migrants"], name=t(lang, "overview.total"), mode="lines+markers",
+            x=total["year"], y=total["migrants"], name=total_label or t(lang, "overview.total"), mode="lines+markers",
             line={"color": TOTAL_COLOUR, "width": 3}, marker={"size": 7},
             customdata=[people(v, lang) for v in total["migrants"]],
             hovertemplate="%{fullData.name}, %{x}: %{customdata}<extra></extra>",

@@ -16,6 +16,7 @@ from importlib import resources
 import pandas as pd
 import pycountry
 import yaml
+from babel import Locale
 
 WORLD = 900
 LATIN_AMERICA_AND_CARIBBEAN = 904
@@ -25,8 +26,10 @@ NORTHERN_AMERICA = 905
 AMERICAS_PARTS = (LATIN_AMERICA_AND_CARIBBEAN, NORTHERN_AMERICA)
 CARIBBEAN, CENTRAL_AMERICA, SOUTH_AMERICA = 915, 916, 931
 AMERICAS_SUBREGIONS = (CARIBBEAN, CENTRAL_AMERICA, SOUTH_AMERICA, NORTHERN_AMERICA)
-KINDS = ("world", "region", "subregion", "country", "sdg_region", "development_group", "income_group", "residual")
-AREA_COLUMNS = ["code", "iso3", "name_en", "name_es", "kind", "region", "subregion", "oas_member", "sids"]
+KINDS = ("world", "region", "subregion", "country", "sdg_region", "development_group", "income_group", "residual",
+         "grouping")
+AREA_COLUMNS = ["code", "iso3", "name_en", "name_es", "name_fr", "name_pt", "kind", "region", "subregion",
+                "oas_member", "sids"]
 _SMALL_WORDS = {"and", "the", "of", "excluding"}
 
 
@@ -56,7 +59,7 @@ def residual_code(key: str) -> int:
 
 def residual_areas() -> pd.DataFrame:
     """The residual origins/destinations as area rows (kind 'residual', no parent)."""
-    rows = [{"code": int(r["code"]), "iso3": None, "name_en": r["name_en"], "name_es": r["name_es"],
+    rows = [{"code": int(r["code"]), "iso3": None, **{f"name_{lang}": r[f"name_{lang}"] for lang in ("en", "es", "fr", "pt")},
              "kind": "residual", "region": None, "subregion": None, "oas_member": False, "sids": False}
             for r in reference()["residual_areas"]]
     return pd.DataFrame(rows, columns=AREA_COLUMNS)
@@ -120,6 +123,28 @@ def iso_country(code: int) -> tuple[str | None, str | None]:
     return country.alpha_3, natural_order(_spanish().gettext(country.name))
 
 
+@cache
+def _cldr(lang: str) -> Locale:
+    return Locale.parse({"fr": "fr", "pt": "pt_BR"}[lang])
+
+
+def cldr_country_name(code: int, lang: str) -> str | None:
+    """French or (Brazilian) Portuguese name of an M49 country code from CLDR (through Babel):
+    the short names people write ('Bolivie', 'Estados Unidos'), not ISO's inverted forms."""
+    country = pycountry.countries.get(numeric=f"{code:03d}")
+    return _cldr(lang).territories.get(country.alpha_2) if country else None
+
+
+def other_language_names(code: int, kind: str, name_en: str) -> dict[str, str]:
+    """name_fr and name_pt of an area: CLDR for countries, the reference for aggregates."""
+    ref = reference()
+    out = {}
+    for lang in ("fr", "pt"):
+        named = cldr_country_name(code, lang) if kind == "country" else None
+        out[f"name_{lang}"] = named or ref[f"aggregate_names_{lang}"].get(code) or name_en
+    return out
+
+
 def natural_order(name: str) -> str:
     """ISO's inverted form to the one people write: 'Bolivia, Estado Plurinacional de' ->
     'Estado Plurinacional de Bolivia'."""
@@ -149,6 +174,7 @@ def build_area_dimension(per_revision: dict[int, pd.DataFrame]) -> pd.DataFrame:
                 "iso3": iso3,
                 "name_en": name_en,
                 "name_es": names_es.get(code) or name_es or name_en,
+                **other_language_names(code, row.kind, name_en),
                 "kind": row.kind,
                 "region": _int_or_none(row.region),
                 "subregion": _int_or_none(row.subregion),
@@ -172,8 +198,9 @@ def add_countries_beyond(areas: pd.DataFrame, codes: set[int]) -> pd.DataFrame:
         if country is None:
             continue  # not a country: the validation names it
         iso3, name_es = iso_country(code)
-        rows.append({"code": code, "iso3": iso3, "name_en": getattr(country, "common_name", country.name),
-                     "name_es": name_es, "kind": "country", "region": None, "subregion": None,
+        name_en = getattr(country, "common_name", country.name)
+        rows.append({"code": code, "iso3": iso3, "name_en": name_en, "name_es": name_es,
+                     **other_language_names(code, "country", name_en), "kind": "country", "region": None, "subregion": None,
                      "oas_member": iso3 in set(reference()["oas_member_states"]["iso3"]), "sids": False})
     if not rows:
         return areas

@@ -21,12 +21,14 @@ from tqdm import tqdm
 
 from etl import areas as area_dim
 from etl import claims as claim_registry
+from etl import groupings as grouping_registry
 from etl import reconcile
 from etl.errors import EtlError, FetchError, ValidationFailed
 from etl.fetch import FetchedFile, FetchPolicy, fetch, now_utc, resolve_location, sha256_of
 from etl.indicators import Collected, empty_indicator, series_table
 from etl.sources import knomad, undesa_ims, unhcr, worldbank, wpp
 from schemas.area import AreaSchema
+from schemas.area_group import AreaGroupSchema, GroupingSchema
 from schemas.bilateral_stock import BilateralCheckSchema, BilateralStockSchema
 from schemas.claim import ClaimFigureSchema, ClaimSchema
 from schemas.displacement import DisplacementSchema
@@ -38,7 +40,7 @@ from schemas.stock import StockSchema
 from schemas.stock_share import StockShareSchema
 from schemas.validate import validate
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 CODE_VERSION = "0.1.0"
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DB = Path("data") / "migdash.duckdb"
@@ -47,8 +49,9 @@ SNAPSHOT_DIR = PROJECT_ROOT / "data" / "snapshot"
 DATA_TABLES = ("area", "stock", "stock_share", "population", "refugee_stock", "indicator", "displacement",
                "bilateral_stock", "bilateral_check", "provenance")
 CLAIM_TABLES = ("claim", "claim_figure")  # from data/claims, not from the publisher
+GROUPING_TABLES = ("grouping", "area_group")  # from data/groupings: who belongs to the OAS, CARICOM...
 CODE_TABLES = ("series",)  # names and units of the indicator series, from the source modules
-TABLES = DATA_TABLES + CLAIM_TABLES + CODE_TABLES
+TABLES = DATA_TABLES + CLAIM_TABLES + GROUPING_TABLES + CODE_TABLES
 # Sources beside UN DESA: each may be unreachable without failing the build (see collect_indicators).
 INDICATOR_SOURCES = {"worldbank": worldbank, "unhcr": unhcr, "wpp": wpp, "knomad": knomad}
 SOURCE_TABLE_NAMES = ("displacement", "bilateral_stock", "bilateral_check")
@@ -59,6 +62,8 @@ SCHEMAS = {
     "claim": ClaimSchema,
     "claim_figure": ClaimFigureSchema,
     "area": AreaSchema,
+    "grouping": GroupingSchema,
+    "area_group": AreaGroupSchema,
     "stock": StockSchema,
     "stock_share": StockShareSchema,
     "population": PopulationSchema,
@@ -73,7 +78,7 @@ SCHEMAS = {
 DDL = """
 CREATE SCHEMA core;
 CREATE TABLE core.area (code INTEGER PRIMARY KEY, iso3 VARCHAR, name_en VARCHAR NOT NULL,
-  name_es VARCHAR NOT NULL, kind VARCHAR NOT NULL, region INTEGER, subregion INTEGER,
+  name_es VARCHAR NOT NULL, name_fr VARCHAR NOT NULL, name_pt VARCHAR NOT NULL, kind VARCHAR NOT NULL, region INTEGER, subregion INTEGER,
   oas_member BOOLEAN NOT NULL, sids BOOLEAN NOT NULL);
 CREATE TABLE core.stock (revision SMALLINT, year SMALLINT, destination_code INTEGER,
   origin_code INTEGER, sex VARCHAR, migrants BIGINT NOT NULL,
@@ -108,10 +113,26 @@ CREATE TABLE core.claim_figure (claim_id VARCHAR, figure_id VARCHAR, metric VARC
   minus_areas VARCHAR, year SMALLINT, base_year SMALLINT, refresh VARCHAR, sex VARCHAR, value DOUBLE,
   unit VARCHAR, decimals SMALLINT, qualifier VARCHAR, part_of VARCHAR, checkable_with VARCHAR, checkable_with_es VARCHAR,
   PRIMARY KEY (claim_id, figure_id));
+CREATE TABLE core.grouping (grouping VARCHAR PRIMARY KEY, code INTEGER NOT NULL, name_en VARCHAR,
+  name_es VARCHAR, name_fr VARCHAR, name_pt VARCHAR, source VARCHAR, roster_note_en VARCHAR, roster_note_es VARCHAR,
+  roster_note_fr VARCHAR, roster_note_pt VARCHAR);
+CREATE TABLE core.area_group (grouping VARCHAR, member_code INTEGER, since VARCHAR NOT NULL, until VARCHAR,
+  roster BOOLEAN NOT NULL, note VARCHAR, PRIMARY KEY (grouping, member_code));
 CREATE TABLE core.build (build_id VARCHAR, built_at VARCHAR, code_version VARCHAR,
   schema_version INTEGER, fingerprint VARCHAR, built_from VARCHAR, row_counts VARCHAR);
-CREATE VIEW area AS SELECT code, iso3, name_en, name_es, kind, region, subregion, oas_member, sids
-  FROM core.area;
+CREATE VIEW area AS SELECT code, iso3, name_en, name_es, name_fr, name_pt, kind, region, subregion,
+  oas_member, sids FROM core.area;
+CREATE VIEW grouping AS SELECT * FROM core.grouping;
+CREATE VIEW area_group AS SELECT grouping, member_code, since, until, note, roster FROM core.area_group;
+CREATE VIEW stock_by_group AS
+  WITH members AS (SELECT g.grouping, g.code, m.member_code FROM core.grouping g
+                   JOIN core.area_group m ON m.grouping = g.grouping AND m.roster),
+  totals AS (SELECT grouping, count(*) AS members_total FROM members GROUP BY grouping)
+  SELECT m.grouping, m.code AS area_code, s.revision, s.year, s.sex, sum(s.migrants) AS migrants,
+         count(*) AS members_counted, t.members_total
+  FROM members m JOIN core.stock s ON s.destination_code = m.member_code AND s.origin_code = 900
+  JOIN totals t ON t.grouping = m.grouping
+  GROUP BY m.grouping, m.code, s.revision, s.year, s.sex, t.members_total;
 CREATE VIEW stock AS SELECT revision, year, destination_code, origin_code, sex, migrants FROM core.stock;
 CREATE VIEW stock_share AS SELECT revision, year, area_code, sex, percent_of_population FROM core.stock_share;
 CREATE VIEW population AS SELECT revision, year, area_code, sex, population_thousands FROM core.population;
@@ -142,9 +163,11 @@ CREATE VIEW build AS SELECT * FROM core.build;
 """
 # Columns holding M49 codes, checked against the area table (stock's are checked with its hierarchy).
 AREA_COLUMNS = {"indicator": ("area_code",), "displacement": ("origin_code", "asylum_code"),
-                "bilateral_stock": ("origin_code", "destination_code")}
+                "bilateral_stock": ("origin_code", "destination_code"), "area_group": ("member_code",)}
 ORDER = {
     "area": "code",
+    "grouping": "grouping",
+    "area_group": "grouping, member_code",
     "stock": "revision, destination_code, origin_code, sex, year",
     "stock_share": "revision, area_code, sex, year",
     "population": "revision, area_code, sex, year",
@@ -189,7 +212,8 @@ Progress = Callable[[str], None]
 
 def fingerprint_of(provenance: pd.DataFrame) -> str:
     """Identity of a build's inputs: schema version, claims registry, every upstream file's sha256."""
-    parts = [f"schema={SCHEMA_VERSION}", f"claims={claim_registry.registry_digest()}"] + sorted(f"{d}={s}" for d, s in zip(provenance["dataset"], provenance["sha256"], strict=True))
+    parts = [f"schema={SCHEMA_VERSION}", f"claims={claim_registry.registry_digest()}",
+             f"groupings={grouping_registry.groupings_digest()}"] + sorted(f"{d}={s}" for d, s in zip(provenance["dataset"], provenance["sha256"], strict=True))
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
@@ -252,8 +276,7 @@ def parse_sources(fetched: list[tuple[undesa_ims.Dataset, FetchedFile]], show: b
         provenance.append(_provenance_row(dataset, file, sum(len(p) for p in parts)))
     return Tables(
         {
-            **claim_registry.load_registry(),
-            "series": series_table(all_series()),
+            **project_tables(),
             "area": area_dim.build_area_dimension(areas_by_revision),
             "stock": pd.concat(stock, ignore_index=True),
             "stock_share": pd.concat(share, ignore_index=True),
@@ -262,6 +285,20 @@ def parse_sources(fetched: list[tuple[undesa_ims.Dataset, FetchedFile]], show: b
             "provenance": pd.DataFrame(provenance),
         }
     )
+
+
+def project_tables() -> dict[str, pd.DataFrame]:
+    """The tables the project itself writes (claims, groupings, series names), not a publisher."""
+    return {**claim_registry.load_registry(), **grouping_registry.load_groupings(),
+            "series": series_table(all_series())}
+
+
+def with_grouping_areas(tables: Tables) -> Tables:
+    """The groupings become areas too (kind 'grouping'), so pickers and extracts can name them."""
+    areas = tables["area"]
+    areas = areas[areas["kind"] != "grouping"]
+    grouped = pd.concat([areas, grouping_registry.grouping_areas(tables["grouping"])], ignore_index=True)
+    return Tables({**tables.frames, "area": grouped.astype({"region": "Int64", "subregion": "Int64"})})
 
 
 def all_series() -> list:
@@ -467,6 +504,7 @@ def build(
     for table in SOURCE_TABLE_NAMES:
         tables.frames[table] = indicators.tables.get(table, empty_table(table))
     tables.frames["area"] = area_dim.add_countries_beyond(tables["area"], codes_in_use(tables))
+    tables = with_grouping_areas(tables)
     tables.frames["provenance"] = pd.concat([tables["provenance"], pd.DataFrame(indicators.provenance)],
                                             ignore_index=True) if indicators.provenance else tables["provenance"]
     with tqdm(total=2, desc="validate + load", disable=not show_progress, leave=show_progress) as bar:
@@ -496,9 +534,10 @@ def export_snapshot(db_path: Path, snapshot_dir: Path = SNAPSHOT_DIR) -> Path:
         for name in DATA_TABLES:
             columns = ", ".join(f'"{c}"' for c in SCHEMAS[name].to_schema().columns)
             path = snapshot_dir / f"{name}.parquet"
-            con.execute(f"COPY (SELECT {columns} FROM core.{name} ORDER BY {ORDER[name]}) TO '{path}' "  # noqa: S608
+            where = "WHERE kind <> 'grouping'" if name == "area" else ""  # groupings come from data/groupings
+            con.execute(f"COPY (SELECT {columns} FROM core.{name} {where} ORDER BY {ORDER[name]}) TO '{path}' "  # noqa: S608
                         "(FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 19)")
-            (rows,) = con.execute(f"SELECT count(*) FROM core.{name}").fetchone()  # noqa: S608
+            (rows,) = con.execute(f"SELECT count(*) FROM core.{name} {where}").fetchone()  # noqa: S608
             manifest["files"][path.name] = {"rows": rows, "sha256": sha256_of(path)}
     (snapshot_dir / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
     return snapshot_dir
@@ -516,14 +555,14 @@ class SnapshotTampered(EtlError):
 def load_snapshot(snapshot_dir: Path = SNAPSHOT_DIR) -> Tables:
     """Read the snapshot back, refusing files whose sha256 differs from the manifest."""
     manifest = json.loads((snapshot_dir / "manifest.json").read_text())
-    frames = {**claim_registry.load_registry(), "series": series_table(all_series())}
+    frames = project_tables()
     for name in DATA_TABLES:
         path = snapshot_dir / f"{name}.parquet"
         expected = manifest["files"][path.name]["sha256"]
         if sha256_of(path) != expected:
             raise SnapshotTampered(f"snapshot file {path} does not match its sha256 in manifest.json")
         frames[name] = read_snapshot_table(snapshot_dir, name)
-    return Tables(frames)
+    return with_grouping_areas(Tables(frames))
 
 
 def build_from_snapshot(db_path: Path = DEFAULT_DB, snapshot_dir: Path = SNAPSHOT_DIR) -> BuildResult:

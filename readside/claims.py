@@ -218,7 +218,7 @@ class Context:
             revisions=revisions,
             published={r: queries.years(db, r) for r in revisions},
             totals={(r, y, c, s): float(m) for r, y, c, s, m in frame.itertuples(index=False)},
-            names={int(c): (en, es) for c, en, es in names.itertuples(index=False)},
+            names={int(c): (en, es) for c, en, es, _fr, _pt in names.itertuples(index=False)},
             source=queries.provenance_citation(db, latest) or {},
             remittances={(str(vintage), int(c), int(y)): float(v) for vintage, y, c, v in
                          queries.series_all_vintages(db, REMITTANCES_RECEIVED, codes).itertuples(index=False)},

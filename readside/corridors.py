@@ -83,8 +83,8 @@ def bilateral_top_corridors(db: Database, edition: int, base_edition: int | None
     return db.frame(
         f"""
         WITH americas AS (SELECT code FROM area WHERE kind = 'country' AND region IN ({placeholders(AMERICAS_PARTS)}))
-        SELECT b.origin_code, o.name_en AS origin_en, o.name_es AS origin_es, o.iso3 AS origin_iso3,
-               b.destination_code, d.name_en AS destination_en, d.name_es AS destination_es,
+        SELECT b.origin_code, o.name_en AS origin_en, o.name_es AS origin_es, o.name_fr AS origin_fr, o.name_pt AS origin_pt, o.iso3 AS origin_iso3,
+               b.destination_code, d.name_en AS destination_en, d.name_es AS destination_es, d.name_fr AS destination_fr, d.name_pt AS destination_pt,
                d.iso3 AS destination_iso3, b.year, b.migrants, p.migrants AS base_migrants, p.year AS base_year
         FROM bilateral_stock b
         JOIN area o ON o.code = b.origin_code AND o.kind = 'country'
@@ -204,8 +204,8 @@ def displacement_pairs(
     origin_code, origin names, asylum_code, asylum names, persons."""
     return db.frame(
         f"""
-        SELECT d.origin_code, o.name_en AS origin_en, o.name_es AS origin_es,
-               d.asylum_code, h.name_en AS asylum_en, h.name_es AS asylum_es, sum(d.persons) AS persons
+        SELECT d.origin_code, o.name_en AS origin_en, o.name_es AS origin_es, o.name_fr AS origin_fr, o.name_pt AS origin_pt,
+               d.asylum_code, h.name_en AS asylum_en, h.name_es AS asylum_es, h.name_fr AS asylum_fr, h.name_pt AS asylum_pt, sum(d.persons) AS persons
         FROM displacement d JOIN area o ON o.code = d.origin_code JOIN area h ON h.code = d.asylum_code
         WHERE d.vintage = ? AND d.year = ? AND d.population IN ({placeholders(populations)})
           AND (? IS NULL OR d.origin_code = ?) AND (? IS NULL OR d.asylum_code = ?)

@@ -29,6 +29,7 @@ from readside import queries
 from readside.queries import EXTRACT_VIEWS, SEXES, Database, Selection
 from readside.text import language, t
 from schemas.area import AreaSchema
+from schemas.area_group import StockByGroupSchema
 from schemas.bilateral_stock import BilateralStockSchema
 from schemas.displacement import DisplacementSchema
 from schemas.indicator import IndicatorSchema
@@ -50,6 +51,7 @@ SCHEMAS: dict[str, type[pa.DataFrameModel]] = {
     "unhcr_refugees": IndicatorSchema,
     "net_migration": IndicatorSchema,
     "displacement": DisplacementSchema,
+    "stock_by_group": StockByGroupSchema,
     "bilateral_stock": BilateralStockSchema,
 }
 FORMATS = ("csv", "zip", "parquet")
@@ -57,7 +59,7 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MAX_ITEMS = 400  # more areas or years than the database could hold is not a selection
 MAX_SHOWN = 40  # characters of a rejected value quoted back to the user
 CHUNK_ROWS = 50_000
-AREA_PARTS = ("code", "iso3", "name_en", "name_es")
+AREA_PARTS = ("code", "iso3", "name_en", "name_es", "name_fr", "name_pt")
 ARROW_TYPES = {"integer": "int64", "number": "float64", "boolean": "bool_", "string": "string"}
 
 

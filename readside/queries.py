@@ -108,7 +108,7 @@ def americas_by_subregion(db: Database, revision: int, sex: str = "total") -> pd
     marks = ", ".join("?" for _ in AMERICAS_SUBREGIONS)
     return db.frame(
         f"""
-        SELECT s.year, s.destination_code AS area_code, a.name_en, a.name_es, s.migrants
+        SELECT s.year, s.destination_code AS area_code, a.name_en, a.name_es, a.name_fr, a.name_pt, s.migrants
         FROM stock s JOIN area a ON a.code = s.destination_code
         WHERE s.revision = ? AND s.sex = ? AND s.origin_code = ? AND s.destination_code IN ({marks})
         ORDER BY s.year, s.destination_code
@@ -156,7 +156,8 @@ def provenance_for(db: Database, revision: int) -> dict[str, str] | None:
 
 # ---- pages: subregions, country profile, corridors, sources ----
 
-AREA_NAMES = "a.name_en, a.name_es"
+NAME_COLUMNS = ("name_en", "name_es", "name_fr", "name_pt")  # an area's name in the four OAS languages
+AREA_NAMES = ", ".join(f"a.{c}" for c in NAME_COLUMNS)
 
 
 def placeholders(values: Sequence[object]) -> str:
@@ -221,7 +222,7 @@ def emigrants(db: Database, revision: int, codes: Sequence[int], sex: str = "tot
 def countries(db: Database) -> pd.DataFrame:
     """Countries and areas for selectors: OAS member states first, then by English name."""
     return db.frame(
-        "SELECT code, iso3, name_en, name_es, oas_member, subregion FROM area WHERE kind = 'country' "
+        "SELECT code, iso3, name_en, name_es, name_fr, name_pt, oas_member, subregion FROM area WHERE kind = 'country' "
         "ORDER BY oas_member DESC, name_en"
     )
 
@@ -264,8 +265,8 @@ def top_corridors(db: Database, revision: int, year: int, base_year: int, limit:
     return db.frame(
         f"""
         WITH americas AS (SELECT code FROM area WHERE kind = 'country' AND region IN ({placeholders(AMERICAS_PARTS)}))
-        SELECT s.origin_code, o.name_en AS origin_en, o.name_es AS origin_es,
-               s.destination_code, d.name_en AS destination_en, d.name_es AS destination_es,
+        SELECT s.origin_code, o.name_en AS origin_en, o.name_es AS origin_es, o.name_fr AS origin_fr, o.name_pt AS origin_pt,
+               s.destination_code, d.name_en AS destination_en, d.name_es AS destination_es, d.name_fr AS destination_fr, d.name_pt AS destination_pt,
                s.migrants, b.migrants AS base_migrants
         FROM stock s
         JOIN area o ON o.code = s.origin_code AND o.kind = 'country'
@@ -359,12 +360,12 @@ def indicator_by_subregion(
     name_es, value, reporting (how many countries the sum covers). Only for additive units."""
     return db.frame(
         f"""
-        SELECT i.year, c.subregion AS area_code, s.name_en, s.name_es, sum(i.value) AS value,
+        SELECT i.year, c.subregion AS area_code, s.name_en, s.name_es, s.name_fr, s.name_pt, sum(i.value) AS value,
                count(*) AS reporting
         FROM indicator_vintages i JOIN area c ON c.code = i.area_code AND c.kind = 'country'
         JOIN area s ON s.code = c.subregion
         WHERE {_ONE_VINTAGE} AND c.subregion IN ({placeholders(subregions)})
-        GROUP BY i.year, c.subregion, s.name_en, s.name_es ORDER BY list_position(?, c.subregion), i.year
+        GROUP BY i.year, c.subregion, s.name_en, s.name_es, s.name_fr, s.name_pt ORDER BY list_position(?, c.subregion), i.year
         """,  # noqa: S608
         [series, vintage, vintage, *subregions, list(subregions)],
     )
@@ -425,7 +426,7 @@ def claim_area_totals(db: Database, codes: Sequence[int]) -> pd.DataFrame:
 def area_names(db: Database, codes: Sequence[int]) -> pd.DataFrame:
     """code, name_en, name_es of `codes` (to name the series of a claim)."""
     return db.frame(
-        f"SELECT code, name_en, name_es FROM area WHERE code IN ({placeholders(codes)}) ORDER BY code",  # noqa: S608
+        f"SELECT code, name_en, name_es, name_fr, name_pt FROM area WHERE code IN ({placeholders(codes)}) ORDER BY code",  # noqa: S608
         list(codes),
     )
 
@@ -493,6 +494,8 @@ EXTRACT_VIEWS: dict[str, ExtractView] = {
     },
     "displacement": ExtractView("displacement", "asylum_code", "persons", "persons", has_sex=False, has_origin=True,
                                 source="unhcr", world_origin=False, extra=("vintage", "population")),
+    "stock_by_group": ExtractView("stock_by_group", "area_code", "migrants", "persons",
+                                  extra=("members_counted", "members_total")),
     "bilateral_stock": ExtractView("bilateral_stock", "destination_code", "migrants", "persons", has_sex=False,
                                    has_origin=True, source="knomad", revision_column="edition", world_origin=False),
 }
@@ -519,7 +522,7 @@ def areas_for_selector(db: Database) -> pd.DataFrame:
     """Every area, Americas subregions and OAS members first, for the data page's selector."""
     return db.frame(
         f"""
-        SELECT code, iso3, name_en, name_es, kind, oas_member FROM area
+        SELECT code, iso3, name_en, name_es, name_fr, name_pt, kind, oas_member FROM area
         ORDER BY code IN ({placeholders(AMERICAS_SUBREGIONS)}) DESC, code IN ({placeholders(AMERICAS_PARTS)}) DESC,
                  oas_member DESC, kind = 'country' DESC, name_en
         """,  # noqa: S608 - only placeholders are interpolated
@@ -558,9 +561,9 @@ def extract_columns(dataset: str) -> list[str]:
     """Tidy columns of an extract: codes, ISO3 and names, sex, the value, its unit, source and licence."""
     spec = EXTRACT_VIEWS[dataset]
     if spec.has_origin:
-        places = [f"{side}_{part}" for side in spec.sides for part in ("code", "iso3", "name_en", "name_es")]
+        places = [f"{side}_{part}" for side in spec.sides for part in ("code", "iso3", *NAME_COLUMNS)]
     else:
-        places = [spec.area_column, "iso3", "name_en", "name_es"]
+        places = [spec.area_column, "iso3", *NAME_COLUMNS]
     sex = ["sex"] if spec.has_sex else []
     if spec.by_series:
         return ["revision", "vintage", "year", *places, "series", "value", "unit", "source", "licence"]
@@ -629,7 +632,7 @@ def extract_batches(
     labels = _labels(db, selection)
     areas = labels.areas.astype(object).where(labels.areas.notna(), None)
     lookups = {part: _lookup([int(c) for c in areas.index], areas[part].tolist(), text)
-               for part in ("iso3", "name_en", "name_es")}
+               for part in ("iso3", *NAME_COLUMNS)}
     citations = _lookup(list(labels.series_citations), list(labels.series_citations.values()), text)
     # indicator rows carry their own unit, and each series its own citation
     constants = {"licence": labels.licence} if spec.by_series else \
@@ -674,7 +677,7 @@ class _Labels:
 
 
 def _labels(db: Database, selection: Selection) -> _Labels:
-    areas = db.frame("SELECT code, iso3, name_en, name_es FROM area").set_index("code")
+    areas = db.frame("SELECT code, iso3, name_en, name_es, name_fr, name_pt FROM area").set_index("code")
     rows = db.rows(
         "SELECT citation, licence FROM provenance WHERE revision = ? AND source = ? "
         "ORDER BY dataset NOT LIKE 'destination%', dataset LIMIT 1",

@@ -1,20 +1,40 @@
 """Translated strings and number formats.
 
 Strings live in i18n/<lang>.json plus any i18n/<lang>/*.json (one file per page or feature,
-so pages can be added without touching a shared file). Adding French or Portuguese is a copy
-of those files under fr/pt with LANGUAGES extended.
+so pages can be added without touching a shared file). Every language has the same keys with
+the same {placeholders} (tests/test_i18n.py checks it).
+
+Numbers are formatted with Babel from CLDR data, one locale per language: "es" (decimal comma,
+"." grouping, 4-digit numbers not grouped), "fr" (decimal comma, narrow no-break space U+202F
+grouping) and "pt_BR" (Brazilian Portuguese, the usage of the OAS's Portuguese documents:
+"1.726.089", "bilhões" for 10^9). Large amounts are written with words from the string files
+("78,7 millions", "US$ 15,3 bilhões"); Spanish never says "billón" (10^12) for 10^9.
 """
 
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from functools import cache
 from importlib import resources
 
-LANGUAGES = ("en", "es")
+from babel import Locale
+from babel.numbers import format_decimal, parse_pattern
+
+LANGUAGES = ("en", "es", "fr", "pt")
 DEFAULT_LANGUAGE = "en"
-# Plotly `separators`: decimal mark, then thousands separator.
-SEPARATORS = {"en": ".,", "es": ",."}
+# Each language's name in that language, for the language switch.
+LANGUAGE_NAMES = {"en": "English", "es": "Español", "fr": "Français", "pt": "Português"}
+# Accessible name of the language switch, in the page's language.
+LANGUAGE_SWITCH_LABEL = {"en": "Language", "es": "Idioma", "fr": "Langue", "pt": "Idioma"}
+# CLDR locale behind each language's number formats.
+LOCALES = {"en": "en", "es": "es", "fr": "fr", "pt": "pt_BR"}
+# CLDR's minimumGroupingDigits where it is not 1 (Babel does not apply it): Spanish writes
+# "1234" but "12.345".
+MIN_GROUPING_DIGITS = {"es": 2}
+# Plotly `separators`: decimal mark, then thousands separator (the same symbols as CLDR's,
+# except Spanish charts group 4-digit axis labels too: plotly has no minimum grouping).
+SEPARATORS = {"en": ".,", "es": ",.", "fr": ",\u202f", "pt": ",."}
 
 
 @cache
@@ -34,39 +54,81 @@ def language(value: object) -> str:
     return value if isinstance(value, str) and value in LANGUAGES else DEFAULT_LANGUAGE
 
 
+def name_column(lang: str) -> str:
+    """The area-name column for a language: 'name_en', 'name_es', 'name_fr', 'name_pt'."""
+    return f"name_{language(lang)}"
+
+
 def t(lang: str, key: str, **values: object) -> str:
     template = strings(language(lang)).get(key) or strings(DEFAULT_LANGUAGE)[key]
     return template.format(**values) if values else template
 
 
 def decimal(value: float, lang: str, digits: int = 1) -> str:
-    formatted = f"{value:,.{digits}f}"
-    if language(lang) == "es":
-        formatted = formatted.replace(",", "\u202f").replace(".", ",")
-    return formatted
+    """1726089.4 -> '1,726,089.4' / '1.726.089,4' / '1 726 089,4' (U+202F) / '1.726.089,4'."""
+    lang = language(lang)
+    # Round as Python does (as before Babel), then let CLDR place the symbols.
+    rounded = Decimal(f"{value:.{digits}f}")
+    pattern = "#,##0." + "0" * digits if digits > 0 else "#,##0"
+    grouped = abs(rounded) >= 10 ** (2 + MIN_GROUPING_DIGITS.get(lang, 1))
+    return format_decimal(rounded, format=pattern, locale=LOCALES[lang], group_separator=grouped)
+
+
+@cache
+def _percent_affixes(lang: str) -> tuple[str, str]:
+    """CLDR's percent sign and spacing: '7.2%', '7,2 %' (U+00A0, es and fr), '7,2%' (pt)."""
+    pattern = parse_pattern(_locale(lang).percent_formats[None].pattern)
+    return pattern.prefix[0], pattern.suffix[0]
 
 
 def people(value: float, lang: str) -> str:
-    """78718404 -> '78.7 million' / '78,7 millones'."""
-    if abs(value) >= 1_000_000:
-        return t(lang, "number.million", value=decimal(value / 1_000_000, lang))
-    if abs(value) >= 1_000:
-        return t(lang, "number.thousand", value=decimal(value / 1_000, lang))
+    """78718404 -> '78.7 million' / '78,7 millones' / '78,7 millions' / '78,7 milhões'."""
+    if _shown(abs(value) / 1e3, 1) >= 1_000:  # 999,960 is '1.0 million', not '1,000.0 thousand'
+        return _counted(lang, "number.million", value / 1e6)
+    if _shown(abs(value), 0) >= 1_000:
+        return _counted(lang, "number.thousand", value / 1e3)
     return decimal(value, lang, 0)
 
 
+def _shown(value: float, digits: int) -> float:
+    """The value as it will be displayed with `digits` decimals (picks the unit after rounding)."""
+    return float(f"{value:.{digits}f}")
+
+
+def _counted(lang: str, key: str, value: float, digits: int = 1) -> str:
+    """`key` with its number; French and Portuguese take the singular below 2 ("1,5 million",
+    "1,5 milhão"): a language may add a "<key>#one" variant, chosen by CLDR's plural rules."""
+    lang = language(lang)
+    shown = decimal(value, lang, digits)
+    singular = f"{key}#one"
+    if singular in strings(lang) and _plural_form(lang, Decimal(f"{abs(value):.{digits}f}")) == "one":
+        key = singular
+    return t(lang, key, value=shown)
+
+
+@cache
+def _locale(lang: str) -> Locale:
+    return Locale.parse(LOCALES[lang])
+
+
+def _plural_form(lang: str, number: Decimal) -> str:
+    return _locale(lang).plural_form(number)
+
+
 def percent(value: float, lang: str, digits: int = 1, signed: bool = False) -> str:
+    """A value already in percent: 7.2 -> '7.2%' / '7,2 %' / '7,2 %' / '7,2%'."""
     sign = "+" if signed and value > 0 else ""
-    return f"{sign}{decimal(value, lang, digits)}\u00a0%" if language(lang) == "es" else f"{sign}{decimal(value, lang, digits)}%"
+    prefix, suffix = _percent_affixes(language(lang))
+    return f"{sign}{prefix}{decimal(value, lang, digits)}{suffix}"
 
 
 def money(value: float, lang: str) -> str:
     """US dollars in words: 'US$ 15.3 billion' / 'US$ 15,3 mil millones' (Spanish "billón" is
-    10^12, so a billion is "mil millones")."""
-    if abs(value) >= 1e9:
-        return t(lang, "number.usd_billion", value=decimal(value / 1e9, lang))
-    if abs(value) >= 1e6:
-        return t(lang, "number.usd_million", value=decimal(value / 1e6, lang))
+    10^12, so a billion is "mil millones") / 'US$ 15,3 milliards' / 'US$ 15,3 bilhões'."""
+    if _shown(abs(value) / 1e6, 1) >= 1_000:
+        return _counted(lang, "number.usd_billion", value / 1e9)
+    if _shown(abs(value), 0) >= 1_000_000:
+        return _counted(lang, "number.usd_million", value / 1e6)
     return t(lang, "number.usd", value=decimal(value, lang, 0))
 
 

@@ -3,7 +3,7 @@
 import pandera.pandas as pa
 from pandera.typing import Series
 
-KINDS = ["world", "region", "subregion", "country", "sdg_region", "development_group", "income_group", "residual"]
+KINDS = ["world", "region", "subregion", "country", "sdg_region", "development_group", "income_group", "residual", "grouping"]
 
 
 class AreaSchema(pa.DataFrameModel):
@@ -11,6 +11,8 @@ class AreaSchema(pa.DataFrameModel):
     iso3: Series[str] = pa.Field(nullable=True, str_matches=r"^[A-Z]{3}$", description="ISO 3166-1 alpha-3, countries only")
     name_en: Series[str] = pa.Field(str_length={"min_value": 1}, description="English name, as published by UN DESA")
     name_es: Series[str] = pa.Field(str_length={"min_value": 1}, description="Spanish name")
+    name_fr: Series[str] = pa.Field(str_length={"min_value": 1}, description="French name (CLDR for countries)")
+    name_pt: Series[str] = pa.Field(str_length={"min_value": 1}, description="Portuguese name (CLDR, Brazil)")
     kind: Series[str] = pa.Field(isin=KINDS, description="world, region, subregion, country, a group, or a publisher's residual (unknown origin, Other South...)")
     region: Series[pa.Int64] = pa.Field(nullable=True, description="M49 code of the geographic region")
     subregion: Series[pa.Int64] = pa.Field(nullable=True, description="M49 code of the subregion")

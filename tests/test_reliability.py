@@ -45,12 +45,13 @@ OVERVIEW_CODES = (WORLD, *AMERICAS_PARTS, *AMERICAS_SUBREGIONS)
 @pytest.fixture(scope="module")
 def base_tables(built_db: Path) -> Tables:
     """The real build's tables cut to what the overview reads (its stock rows; no shares,
-    population or refugees), so that each of the many swaps writes a small file quickly."""
+    population, refugees or other sources), so that each of the many swaps writes a small file quickly."""
     with duckdb.connect(str(built_db), read_only=True) as con:
         frames = {name: con.execute(f"SELECT * FROM core.{name}").df() for name in TABLES}  # noqa: S608
     stock = frames["stock"]
     frames["stock"] = stock[stock["destination_code"].isin(OVERVIEW_CODES)].reset_index(drop=True)
-    for name in ("stock_share", "population", "refugee_stock"):
+    for name in ("stock_share", "population", "refugee_stock", "indicator", "displacement", "bilateral_stock",
+                 "bilateral_check"):
         frames[name] = frames[name].iloc[:0]
     return Tables(frames)
 

@@ -21,26 +21,32 @@ from dashboard.components import (
     url_sync_script,
 )
 from etl.areas import AMERICAS_PARTS
-from readside import queries
-from readside.text import language, people, percent, t
+from readside import groupings, queries
+from readside.text import decimal, language, people, percent, t
 
 dash.register_page(__name__, path="/", name="Overview", order=0)
 
 PATH = "/"
 BASE_YEARS = (2000, 1990)
+# What "the Americas" means on this page: the UN's regions, or the OAS member states (the 35 of
+# the Committee's documents, or the members of each year).
+SCOPES = ("americas", "oas", "oas_dated")
+OAS = "oas"
 
 
 @needs_database(PATH)
 def layout(
-    lang: str = "en", revision: str | None = None, sex: str = "total", claims: str = "0", **_: object
+    lang: str = "en", revision: str | None = None, sex: str = "total", claims: str = "0", scope: str = "americas",
+    **_: object,
 ) -> html.Div:
     lang = language(lang)
-    params = {"revision": revision, "sex": sex, "claims": claims}
+    params = {"revision": revision, "sex": sex, "claims": claims, "scope": scope}
     show_claims = "1" if claims == "1" else "0"
     available = queries.revisions(database())
     chosen, sex, notices = resolve_selection(lang, revision, sex, available)
     controls = html.Div(
-        [revision_control("overview-revision", lang, available, chosen), sex_control("overview-sex", lang, sex)],
+        [revision_control("overview-revision", lang, available, chosen), sex_control("overview-sex", lang, sex),
+         _scope_control(lang, scope if scope in SCOPES else SCOPES[0])],
         className="controls",
     )
     return page_frame(
@@ -58,10 +64,19 @@ def layout(
         dcc.Graph(id="overview-trend", config=figures.graph_config("migdash-americas-by-subregion"), style={"height": "560px"}),
         html.P(id="overview-source", className="source-line"),
         html.Details([html.Summary(t(lang, "overview.table")), html.Div(id="overview-table")]),
+        html.Div(id="overview-scope-note"),
         dcc.Store(id="overview-lang", data=lang),
         dcc.Store(id="overview-claims-flag", data=show_claims),
         html.Div(id="overview-url-sync", hidden=True),
     )
+
+
+def _scope_control(lang: str, scope: str) -> html.Div:
+    return html.Div([
+        html.Label(t(lang, "overview.scope"), id="overview-scope-label"),
+        dcc.RadioItems(id="overview-scope", value=scope, inline=True,
+                       options=[{"label": t(lang, f"overview.scope.{s}"), "value": s} for s in SCOPES]),
+    ], role="radiogroup", **{"aria-labelledby": "overview-scope-label"})
 
 
 def headline_cards(total: pd.DataFrame, world: pd.DataFrame, female: pd.DataFrame, lang: str) -> list[html.Div]:
@@ -98,30 +113,85 @@ def _card(label: str, value: str, detail: str) -> html.Div:
     Output("overview-trend", "figure"),
     Output("overview-source", "children"),
     Output("overview-table", "children"),
+    Output("overview-scope-note", "children"),
     Input("overview-revision", "value"),
     Input("overview-sex", "value"),
     Input("overview-claims", "value"),
+    Input("overview-scope", "value"),
     State("overview-lang", "data"),
 )
-def update_overview(revision: object, sex: object, show_claims: object, lang: object):
-    """Everything on the page for one revision and sex."""
+def update_overview(revision: object, sex: object, show_claims: object, scope: object, lang: object):
+    """Everything on the page for one revision, sex and meaning of "the Americas"."""
     lang = language(lang)
     db = database()
     revision, _ = parse_revision(revision, queries.revisions(db))
     sex, _ = parse_sex(sex)
-    subregions = queries.americas_by_subregion(db, revision, sex)
-    total = queries.americas_total(db, revision, sex)
+    scope = scope if isinstance(scope, str) and scope in SCOPES else SCOPES[0]
+    subregions, total, female = _series_for(db, scope, revision, sex)
     source = source_line(db, revision, lang)
     first, last = int(total["year"].min()), int(total["year"].max())
-    chart_title = t(lang, "overview.chart_title", sex=t(lang, f"sex.{sex}"), revision=revision)
-    figure = figures.americas_trend(subregions, total, lang=lang, title=chart_title, source=source)
-    if isinstance(show_claims, list) and "show" in show_claims:
+    where = t(lang, f"overview.where.{scope}")
+    chart_title = t(lang, "overview.chart_title_scope", where=where, sex=t(lang, f"sex.{sex}"), revision=revision)
+    figure = figures.americas_trend(subregions, total, lang=lang, title=chart_title, source=source,
+                                    total_label=t(lang, f"overview.total.{scope}"))
+    if scope == "americas" and isinstance(show_claims, list) and "show" in show_claims:
         figures.add_claim_markers(figure, claim_points(db, sex, lang), lang=lang)
-    headline = t(lang, "overview.headline", total=people(int(total["migrants"].iloc[-1]), lang), year=last)
-    cards = headline_cards(total, queries.world_total(db, revision, sex), queries.americas_total(db, revision, "female"), lang)
+    headline = t(lang, f"overview.headline.{scope}", total=people(int(total["migrants"].iloc[-1]), lang), year=last)
+    cards = headline_cards(total, queries.world_total(db, revision, sex), female, lang)
     if sex == "female":
         cards = cards[:-1]  # the female share of female migrants says nothing
-    return t(lang, "overview.title", first=first, last=last), headline, cards, figure, source, _table(subregions, total, lang)
+    title = t(lang, "overview.title_scope", where=where, first=first, last=last)
+    note = scope_note(db, scope, revision, last, sex, lang)
+    return title, headline, cards, figure, source, _table(subregions, total, lang, scope), note
+
+
+def _series_for(db: queries.Database, scope: str, revision: int, sex: str):
+    """(by subregion, total, female total) of the UN's Americas or of the OAS member states."""
+    if scope == "americas":
+        return (queries.americas_by_subregion(db, revision, sex), queries.americas_total(db, revision, sex),
+                queries.americas_total(db, revision, "female"))
+    mode = groupings.DATED if scope == "oas_dated" else groupings.ROSTER
+    return (groupings.group_by_subregion(db, OAS, revision, sex, mode),
+            groupings.group_total(db, OAS, revision, sex, mode)[["year", "migrants"]],
+            groupings.group_total(db, OAS, revision, "female", mode)[["year", "migrants"]])
+
+
+def scope_note(db: queries.Database, scope: str, revision: int, year: int, sex: str, lang: str) -> list:
+    """What the total counts: for the OAS, whose figures are summed (and whose are missing);
+    always, the territories that are in the UN's Americas and not OAS member states."""
+    name_col = "name_es" if lang == "es" else "name_en"
+    outside = groupings.americas_outside(db, OAS, revision, year, sex)
+    counted = outside.dropna(subset=["migrants"])
+    parts = []
+    if scope != "americas":
+        mode = groupings.DATED if scope == "oas_dated" else groupings.ROSTER
+        row = groupings.groupings(db).set_index("grouping").loc[OAS]
+        roster = row[f"roster_note_{lang}"] if f"roster_note_{lang}" in row else row["roster_note_en"]
+        totals = groupings.group_total(db, OAS, revision, sex, mode).set_index("year").loc[year]
+        missing = groupings.without_data(db, OAS, revision, year, mode)
+        parts.append(html.P(t(lang, "overview.sum_of_members", counted=int(totals["members_counted"]),
+                              total=int(totals["members_total"]), year=year), className="note"))
+        if scope == "oas":
+            parts.append(html.P(roster, className="note"))
+        if not missing.empty:
+            parts.append(html.P(t(lang, "overview.members_without_data", names=", ".join(missing[name_col])),
+                                className="note"))
+        parts.append(html.P(html.A(t(lang, "overview.download_group"), className="download", id="overview-download",
+                                   href=_group_download(db, revision, sex, lang))))
+    table = data_table(counted.assign(shown=counted["migrants"].map(lambda v: decimal(v, lang, 0)))[
+        [name_col, "iso3", "shown"]], [t(lang, "table.area"), "ISO3", t(lang, "table.migrants")], "overview-outside-data")
+    parts.append(html.Details([
+        html.Summary(t(lang, "overview.outside", n=len(outside), migrants=people(counted["migrants"].sum(), lang),
+                       year=year)),
+        table]))
+    return parts
+
+
+def _group_download(db: queries.Database, revision: int, sex: str, lang: str) -> str:
+    years = ",".join(str(y) for y in queries.years(db, revision))
+    code = int(groupings.groupings(db).set_index("grouping").loc[OAS, "code"])
+    return dash.get_relative_path("/download/zip") + (
+        f"?dataset=stock_by_group&revision={revision}&areas={code}&years={years}&sex={sex}&lang={lang}")
 
 
 def claim_points(db: queries.Database, sex: str, lang: str) -> pd.DataFrame:
@@ -132,9 +202,9 @@ def claim_points(db: queries.Database, sex: str, lang: str) -> pd.DataFrame:
     return pd.DataFrame({"year": quoted["year"], "value": quoted["value"] * 1e6, "label": labels})
 
 
-def _table(subregions: pd.DataFrame, total: pd.DataFrame, lang: str) -> html.Table:
+def _table(subregions: pd.DataFrame, total: pd.DataFrame, lang: str, scope: str = "americas") -> html.Table:
     name_col = "name_es" if lang == "es" else "name_en"
-    total_rows = total.assign(**{name_col: t(lang, "overview.total")})
+    total_rows = total[["year", "migrants"]].assign(**{name_col: t(lang, f"overview.total.{scope}")})
     table = pd.concat([subregions[["year", name_col, "migrants"]], total_rows[["year", name_col, "migrants"]]])
     table = table.sort_values(["year", name_col])
     table = table.assign(migrants=table["migrants"].map("{:,}".format))
@@ -143,11 +213,12 @@ def _table(subregions: pd.DataFrame, total: pd.DataFrame, lang: str) -> html.Tab
 
 
 clientside_callback(
-    url_sync_script("revision", "sex", "claims", "lang"),
+    url_sync_script("revision", "sex", "claims", "scope", "lang"),
     Output("overview-url-sync", "children"),
     Input("overview-revision", "value"),
     Input("overview-sex", "value"),
     Input("overview-claims-flag", "data"),
+    Input("overview-scope", "value"),
     State("overview-lang", "data"),
 )
 

@@ -99,7 +99,8 @@ def corridor_section(db: queries.Database, lang: str, release: object, origin: o
     ], className="controls")
     return [*heading, controls,
             *chart_block("ref-pairs", "migdash-refugees-corridors", lang, height="620px"),
-            *chart_block("ref-pair-trend", "migdash-refugees-corridor-trend", lang)]
+            *chart_block("ref-pair-trend", "migdash-refugees-corridor-trend", lang),
+            html.Div(id="ref-pair-url-sync", hidden=True)]
 
 
 def _labelled(control_id: str, label: str, options: list[dict], value: object, width: str = "200px") -> html.Div:
@@ -239,9 +240,14 @@ def update_hosts(year: object, lang: object):
 
 
 clientside_callback(
-    url_sync_script("population", "year", "release", "origin", "host", "pyear", "lang"),
+    url_sync_script("population", "year", "lang"),
     Output("ref-url-sync", "children"),
-    Input("ref-population", "value"), Input("ref-year", "value"), Input("ref-release", "value"),
-    Input("ref-pair-origin", "value"), Input("ref-pair-host", "value"), Input("ref-pair-year", "value"),
-    State("ref-lang", "data"),
+    Input("ref-population", "value"), Input("ref-year", "value"), State("ref-lang", "data"),
+)
+
+clientside_callback(  # the corridor controls exist only where displacement data is loaded
+    url_sync_script("release", "origin", "host", "pyear"),
+    Output("ref-pair-url-sync", "children"),
+    Input("ref-release", "value"), Input("ref-pair-origin", "value"), Input("ref-pair-host", "value"),
+    Input("ref-pair-year", "value"),
 )

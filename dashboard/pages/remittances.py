@@ -28,6 +28,7 @@ from etl.areas import (
     SOUTH_AMERICA,
 )
 from readside import queries
+from readside.queries import NAME_COLUMNS
 from readside.text import language, money, percent, percent_of_gdp, t
 
 dash.register_page(__name__, path="/remittances", name="Remittances", order=40)
@@ -134,7 +135,7 @@ def regional_series(db: queries.Database, vintage: str | None = None) -> pd.Data
     lac = queries.indicator_series(db, RECEIVED, [LATIN_AMERICA_AND_CARIBBEAN], vintage).assign(reporting=pd.NA)
     parts = queries.indicator_by_subregion(db, RECEIVED, LAC_SUBREGIONS, vintage)
     north = queries.indicator_series(db, RECEIVED, [905], vintage).assign(reporting=pd.NA)
-    columns = ["year", "area_code", "name_en", "name_es", "value", "reporting"]
+    columns = ["year", "area_code", *NAME_COLUMNS, "value", "reporting"]
     present = [f[columns] for f in (lac, parts, north) if not f.empty]
     return pd.concat(present, ignore_index=True) if present else pd.DataFrame(columns=columns)
 

@@ -101,10 +101,15 @@ def test_shared_refugees_url_restores_the_view_in_spanish(dash_duo, app):
 
 def test_country_profile_shows_the_three_indicator_panels(dash_duo, app):
     dash_duo.start_server(app)
-    dash_duo.driver.get(dash_duo.server_url + "/country?lang=en&area=862")
+    dash_duo.driver.get(dash_duo.server_url + "/country?lang=en&area=484")
     for source in ("worldbank", "unhcr", "wpp"):
         dash_duo.wait_for_element(f"#country-{source} .js-plotly-plot", timeout=20)
-    assert "Venezuela" in plotted_title(dash_duo, "country-unhcr")
+    assert "Mexico" in plotted_title(dash_duo, "country-unhcr")
+    # an area a publisher has no figure for gets its notice, never an empty chart
+    dash_duo.driver.get(dash_duo.server_url + "/country?lang=en&area=862")
+    dash_duo.wait_for_element("#country-unhcr .js-plotly-plot", timeout=20)
+    if not dash_duo.find_elements("#country-worldbank"):
+        dash_duo.wait_for_contains_text("#country-indicators", "World Bank", timeout=10)
 
 
 def test_data_page_downloads_an_indicator_extract(dash_duo, app, indicator_db):
@@ -117,14 +122,22 @@ def test_data_page_downloads_an_indicator_extract(dash_duo, app, indicator_db):
     assert len(got) == count and set(got["series"]) == {"wpp.net_migration", "wpp.net_migration_rate"}
 
 
-def test_without_indicator_data_the_pages_name_the_command(dash_duo, built_db):
-    dash_duo.start_server(create_app(built_db))
+def test_without_indicator_data_the_pages_name_the_command(dash_duo, bare_db):
+    """A build from UN DESA alone: each page without its source shows one notice per missing
+    source, no empty chart, and no error in the console."""
+    dash_duo.start_server(create_app(bare_db))
     for path in ("/remittances", "/refugees"):
         dash_duo.driver.get(dash_duo.server_url + path + "?lang=en")
         dash_duo.wait_for_contains_text("main .notice", "migdash etl", timeout=20)
         assert dash_duo.find_elements(".js-plotly-plot") == []
+    dash_duo.driver.get(dash_duo.server_url + "/corridors?lang=en")
+    dash_duo.wait_for_contains_text("main", "--mirror knomad=", timeout=20)
+    for source in ("wpp", "unhcr"):
+        dash_duo.wait_for_contains_text("main", f"--mirror {source}=", timeout=20)
+    assert dash_duo.find_elements(".js-plotly-plot") == []
     dash_duo.driver.get(dash_duo.server_url + "/data?lang=en")
     dash_duo.wait_for_contains_text("#data-dataset", "not loaded", timeout=20)
+    assert dash_duo.get_logs() == []
 
 
 def test_data_page_narrows_an_indicator_extract_to_one_series(dash_duo, app, indicator_db):

@@ -1,0 +1,109 @@
+"""Groupings the UN's M49 does not have: the OAS member states, CARICOM, SICA, CAN, Mercosur.
+
+Their figures are always sums of the members' published country figures (UN DESA publishes
+none for them), said so wherever they are shown, with the members that have no figure named.
+Two ways to count the members: the roster (`roster`: "the 35 member states" the Committee's
+documents speak of; a grouping's present members otherwise) or the members in each year
+(`dated`): a member counts in year Y if it had joined by then and had not left by 1 July of
+Y, the reference date of UN DESA's mid-year stock (Nicaragua counts in 2023, not in 2024).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from etl.areas import AMERICAS_PARTS, WORLD
+from readside.queries import AREA_NAMES, Database, placeholders
+
+ROSTER, DATED = "roster", "dated"
+# A membership row `m` covers year `s.year` (annual data, reference date 1 July).
+_IN_YEAR = """CAST(left(m.since, 4) AS INTEGER) <= s.year AND (m.until IS NULL
+  OR (length(m.until) = 4 AND CAST(m.until AS INTEGER) > s.year)
+  OR (length(m.until) = 10 AND CAST(m.until AS DATE) > make_date(s.year, 7, 1)))"""
+
+
+def _membership(mode: str) -> str:
+    return _IN_YEAR if mode == DATED else "m.roster"
+
+
+def groupings(db: Database) -> pd.DataFrame:
+    """grouping, code, names and roster notes in four languages, source."""
+    return db.frame("SELECT * FROM grouping ORDER BY code")
+
+
+def grouping_of_code(db: Database, code: int) -> str | None:
+    rows = db.rows("SELECT grouping FROM grouping WHERE code = ?", [code])
+    return rows[0][0] if rows else None
+
+
+def members(db: Database, grouping: str) -> pd.DataFrame:
+    """member_code, iso3, names, since, until, roster, note of one grouping's members."""
+    return db.frame(
+        f"""SELECT m.member_code, a.iso3, {AREA_NAMES}, m.since, m.until, m.roster, m.note
+            FROM area_group m JOIN area a ON a.code = m.member_code WHERE m.grouping = ?
+            ORDER BY a.name_en""",  # noqa: S608 - only a constant column list is interpolated
+        [grouping],
+    )
+
+
+def group_total(db: Database, grouping: str, revision: int, sex: str, mode: str = ROSTER) -> pd.DataFrame:
+    """year, migrants (sum of the members' published stock), members_counted (members with a
+    figure that year), members_total (members that year)."""
+    return db.frame(
+        f"""
+        WITH years AS (SELECT DISTINCT year FROM stock WHERE revision = ?),
+        expected AS (SELECT s.year, m.member_code FROM years s JOIN area_group m ON m.grouping = ?
+                     AND {_membership(mode)})
+        SELECT e.year, sum(s.migrants) AS migrants, count(s.migrants) AS members_counted,
+               count(*) AS members_total
+        FROM expected e LEFT JOIN stock s ON s.revision = ? AND s.year = e.year AND s.sex = ?
+             AND s.destination_code = e.member_code AND s.origin_code = ?
+        GROUP BY e.year ORDER BY e.year
+        """,  # noqa: S608 - only a constant condition is interpolated
+        [revision, grouping, revision, sex, WORLD],
+    )
+
+
+def group_by_subregion(db: Database, grouping: str, revision: int, sex: str, mode: str = ROSTER) -> pd.DataFrame:
+    """year, area_code (the member's subregion), names, migrants: the grouping split by UN subregion."""
+    return db.frame(
+        f"""
+        SELECT s.year, c.subregion AS area_code, {AREA_NAMES}, sum(s.migrants) AS migrants
+        FROM stock s JOIN area_group m ON m.member_code = s.destination_code AND m.grouping = ?
+        JOIN area c ON c.code = s.destination_code JOIN area a ON a.code = c.subregion
+        WHERE s.revision = ? AND s.sex = ? AND s.origin_code = ? AND {_membership(mode)}
+        GROUP BY ALL ORDER BY area_code, s.year
+        """,  # noqa: S608
+        [grouping, revision, sex, WORLD],
+    )
+
+
+def without_data(db: Database, grouping: str, revision: int, year: int, mode: str = ROSTER) -> pd.DataFrame:
+    """Members (that year) with no published stock in that revision and year: named, never hidden."""
+    return db.frame(
+        f"""
+        SELECT m.member_code, {AREA_NAMES} FROM area_group m JOIN area a ON a.code = m.member_code,
+               (SELECT ? AS year) s
+        WHERE m.grouping = ? AND {_membership(mode)} AND NOT EXISTS (
+          SELECT 1 FROM stock x WHERE x.revision = ? AND x.year = s.year AND x.destination_code = m.member_code
+            AND x.origin_code = ? AND x.sex = 'total')
+        ORDER BY a.name_en
+        """,  # noqa: S608
+        [year, grouping, revision, WORLD],
+    )
+
+
+def americas_outside(db: Database, grouping: str, revision: int, year: int, sex: str) -> pd.DataFrame:
+    """Countries and territories of the UN's Americas that are not on the grouping's roster
+    (Puerto Rico, Aruba, Bermuda, Greenland…): code, names, migrants that year."""
+    return db.frame(
+        f"""
+        SELECT a.code, a.iso3, {AREA_NAMES}, s.migrants
+        FROM area a LEFT JOIN stock s ON s.destination_code = a.code AND s.revision = ? AND s.year = ?
+             AND s.sex = ? AND s.origin_code = ?
+        WHERE a.kind = 'country' AND a.region IN ({placeholders(AMERICAS_PARTS)})
+          AND a.code NOT IN (SELECT member_code FROM area_group WHERE grouping = ? AND roster)
+        ORDER BY s.migrants DESC NULLS LAST, a.name_en
+        """,  # noqa: S608
+        [revision, year, sex, WORLD, *AMERICAS_PARTS, grouping],
+    )

@@ -1,0 +1,226 @@
+"""Accessibility in a real browser (issue #17): axe-core finds no WCAG 2 A/AA violation on any
+page, in English and Spanish, before and after the main interactions; the overview works with
+the keyboard alone; every page reflows at a phone's 390 CSS px without horizontal scrolling.
+
+axe-core comes from the npm registry at install time (`make test` runs `npm install ... axe-core@4`
+into $(VENV)/axe); these tests only read that file and skip, saying so, when it is absent.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+import dash
+import pytest
+from selenium.webdriver.common.keys import Keys
+
+from dashboard.app import create_app
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE_FILE = Path(os.environ.get("MIGDASH_AXE") or Path(sys.prefix) / "axe" / "node_modules" / "axe-core" / "axe.min.js")
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+PHONE_WIDTH = 390
+
+
+@pytest.fixture
+def app(built_db):
+    return create_app(built_db)
+
+
+@pytest.fixture(scope="module")
+def axe_source() -> str:
+    if not AXE_FILE.is_file():
+        pytest.skip(f"axe-core is not installed at {AXE_FILE}: run `make test` (it installs axe-core@4 from npm once)")
+    return AXE_FILE.read_text(encoding="utf-8")
+
+
+def page_paths() -> list[str]:
+    return [page["path"] for page in dash.page_registry.values() if page["path"] != "/404"]
+
+
+PAGES = ["/", "/claims", "/subregions", "/corridors", "/country", "/remittances", "/refugees", "/data", "/sources"]
+
+
+def settle(dash_duo, seconds: float = 0.8) -> None:
+    """Wait until Dash has no callback in flight and the charts have drawn."""
+    dash_duo.wait_for_element("main h1", timeout=20)
+    deadline = time.monotonic() + 20
+    script = ("return !document.querySelector('[data-dash-is-loading=\"true\"]') && "
+              "[...document.querySelectorAll('.dash-graph')].every(g => g.querySelector('.main-svg'));")
+    while time.monotonic() < deadline and not dash_duo.driver.execute_script(script):
+        time.sleep(0.2)
+    time.sleep(seconds)  # a11y.js repairs on the next animation frame after the last mutation
+
+
+def axe_violations(dash_duo, axe_source: str) -> list[str]:
+    driver = dash_duo.driver
+    driver.set_script_timeout(90)
+    if not driver.execute_script("return !!window.axe"):
+        driver.execute_script(axe_source)
+    found = driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {runOnly: {type: 'tag', values: arguments[0]}, resultTypes: ['violations']})"
+        ".then(r => done(r.violations.map(v => v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 3).map("
+        "n => n.target.join(' ') + ' — ' + n.failureSummary.replace(/\\s+/g, ' ').slice(0, 160)).join(' | '))))"
+        ".catch(e => done(['axe failed: ' + e]));",
+        WCAG_TAGS,
+    )
+    return list(found)
+
+
+def change_a_selection(dash_duo) -> str:
+    """The page's first radio group gets another value (or its first dropdown, by keyboard)."""
+    driver = dash_duo.driver
+    radios = driver.execute_script(
+        "return [...document.querySelectorAll('main .dash-options-list input[type=radio]')]"
+        ".filter(i => !i.closest('.dash-dropdown-wrapper') && !i.checked && !i.disabled);"
+    )
+    if radios:
+        radios[0].click()
+        return "radio"
+    buttons = dash_duo.find_elements("main button.dash-dropdown")
+    if buttons:
+        buttons[0].send_keys(Keys.ENTER)
+        time.sleep(0.5)
+        driver.switch_to.active_element.send_keys(Keys.ARROW_DOWN)
+        driver.switch_to.active_element.send_keys(Keys.ENTER)
+        return "dropdown"
+    return "none"
+
+
+def open_every_details(dash_duo) -> int:
+    return dash_duo.driver.execute_script(
+        "const all = document.querySelectorAll('main details'); all.forEach(d => { d.open = true; }); return all.length;"
+    )
+
+
+def test_every_registered_page_is_covered():
+    assert set(page_paths()) <= set(PAGES)
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("path", PAGES)
+def test_no_wcag_violation_before_and_after_interactions(dash_duo, app, axe_source, path, lang):
+    dash_duo.start_server(app)
+    dash_duo.driver.get(f"{dash_duo.server_url}{path}?lang={lang}")
+    settle(dash_duo)
+    assert dash_duo.driver.execute_script("return document.documentElement.lang") == lang
+    assert axe_violations(dash_duo, axe_source) == [], f"{path}?lang={lang}, as loaded"
+
+    change_a_selection(dash_duo)
+    settle(dash_duo)
+    open_every_details(dash_duo)
+    settle(dash_duo, 0.5)
+    assert axe_violations(dash_duo, axe_source) == [], f"{path}?lang={lang}, after a selection and the tables opened"
+
+    dropdowns = dash_duo.find_elements("main button.dash-dropdown")
+    if dropdowns:  # the list of a dropdown, open
+        dropdowns[0].send_keys(Keys.ENTER)
+        dash_duo.wait_for_element(".dash-dropdown-options", timeout=10)
+        time.sleep(0.5)
+        assert axe_violations(dash_duo, axe_source) == [], f"{path}?lang={lang}, a dropdown open"
+    assert [e for e in dash_duo.get_logs() if e.get("level") == "SEVERE"] == []
+
+
+def test_charts_have_a_text_alternative_in_the_page_language(dash_duo, app):
+    dash_duo.start_server(app)
+    for lang, word, decimal in (("en", " in ", "."), ("es", " en ", ",")):
+        dash_duo.driver.get(f"{dash_duo.server_url}/?lang={lang}")
+        settle(dash_duo)
+        graph = dash_duo.find_element("#overview-trend")
+        assert graph.get_attribute("role") == "figure"
+        assert graph.get_attribute("aria-label") == dash_duo.driver.execute_script(
+            "return document.querySelector('#overview-trend .js-plotly-plot').layout.title.text")
+        summary = dash_duo.driver.execute_script(
+            "return document.getElementById(arguments[0].getAttribute('aria-describedby')).textContent;", graph)
+        assert word in summary and "%" in summary, summary
+        assert f"{decimal}" in summary.split(":")[1], summary  # 78.7 million / 78,7 millones
+
+
+def test_the_overview_works_with_the_keyboard_alone(dash_duo, app):
+    dash_duo.start_server(app)
+    driver = dash_duo.driver
+    settle(dash_duo)
+    before = dash_duo.find_element("#overview-revision").text
+    body = dash_duo.find_element("body")
+    body.send_keys(Keys.TAB)
+    assert driver.switch_to.active_element.get_attribute("class") == "skip-link"
+    driver.switch_to.active_element.send_keys(Keys.ENTER)
+    assert driver.execute_script("return document.activeElement.id") == "main"
+
+    stops = []
+    for _ in range(80):  # Tab through the page: every stop shows where the focus is
+        driver.switch_to.active_element.send_keys(Keys.TAB)
+        stop = driver.execute_script(
+            "const e = document.activeElement; const s = getComputedStyle(e);"
+            "return [e.id, e.tagName, e.className.baseVal === undefined ? e.className : '', "
+            "e.getAttribute('aria-label') || e.textContent.trim().slice(0, 40), s.outlineStyle !== 'none' && s.outlineWidth !== '0px'];"
+        )
+        stops.append(stop)
+        if stop[1] == "BODY":
+            break
+    ids = [s[0] for s in stops]
+    assert "overview-revision" in ids, stops
+    assert any(s[1] == "SUMMARY" for s in stops), stops
+    assert any("modebar-btn" in s[2] and "PNG" in s[3] for s in stops), stops  # the chart's PNG export
+    assert [s for s in stops if s[1] != "BODY" and not s[4]] == [], "a keyboard stop without a visible focus"
+
+    revision = dash_duo.find_element("#overview-revision")
+    driver.execute_script("arguments[0].focus()", revision)
+    revision.send_keys(Keys.ENTER)  # opens the list on the chosen revision
+    dash_duo.wait_for_element(".dash-dropdown-options", timeout=10)
+    time.sleep(0.3)
+    driver.switch_to.active_element.send_keys(Keys.ARROW_DOWN)
+    driver.switch_to.active_element.send_keys(Keys.ENTER)
+    dash_duo.wait_for_no_elements(".dash-dropdown-options", timeout=10)
+    after = dash_duo.find_element("#overview-revision").text
+    assert after != before
+    assert after.split()[0] in driver.current_url  # e.g. revision=2020
+    assert driver.execute_script("return document.activeElement.id") == "overview-revision"
+
+
+def test_the_sex_radio_buttons_work_with_arrow_keys(dash_duo, app):
+    dash_duo.start_server(app)
+    settle(dash_duo)
+    radios = dash_duo.find_elements("#overview-sex input")
+    radios[0].send_keys(Keys.ARROW_RIGHT)
+    dash_duo.wait_for_contains_text("#overview-trend", "men", timeout=10)
+    assert radios[1].is_selected() and "sex=male" in dash_duo.driver.current_url
+
+
+def phone(dash_duo, width: int = PHONE_WIDTH) -> None:
+    dash_duo.driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride", {"width": width, "height": 844, "deviceScaleFactor": 1, "mobile": True})
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_every_page_fits_a_phone_without_horizontal_scrolling(dash_duo, app, lang):
+    dash_duo.start_server(app)
+    phone(dash_duo)
+    too_wide = {}
+    for path in PAGES:
+        dash_duo.driver.get(f"{dash_duo.server_url}{path}?lang={lang}")
+        settle(dash_duo)
+        open_every_details(dash_duo)
+        time.sleep(0.3)
+        width = dash_duo.driver.execute_script("return document.documentElement.scrollWidth")
+        if width > PHONE_WIDTH:
+            too_wide[path] = width
+    assert too_wide == {}
+
+
+def test_the_header_menu_folds_on_a_phone(dash_duo, app):
+    dash_duo.start_server(app)
+    phone(dash_duo)
+    settle(dash_duo)
+    toggle = dash_duo.find_element("#nav-toggle")
+    nav = dash_duo.find_element("#main-nav")
+    assert toggle.is_displayed() and not nav.is_displayed()
+    toggle.send_keys(Keys.ENTER)
+    assert toggle.get_attribute("aria-expanded") == "true" and nav.is_displayed()
+    nav.find_elements("css selector", "a")[1].send_keys(Keys.ENTER)
+    dash_duo.wait_for_element("main h1", timeout=20)
+    assert not dash_duo.find_element("#main-nav").is_displayed()  # closed again on the new page
