@@ -108,10 +108,12 @@ CREATE TABLE core.provenance (source VARCHAR, dataset VARCHAR PRIMARY KEY, revis
   citation VARCHAR, retrieved_at VARCHAR, sha256 VARCHAR, bytes BIGINT, rows BIGINT);
 CREATE TABLE core.claim (claim_id VARCHAR PRIMARY KEY, document_id VARCHAR, document_title VARCHAR,
   document_date VARCHAR, document_language VARCHAR, document_symbol VARCHAR, quote VARCHAR,
-  cited_source VARCHAR, cited_revision SMALLINT, sentence_en VARCHAR, sentence_es VARCHAR);
+  cited_source VARCHAR, cited_revision SMALLINT, sentence_en VARCHAR, sentence_es VARCHAR, sentence_fr VARCHAR,
+  sentence_pt VARCHAR);
 CREATE TABLE core.claim_figure (claim_id VARCHAR, figure_id VARCHAR, metric VARCHAR, areas VARCHAR,
   minus_areas VARCHAR, year SMALLINT, base_year SMALLINT, refresh VARCHAR, sex VARCHAR, value DOUBLE,
   unit VARCHAR, decimals SMALLINT, qualifier VARCHAR, part_of VARCHAR, checkable_with VARCHAR, checkable_with_es VARCHAR,
+  checkable_with_fr VARCHAR, checkable_with_pt VARCHAR,
   PRIMARY KEY (claim_id, figure_id));
 CREATE TABLE core.grouping (grouping VARCHAR PRIMARY KEY, code INTEGER NOT NULL, name_en VARCHAR,
   name_es VARCHAR, name_fr VARCHAR, name_pt VARCHAR, source VARCHAR, roster_note_en VARCHAR, roster_note_es VARCHAR,

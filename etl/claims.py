@@ -2,7 +2,7 @@
 
 One YAML file per document: `document` (id, title, date, language, symbol) and its `claims`.
 Each claim: id, quote (exact), cited_source, cited_revision, optional `sentence` templates (en,
-es) for the refreshed sentence, and `figures`. Each figure: id, metric (schemas/claim.py
+es, fr, pt) for the refreshed sentence, and `figures`. Each figure: id, metric (schemas/claim.py
 METRICS), areas (M49 codes summed), value, unit, decimals; optional year, base_year (changes),
 minus_areas (rest of world = [900] minus [904, 905]), sex (total), qualifier (exact, around,
 nearly, more than, derived), refresh (quoted: keep the year; latest: move to the latest year),
@@ -26,6 +26,7 @@ import yaml
 from etl.errors import ValidationFailed
 
 CLAIMS_DIR = Path(__file__).resolve().parents[1] / "data" / "claims"
+LANGUAGES = ("en", "es", "fr", "pt")  # the OAS's four official languages
 FIGURE_DEFAULTS = {"sex": "total", "qualifier": "exact", "refresh": "quoted", "minus_areas": None,
                    "year": None, "base_year": None, "part_of": None, "checkable_with": None}
 
@@ -69,8 +70,7 @@ def _claim_row(meta: dict, claim: dict) -> dict:
         "quote": " ".join(claim["quote"].split()),
         "cited_source": claim["cited_source"],
         "cited_revision": claim["cited_revision"],
-        "sentence_en": _squash(sentence.get("en")),
-        "sentence_es": _squash(sentence.get("es")),
+        **{f"sentence_{lang}": _squash(sentence.get(lang)) for lang in LANGUAGES},
     }
 
 
@@ -110,12 +110,13 @@ def _figure_row(claim_id: str, figure: dict) -> dict:
 
 
 def _localized(key: str, value: object, claim_id: str, figure_id: str) -> dict[str, str | None]:
-    """A text given as a string (English) or as {en, es}: columns `key` and `key_es`."""
+    """A text given as a string (English) or as {en, es, fr, pt}: columns `key`, `key_es`, `key_fr`, `key_pt`."""
+    others = LANGUAGES[1:]
     if value is None or isinstance(value, str):
-        return {key: value, f"{key}_es": None}
-    if isinstance(value, dict) and set(value) <= {"en", "es"} and "en" in value:
-        return {key: value["en"], f"{key}_es": value.get("es")}
-    raise ValidationFailed("claim_figure", f"claim {claim_id}, figure {figure_id}: {key} must be text or {{en, es}}")
+        return {key: value, **{f"{key}_{lang}": None for lang in others}}
+    if isinstance(value, dict) and set(value) <= set(LANGUAGES) and "en" in value:
+        return {key: value["en"], **{f"{key}_{lang}": value.get(lang) for lang in others}}
+    raise ValidationFailed("claim_figure", f"claim {claim_id}, figure {figure_id}: {key} must be text or {{en, es, fr, pt}}")
 
 
 def _check_placeholders(path: Path, claim: dict) -> None:

@@ -126,10 +126,15 @@ class Quoted:
 
 @dataclass(frozen=True)
 class Localized:
-    """A text the registry gives in English and Spanish."""
+    """A text the registry gives in the OAS languages (English always; the others where given)."""
 
     en: str
-    es: str
+    es: str | None
+    fr: str | None = None
+    pt: str | None = None
+
+    def text(self, lang: str) -> str:
+        return getattr(self, language(lang)) or self.en
 
 
 @dataclass(frozen=True)
@@ -160,7 +165,7 @@ def render(value: object, lang: str) -> str:
     if isinstance(value, Word):
         return t(lang, value.key)
     if isinstance(value, Localized):
-        return value.es if language(lang) == "es" else value.en
+        return value.text(lang)
     if isinstance(value, Num):
         sign = "+" if value.signed and value.value > 0 else ""
         return sign + decimal(value.value, lang, value.decimals)
@@ -199,7 +204,7 @@ class Context:
     revisions: list[int]
     published: dict[int, list[int]]
     totals: dict[tuple[int, int, int, str], float]
-    names: dict[int, tuple[str, str]]
+    names: dict[int, tuple[str, str, str, str]]  # code -> name in en, es, fr, pt
     source: dict
     # (vintage, area, year) -> US$, every World Bank vintage in the build, newest first
     remittances: dict[tuple[str, int, int], float] = field(default_factory=dict)
@@ -218,7 +223,7 @@ class Context:
             revisions=revisions,
             published={r: queries.years(db, r) for r in revisions},
             totals={(r, y, c, s): float(m) for r, y, c, s, m in frame.itertuples(index=False)},
-            names={int(c): (en, es) for c, en, es, _fr, _pt in names.itertuples(index=False)},
+            names={int(c): (en, es, fr, pt) for c, en, es, fr, pt in names.itertuples(index=False)},
             source=queries.provenance_citation(db, latest) or {},
             remittances={(str(vintage), int(c), int(y)): float(v) for vintage, y, c, v in
                          queries.series_all_vintages(db, REMITTANCES_RECEIVED, codes).itertuples(index=False)},
@@ -264,8 +269,8 @@ class Context:
         return text + "".join(f" − {self.area_name(c, lang)}" for c in minus)
 
     def area_name(self, code: int, lang: str) -> str:
-        en, es = self.names.get(code, (str(code), str(code)))
-        return es if language(lang) == "es" else en
+        names = dict(zip(("en", "es", "fr", "pt"), self.names.get(code, (str(code),) * 4), strict=True))
+        return names[language(lang)]
 
 
 # ---- statuses ----
@@ -334,8 +339,8 @@ def check_figure(ctx: Context, figure: pd.Series, revision: int) -> FigureCheck:
             "quoted": quoted, "unit": figure["unit"]}
     if figure["metric"] not in COMPUTABLE:
         en = figure["checkable_with"] if isinstance(figure["checkable_with"], str) else "-"
-        es = figure.get("checkable_with_es")
-        where = Localized(en, es if isinstance(es, str) else en)
+        where = Localized(en, *(text if isinstance(text := figure.get(f"checkable_with_{lang}"), str) else None
+                                for lang in ("es", "fr", "pt")))
         context = _closest_remittances(ctx, figure)
         first = Note("other_definition" if context else "not_checkable", {"source": where})
         notes = (first, *context)
@@ -536,7 +541,7 @@ def sentence_with_citation(ctx: Context, claim_id: str, lang: str) -> str | None
 # ---- the secretariat's report (CLI) ----
 
 REPORT_COLUMNS = ["claim_id", "figure_id", "revision", "status", "quoted_as", "quoted", "actual", "basis", "unit", "note",
-                  "document_title", "quote", "consistency", "refreshed_en", "refreshed_es"]
+                  "document_title", "quote", "consistency", "refreshed_en", "refreshed_es", "refreshed_fr", "refreshed_pt"]
 
 
 def report(ctx: Context) -> pd.DataFrame:
@@ -546,7 +551,8 @@ def report(ctx: Context) -> pd.DataFrame:
     per_claim = pd.DataFrame({
         "consistency": {c: notes_text(consistency(ctx.figures_of(c)), "en") for c in claims.index},
         "refreshed_en": {c: sentence_with_citation(ctx, c, "en") or "" for c in claims.index},
-        "refreshed_es": {c: sentence_with_citation(ctx, c, "es") or "" for c in claims.index},
+        **{f"refreshed_{lang}": {c: sentence_with_citation(ctx, c, lang) or "" for c in claims.index}
+           for lang in ("es", "fr", "pt")},
     })
     out = checks.merge(claims[["quote", "document_title"]], left_on="claim_id", right_index=True)
     out = out.merge(per_claim, left_on="claim_id", right_index=True)

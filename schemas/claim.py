@@ -21,6 +21,8 @@ class ClaimSchema(pa.DataFrameModel):
     cited_revision: Series[int] = pa.Field(ge=1990, le=2100, description="revision / vintage the document cites")
     sentence_en: Series[str] = pa.Field(nullable=True, description="template of the refreshed sentence, English")
     sentence_es: Series[str] = pa.Field(nullable=True, description="template of the refreshed sentence, Spanish")
+    sentence_fr: Series[str] = pa.Field(nullable=True, description="template of the refreshed sentence, French")
+    sentence_pt: Series[str] = pa.Field(nullable=True, description="template of the refreshed sentence, Portuguese")
 
     class Config:
         strict = True
@@ -47,6 +49,8 @@ class ClaimFigureSchema(pa.DataFrameModel):
     part_of: Series[str] = pa.Field(nullable=True, description="figure id of the total this figure is a part of")
     checkable_with: Series[str] = pa.Field(nullable=True, description="which source would check a figure we cannot")
     checkable_with_es: Series[str] = pa.Field(nullable=True, description="the same in Spanish, where given")
+    checkable_with_fr: Series[str] = pa.Field(nullable=True, description="the same in French, where given")
+    checkable_with_pt: Series[str] = pa.Field(nullable=True, description="the same in Portuguese, where given")
 
     class Config:
         strict = True
