@@ -11,7 +11,8 @@ from collections.abc import Callable
 import pandas as pd
 import plotly.graph_objects as go
 
-from readside.text import SEPARATORS, language, people, t
+from readside.text import SEPARATORS, language, name_column, people, t
+from readside.text import percent as percent_text
 
 Formatter = Callable[[float, str], str]  # (value, lang) -> label, e.g. people, money
 
@@ -45,7 +46,7 @@ def americas_trend(
     lang = language(lang)
     if subregions.empty or total.empty:
         return empty_figure(title)
-    name_col = "name_es" if lang == "es" else "name_en"
+    name_col = name_column(lang)
     fig = go.Figure()
     for colour, (code, part) in zip(PALETTE, subregions.groupby("area_code", sort=False), strict=False):
         name = part[name_col].iloc[0]
@@ -80,10 +81,10 @@ def lines(
     lang = language(lang)
     if frame.empty:
         return empty_figure(title)
-    name_col = "name_es" if lang == "es" else "name_en"
+    name_col = name_column(lang)
     fig = go.Figure()
     for colour, (_, part) in zip(PALETTE, frame.groupby("area_code", sort=False), strict=False):
-        labels = [f"{v:.1f}%" if percent else fmt(v, lang) for v in part[value]]
+        labels = [percent_text(v, lang) if percent else fmt(v, lang) for v in part[value]]  # es: "1,3 %"
         fig.add_trace(
             go.Scatter(
                 x=part["year"], y=part[value], name=part[name_col].iloc[0], mode="lines+markers",

@@ -31,7 +31,7 @@ from dashboard.components import (
 )
 from etl.areas import AMERICAS_SUBREGIONS
 from readside import corridors, queries
-from readside.text import decimal, language, signed_people, t
+from readside.text import decimal, language, name_column, signed_people, t
 from readside.transform import REST, subregion_links
 
 dash.register_page(__name__, path="/corridors", name="Corridors", order=20)
@@ -261,7 +261,7 @@ def _knomad_stock(db: queries.Database, edition: int, lang: str) -> tuple:
 def subregion_names(db: queries.Database, lang: str) -> dict[int, str]:
     """Node names: the four subregions in the page's language, and the rest of the world."""
     frame = queries.area_names(db, AMERICAS_SUBREGIONS)
-    names = dict(zip(frame["code"], frame["name_es" if lang == "es" else "name_en"], strict=True))
+    names = dict(zip(frame["code"], frame[name_column(lang)], strict=True))
     return names | {REST: t(lang, "corridors.rest")}
 
 
@@ -280,7 +280,7 @@ def _flow_charts(db: queries.Database, links: pd.DataFrame, titles: tuple[str, s
 
 def _top_table(top: pd.DataFrame, lang: str, year: int, base: int | None, table_id: str) -> html.Table:
     """Ranked corridors with real country names; the change column only when there is a base."""
-    suffix = "es" if lang == "es" else "en"
+    suffix = language(lang)
     shown = pd.DataFrame({"origin": top[f"origin_{suffix}"], "destination": top[f"destination_{suffix}"],
                           "migrants": top["migrants"].map(lambda v: decimal(v, lang, 0))})
     headers = [t(lang, "table.origin"), t(lang, "table.destination"), t(lang, "flows.col.migrants_year", year=year)]
@@ -311,7 +311,7 @@ def update_net_migration(edition: object, lang: object):
                         y_title=t(lang, "wpp.net_migration"))
     fig.update_xaxes(tickvals=None, dtick=10)
     fig.update_yaxes(rangemode="normal", zeroline=True, zerolinecolor="#444")
-    name_col = "name_es" if lang == "es" else "name_en"
+    name_col = name_column(lang)
     wide = frame.pivot(index="year", columns=name_col, values="value")[list(dict.fromkeys(frame[name_col]))]
     shown = wide.map(lambda v: "" if pd.isna(v) else decimal(v, lang, 0)).reset_index()
     return fig, data_table(shown, [t(lang, "table.year"), *wide.columns], "corr-net-data")

@@ -26,7 +26,7 @@ from dashboard.components import (
 )
 from dashboard.panels import remittance_panel
 from readside import corridors, queries
-from readside.text import decimal, language, percent, signed_people, t
+from readside.text import LANGUAGES, decimal, language, name_column, percent, signed_people, t
 
 dash.register_page(__name__, path="/country", name="Country", order=30)
 
@@ -51,7 +51,7 @@ def layout(lang: str = "en", area: str | None = None, revision: str | None = Non
     db = database()
     available = queries.revisions(db)
     countries = queries.countries(db)
-    name_col = "name_es" if lang == "es" else "name_en"
+    name_col = name_column(lang)
     code, bad_area = parse_area(area, set(countries["code"]))
     chosen, sex, notices = resolve_selection(lang, revision, sex, available)
     if bad_area is not None:
@@ -98,7 +98,7 @@ def update_country(area: object, revision: object, sex: object, lang: object):
     sex, _ = parse_sex(sex)
     row = queries.area_row(db, int(area)) if str(area).isdigit() else None
     row = row or queries.area_row(db, DEFAULT_AREA)
-    name_col = "name_es" if lang == "es" else "name_en"
+    name_col = name_column(lang)
     name, code = row[name_col], int(row["code"])
     subregion = queries.area_row(db, int(row["subregion"])) if pd.notna(row["subregion"]) else None
     subregion_name = subregion[name_col] if subregion else "—"
@@ -149,7 +149,7 @@ def update_partners(area: object, revision: object, sex: object, lang: object):
     db = database()
     revision, _ = parse_revision(revision, queries.revisions(db))
     row = _area(db, area)
-    name, code = row["name_es" if lang == "es" else "name_en"], int(row["code"])
+    name, code = row[name_column(lang)], int(row["code"])
     if queries.has_origin_data(db, revision):
         return _undesa_partners(db, revision, code, name, parse_sex(sex)[0], lang)
     editions = corridors.bilateral_editions(db)
@@ -183,7 +183,7 @@ def _partner_charts(origins: pd.DataFrame, destinations: pd.DataFrame, source: s
     lists no partner for this area (never an empty chart)."""
     if origins.empty and destinations.empty:
         return (*[dash.no_update] * 4, notice(t(lang, "flows.no_partner_rows", source=label, name=name), "info"), True)
-    name_col = "name_es" if lang == "es" else "name_en"
+    name_col = name_column(lang)
     charts = []
     for frame, key in ((origins, "flows.origins_title"), (destinations, "flows.destinations_title")):
         charts += [figures.horizontal_bars(frame, label=name_col, value="migrants", lang=lang, source=source,
@@ -199,7 +199,7 @@ def update_comparison(area: object, lang: object) -> list:
     lang = language(lang)
     db = database()
     row = _area(db, area)
-    name, code = row["name_es" if lang == "es" else "name_en"], int(row["code"])
+    name, code = row[name_column(lang)], int(row["code"])
     heading = [html.H2(t(lang, "flows.comparison_heading", name=name)), html.P(t(lang, "flows.comparison_intro"))]
     editions = corridors.bilateral_editions(db)
     if not editions:
@@ -230,7 +230,7 @@ def update_indicator_panels(area: object, lang: object) -> list:
     lang = language(lang)
     db = database()
     row = (queries.area_row(db, int(area)) if str(area).isdigit() else None) or queries.area_row(db, DEFAULT_AREA)
-    code, name = int(row["code"]), row["name_es" if lang == "es" else "name_en"]
+    code, name = int(row["code"]), row[name_column(lang)]
     loaded = queries.loaded_sources(db)
     panels: list = []
     for source, build in (("worldbank", _remittance_panel), ("unhcr", _refugee_panel), ("wpp", _net_migration_panel)):
@@ -300,7 +300,7 @@ def _facts(row: dict, name: str, subregion_name: str, lang: str) -> str:
 
 
 HEADERS = {"year": "table.year", "migrants": "table.migrants", "sex": "control.sex", "percent_of_population": "axis.percent",
-           "name_en": "table.area", "name_es": "table.area"}
+           **{f"name_{lang}": "table.area" for lang in LANGUAGES}}
 
 
 def _table(frame: pd.DataFrame, columns: list[str], lang: str) -> html.Table:

@@ -25,7 +25,7 @@ from readside.extract import (
     read_selection,
 )
 from readside.queries import EXTRACT_VIEWS, SEXES, NoDatabase, Selection
-from readside.text import decimal, language, t
+from readside.text import decimal, language, name_column, t
 
 dash.register_page(__name__, path="/data", name="Data", order=50)
 
@@ -132,7 +132,7 @@ def _revision_options(held: list[int], lang: str) -> list[dict]:
 def _area_control(db: queries.Database, chosen: list[int], lang: str) -> html.Div:
     """Searchable multi-select (name, ISO3 or M49 code) with presets for the usual groups."""
     selector = queries.areas_for_selector(db)
-    name = "name_es" if lang == "es" else "name_en"
+    name = name_column(lang)
     options = [{"label": f"{row[name]} ({row['iso3'] if isinstance(row['iso3'], str) else row['code']})",
                 "value": int(row["code"])} for _, row in selector.iterrows()]
     presets = [html.Button(t(lang, f"data.preset.{key}"), id=f"data-preset-{key}", n_clicks=0, className="preset",
@@ -185,7 +185,7 @@ def _series_control(db: queries.Database, selection: Selection, lang: str) -> ht
 def _series_options(db: queries.Database, dataset: str, lang: str) -> list[dict]:
     if not EXTRACT_VIEWS[dataset].by_series:
         return []
-    name = "name_es" if lang == "es" else "name_en"
+    name = name_column(lang)
     return [{"label": f"{row[name]} ({row['unit']})", "value": row["code"]}
             for _, row in queries.extract_series(db, dataset).iterrows()]
 

@@ -22,7 +22,7 @@ from dashboard.components import (
 )
 from etl.areas import AMERICAS_PARTS
 from readside import groupings, queries
-from readside.text import decimal, language, people, percent, t
+from readside.text import decimal, language, name_column, people, percent, t
 
 dash.register_page(__name__, path="/", name="Overview", order=0)
 
@@ -159,7 +159,7 @@ def _series_for(db: queries.Database, scope: str, revision: int, sex: str):
 def scope_note(db: queries.Database, scope: str, revision: int, year: int, sex: str, lang: str) -> list:
     """What the total counts: for the OAS, whose figures are summed (and whose are missing);
     always, the territories that are in the UN's Americas and not OAS member states."""
-    name_col = "name_es" if lang == "es" else "name_en"
+    name_col = name_column(lang)
     outside = groupings.americas_outside(db, OAS, revision, year, sex)
     counted = outside.dropna(subset=["migrants"])
     parts = []
@@ -203,7 +203,7 @@ def claim_points(db: queries.Database, sex: str, lang: str) -> pd.DataFrame:
 
 
 def _table(subregions: pd.DataFrame, total: pd.DataFrame, lang: str, scope: str = "americas") -> html.Table:
-    name_col = "name_es" if lang == "es" else "name_en"
+    name_col = name_column(lang)
     total_rows = total[["year", "migrants"]].assign(**{name_col: t(lang, f"overview.total.{scope}")})
     table = pd.concat([subregions[["year", name_col, "migrants"]], total_rows[["year", name_col, "migrants"]]])
     table = table.sort_values(["year", name_col])

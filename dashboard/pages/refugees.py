@@ -22,7 +22,7 @@ from dashboard.components import (
 from etl.areas import AMERICAS_SUBREGIONS
 from etl.sources.unhcr import POPULATIONS, series_code
 from readside import corridors, queries
-from readside.text import decimal, language, t
+from readside.text import LANGUAGES, decimal, language, name_column, t
 
 dash.register_page(__name__, path="/refugees", name="Refugees", order=45)
 
@@ -79,7 +79,7 @@ def corridor_section(db: queries.Database, lang: str, release: object, origin: o
         return [*heading, not_loaded_notice(lang, "unhcr")]
     chosen = parse_choice(release, releases) or releases[0]
     years = corridors.displacement_years(db, chosen)
-    name_col = "name_es" if lang == "es" else "name_en"
+    name_col = name_column(lang)
     countries = queries.countries(db)
     highlighted = [{"label": n, "value": c} for c, n in zip(countries["code"], countries[name_col], strict=True)
                    if c in ORIGINS]
@@ -145,7 +145,7 @@ def update_pairs(release: object, origin: object, host: object, year: object, la
     title = t(lang, "refugees.pairs_title", where=where, year=year)
     links = pairs.rename(columns={"asylum_code": "destination_code", "persons": "migrants"})
     sankey = figures.sankey(links, names, lang=lang, title=title, source=source)
-    suffix = "es" if lang == "es" else "en"
+    suffix = language(lang)
     shown = pairs.assign(persons=pairs["persons"].map(lambda v: decimal(v, lang, 0)))
     table = data_table(shown[[f"origin_{suffix}", f"asylum_{suffix}", "persons"]],
                        [t(lang, "table.origin"), t(lang, "refugees.host"), t(lang, "axis.persons")], "ref-pairs-data")
@@ -155,14 +155,14 @@ def update_pairs(release: object, origin: object, host: object, year: object, la
 
 def _names(db: queries.Database, lang: str) -> dict[int, str]:
     frame = queries.area_names(db, queries.area_codes(db))
-    return dict(zip(frame["code"], frame["name_es" if lang == "es" else "name_en"], strict=True))
+    return dict(zip(frame["code"], frame[name_column(lang)], strict=True))
 
 
 def _trend_by_release(db: queries.Database, releases: list[str], origin: int | None, host: int | None, where: str,
                       lang: str):
     """One line per release: each rewrites history, so the releases are shown side by side."""
     frames = [corridors.displacement_trend(db, r, ACROSS_BORDERS, origin=origin, asylum=host)
-              .assign(area_code=i, name_en=_release_label(r, "en"), name_es=_release_label(r, "es"))
+              .assign(area_code=i, **{f"name_{lang}": _release_label(r, lang) for lang in LANGUAGES})
               for i, r in enumerate(releases)]
     frame = pd.concat([f for f in frames if not f.empty] or [pd.DataFrame()], ignore_index=True)
     title = t(lang, "refugees.pair_trend_title", where=where)
@@ -170,7 +170,7 @@ def _trend_by_release(db: queries.Database, releases: list[str], origin: int | N
                         y_title=t(lang, "axis.persons"), title=title)
     if frame.empty:
         return fig, None
-    name_col = "name_es" if lang == "es" else "name_en"
+    name_col = name_column(lang)
     shown = frame.assign(shown=frame["persons"].map(lambda v: decimal(v, lang, 0)))
     return fig, data_table(shown[["year", name_col, "shown"]], [t(lang, "table.year"), t(lang, "refugees.release"),
                                                                  t(lang, "axis.persons")], "ref-pair-trend-data")
@@ -192,7 +192,7 @@ def update_trends(population: object, lang: object):
     db = database()
     population = population if isinstance(population, str) and population in POPULATIONS else "refugees"
     label = t(lang, f"refugees.pop.{population}")
-    name_col = "name_es" if lang == "es" else "name_en"
+    name_col = name_column(lang)
     source = indicator_source_line(db, "unhcr", lang)
     origins = queries.indicator_series(db, series_code(population, "origin"), ORIGINS)
     origins_fig = figures.lines(origins, value="value", lang=lang, source=source, y_title=t(lang, "axis.persons"),
@@ -220,7 +220,7 @@ def update_hosts(year: object, lang: object):
     title = t(lang, "refugees.hosts_title", year=chosen)
     if chosen is None:
         return figures.empty_figure(title), None
-    name_col = "name_es" if lang == "es" else "name_en"
+    name_col = name_column(lang)
     parts = []
     for population in POPULATIONS:
         ranking = queries.indicator_ranking(db, series_code(population, "asylum"), chosen, AMERICAS_SUBREGIONS, limit=200)

@@ -29,7 +29,7 @@ from etl.areas import (
 )
 from readside import queries
 from readside.queries import NAME_COLUMNS
-from readside.text import language, money, percent, percent_of_gdp, t
+from readside.text import language, money, name_column, percent, percent_of_gdp, t
 
 dash.register_page(__name__, path="/remittances", name="Remittances", order=40)
 
@@ -51,7 +51,7 @@ def layout(lang: str = "en", year: str | None = None, measure: str = "usd", area
                           html.P(t(lang, "remittances.intro")), not_loaded_notice(lang, "worldbank"))
     years = queries.indicator_years(db, RECEIVED)
     receivers = queries.indicator_ranking(db, RECEIVED, years[-1], AMERICAS_SUBREGIONS, limit=100)
-    name_col = "name_es" if lang == "es" else "name_en"
+    name_col = name_column(lang)
     countries = [{"label": row[name_col], "value": int(row["area_code"])}
                  for _, row in receivers.sort_values(name_col).iterrows()]
     country_codes = [c["value"] for c in countries]
@@ -160,7 +160,7 @@ def update_regional(vintage: object, lang: object):
     vintage = parse_choice(vintage, queries.series_vintages(db, RECEIVED))
     source = indicator_source_line(db, "worldbank", lang) + " " + t(lang, "remittances.headline_vintage",
                                                                        vintage=vintage or "")
-    name_col = "name_es" if lang == "es" else "name_en"
+    name_col = name_column(lang)
     regions = regional_series(db, vintage)
     trend = figures.lines(regions, value="value", lang=lang, source=source, y_title=t(lang, "axis.usd"),
                           title=t(lang, "remittances.trend_title"), fmt=money)
@@ -191,7 +191,7 @@ def update_top(year: object, measure: object, vintage: object, lang: object):
     vintage = parse_choice(vintage, queries.series_vintages(db, MEASURES[measure]))
     years = queries.indicator_years(db, MEASURES[measure], vintage)
     chosen = parse_choice(year, years) or (years[-1] if years else None)
-    name_col = "name_es" if lang == "es" else "name_en"
+    name_col = name_column(lang)
     fmt = money if measure == "usd" else percent_of_gdp
     title = t(lang, "remittances.top_title", year=chosen, measure=t(lang, f"remittances.measure_{measure}"))
     if chosen is None:
@@ -216,7 +216,7 @@ def update_country(area: object, lang: object):
     row = queries.area_row(db, code)
     if row is None:
         code, row = DEFAULT_COUNTRY, queries.area_row(db, DEFAULT_COUNTRY)
-    name = row["name_es" if lang == "es" else "name_en"] if row else str(code)
+    name = row[name_column(lang)] if row else str(code)
     return remittance_panel(db, code, name, lang, "rem-country")
 
 

@@ -10,7 +10,7 @@ from dash import dcc, html
 
 from dashboard.components import data_table, database, needs_database, notice, page_frame
 from readside import corridors, queries
-from readside.text import decimal, language, percent, t
+from readside.text import decimal, language, name_column, percent, t
 
 NON_ID = re.compile(r"[^A-Za-z0-9_-]")
 
@@ -65,7 +65,7 @@ def _series_table(db: queries.Database, lang: str) -> html.Table:
     """Every indicator series: name, unit, source, licence, and how many observations this build holds."""
     series = queries.series_table(db)
     counts = queries.series_counts(db)
-    name_col = "name_es" if lang == "es" else "name_en"
+    name_col = name_column(lang)
     shown = series.assign(
         loaded=series["code"].map(lambda code: f"{counts[code]:,}" if code in counts else t(lang, "sources.not_loaded"))
     )
@@ -93,7 +93,7 @@ def _comparison_table(db: queries.Database, edition: int, lang: str) -> html.Tab
     """Per OAS member state: each source's own total and the difference, never their sum."""
     found = corridors.source_comparison(db, edition, queries.oas_member_codes(db))
     shown = pd.DataFrame({
-        "area": found["name_es" if lang == "es" else "name_en"], "knomad_year": found["year"],
+        "area": found[name_column(lang)], "knomad_year": found["year"],
         "knomad": _numbers(found["knomad"], lang), "undesa_year": _numbers(found["undesa_year"], "en").str.replace(",", ""),
         "undesa": _numbers(found["undesa"], lang), "difference": _numbers(found["difference"], lang, signed=True),
         "percent": (found["difference"] / found["undesa"] * 100).map(

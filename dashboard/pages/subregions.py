@@ -24,7 +24,7 @@ from dashboard.components import (
 )
 from etl.areas import AMERICAS_SUBREGIONS
 from readside import corridors, queries
-from readside.text import language, t
+from readside.text import language, name_column, t
 
 dash.register_page(__name__, path="/subregions", name="Subregions", order=10)
 
@@ -65,7 +65,7 @@ def update_subregions(revision: object, sex: object, lang: object):
     sex, _ = parse_sex(sex)
     source = source_line(db, revision, lang)
     sex_label = t(lang, f"sex.{sex}")
-    name_col = "name_es" if lang == "es" else "name_en"
+    name_col = name_column(lang)
 
     stock = queries.stock_series(db, revision, AMERICAS_SUBREGIONS, sex)
     stock_fig = figures.lines(
