@@ -11,11 +11,11 @@ import inspect
 
 import dash
 import pandas as pd
-from dash import Input, Output, State, callback, clientside_callback, ctx, dcc, html
+from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, dcc, html
 
 from dashboard.components import database, notice, page_frame, url_sync_script
 from etl.areas import AMERICAS_PARTS, AMERICAS_SUBREGIONS
-from readside import queries
+from readside import groupings, queries
 from readside.extract import (
     Rejected,
     SelectionError,
@@ -136,7 +136,13 @@ def _area_control(db: queries.Database, chosen: list[int], lang: str) -> html.Di
     options = [{"label": f"{row[name]} ({row['iso3'] if isinstance(row['iso3'], str) else row['code']})",
                 "value": int(row["code"])} for _, row in selector.iterrows()]
     presets = [html.Button(t(lang, f"data.preset.{key}"), id=f"data-preset-{key}", n_clicks=0, className="preset",
-                           type="button") for key in ("americas", "oas", "clear")]
+                           type="button") for key in ("americas", "oas")]
+    # every other grouping of data/groupings (CARICOM, SICA, CAN, Mercosur): its roster members
+    presets += [html.Button(row[name], id={"type": "data-preset-group", "grouping": row["grouping"]}, n_clicks=0,
+                            className="preset", type="button")
+                for _, row in groupings.groupings(db).iterrows() if row["grouping"] != "oas"]
+    presets.append(html.Button(t(lang, "data.preset.clear"), id="data-preset-clear", n_clicks=0, className="preset",
+                               type="button"))
     return html.Div(
         [html.Label(t(lang, "data.areas"), htmlFor="data-areas"),
          dcc.Dropdown(id="data-areas", options=options, value=chosen, multi=True,
@@ -253,14 +259,19 @@ def on_revision(dataset: object, revision: object, years: object, lang: object):
 @callback(
     Output("data-areas", "value"),
     Input("data-preset-americas", "n_clicks"), Input("data-preset-oas", "n_clicks"), Input("data-preset-clear", "n_clicks"),
+    Input({"type": "data-preset-group", "grouping": ALL}, "n_clicks"),
     prevent_initial_call=True,
 )
 def apply_preset(*_clicks: object) -> list[int]:
-    """Replace the chosen areas by a preset group."""
-    if ctx.triggered_id == "data-preset-oas":
-        return queries.oas_member_codes(database())
-    if ctx.triggered_id == "data-preset-americas":
+    """Replace the chosen areas by a preset group: a grouping's roster members, or the Americas."""
+    triggered = ctx.triggered_id
+    if triggered == "data-preset-americas":
         return list(AMERICAS_PRESET)
+    grouping = "oas" if triggered == "data-preset-oas" else getattr(triggered, "grouping", None) or (
+        triggered.get("grouping") if isinstance(triggered, dict) else None)
+    if grouping:
+        members = groupings.members(database(), str(grouping))
+        return [int(c) for c in members.loc[members["roster"], "member_code"]]
     return []
 
 
