@@ -40,7 +40,7 @@ from schemas.stock import StockSchema
 from schemas.stock_share import StockShareSchema
 from schemas.validate import validate
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 CODE_VERSION = "0.1.0"
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DB = Path("data") / "migdash.duckdb"
@@ -101,7 +101,8 @@ CREATE TABLE core.bilateral_stock (source VARCHAR, edition SMALLINT, year SMALLI
 CREATE TABLE core.bilateral_check (source VARCHAR, edition SMALLINT, year SMALLINT, "check" VARCHAR,
   origin VARCHAR, destination VARCHAR, cell VARCHAR, published DOUBLE, sum_of_parts DOUBLE, difference DOUBLE,
   note VARCHAR);
-CREATE TABLE core.series (code VARCHAR PRIMARY KEY, name_en VARCHAR, name_es VARCHAR, unit VARCHAR,
+CREATE TABLE core.series (code VARCHAR PRIMARY KEY, name_en VARCHAR, name_es VARCHAR, name_fr VARCHAR,
+  name_pt VARCHAR, unit VARCHAR,
   source VARCHAR, licence VARCHAR, citation VARCHAR, description VARCHAR);
 CREATE TABLE core.provenance (source VARCHAR, dataset VARCHAR PRIMARY KEY, revision SMALLINT,
   vintage VARCHAR, url VARCHAR, fetched_from VARCHAR, publisher VARCHAR, licence VARCHAR, licence_url VARCHAR,
@@ -143,7 +144,8 @@ CREATE VIEW indicator_vintages AS SELECT series, area_code, year, value, unit, s
   revision = max(revision) OVER (PARTITION BY series) AS newest FROM core.indicator;
 CREATE VIEW indicator AS SELECT series, area_code, year, value, unit, source, revision FROM indicator_vintages
   WHERE newest AND variant = 'estimate';
-CREATE VIEW series AS SELECT code, name_en, name_es, unit, source, licence, citation, description FROM core.series;
+CREATE VIEW series AS SELECT code, name_en, name_es, name_fr, name_pt, unit, source, licence, citation, description
+  FROM core.series;
 CREATE VIEW indicator_by_revision AS SELECT CAST(left(v.revision, 4) AS SMALLINT) AS revision,
   v.revision AS vintage, v.year, v.area_code, v.series, v.value, v.unit, v.source FROM indicator_vintages v
   WHERE v.variant = 'estimate' QUALIFY v.revision = max(v.revision) OVER (PARTITION BY v.series, left(v.revision, 4));

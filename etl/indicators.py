@@ -21,7 +21,8 @@ from etl import areas as area_reference
 # "estimate" or "projection" (WPP), and projections are never drawn or summed as estimates.
 INDICATOR_COLUMNS = ["series", "area_code", "year", "value", "unit", "source", "revision", "variant"]
 ESTIMATE, PROJECTION = "estimate", "projection"
-SERIES_COLUMNS = ["code", "name_en", "name_es", "unit", "source", "licence", "citation", "description"]
+SERIES_COLUMNS = ["code", "name_en", "name_es", "name_fr", "name_pt", "unit", "source", "licence", "citation",
+                  "description"]
 # ISO3-like codes without an ISO 3166 entry, as publishers use them.
 EXTRA_ISO3 = {"CHI": 830}  # Channel Islands
 
@@ -38,6 +39,8 @@ class SeriesInfo:
     licence: str
     citation: str
     description: str
+    name_fr: str = ""  # French and Portuguese names (the OAS's other official languages)
+    name_pt: str = ""
 
     def row(self) -> dict[str, str]:
         return {c: getattr(self, c) for c in SERIES_COLUMNS}

@@ -547,7 +547,7 @@ def _revisions_of(db: Database, spec: ExtractView) -> list[int]:
 def extract_series(db: Database, dataset: str) -> pd.DataFrame:
     """code, name_en, name_es, unit of the series an indicator dataset holds in this build."""
     view = EXTRACT_VIEWS[dataset].view
-    sql = f"SELECT code, name_en, name_es, unit FROM series WHERE code IN (SELECT DISTINCT series FROM {view}) ORDER BY code"  # noqa: S608, E501 - allow-listed view
+    sql = f"SELECT code, name_en, name_es, name_fr, name_pt, unit FROM series WHERE code IN (SELECT DISTINCT series FROM {view}) ORDER BY code"  # noqa: S608, E501 - allow-listed view
     return db.frame(sql)
 
 

@@ -48,6 +48,8 @@ class SeriesSchema(pa.DataFrameModel):
     code: Series[str] = pa.Field(unique=True)
     name_en: Series[str]
     name_es: Series[str]
+    name_fr: Series[str] = pa.Field(str_length={"min_value": 1})
+    name_pt: Series[str] = pa.Field(str_length={"min_value": 1})
     unit: Series[str]
     source: Series[str]
     licence: Series[str]

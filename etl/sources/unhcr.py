@@ -63,15 +63,21 @@ PUBLISHED_BY = Publisher(SOURCE, PUBLISHER, LICENCE, LICENCE_URL)
 API_BASE = "https://api.unhcr.org/population/v1/population/"
 LIMIT = 1000
 FIRST_YEAR = 1990
-POPULATIONS = {  # API field -> (English, Spanish)
+POPULATIONS = {  # API field -> (English, Spanish); French and Portuguese in POPULATIONS_FR_PT
     "refugees": ("Refugees", "Personas refugiadas"),
     "asylum_seekers": ("Asylum-seekers", "Solicitantes de asilo"),
     "oip": ("Other people in need of international protection",
             "Otras personas con necesidad de protección internacional"),
 }
-SIDES = {  # query -> (area field, English, Spanish)
-    "origin": ("coo_iso", "by country of origin", "por país de origen"),
-    "asylum": ("coa_iso", "by country of asylum", "por país de asilo"),
+POPULATIONS_FR_PT = {
+    "refugees": ("Personnes réfugiées", "Refugiados"),
+    "asylum_seekers": ("Demandeurs d'asile", "Solicitantes de refúgio"),
+    "oip": ("Autres personnes ayant besoin d'une protection internationale",
+            "Outras pessoas com necessidade de proteção internacional"),
+}
+SIDES = {  # query -> (area field, English, Spanish, French, Portuguese)
+    "origin": ("coo_iso", "by country of origin", "por país de origen", "par pays d'origine", "por país de origem"),
+    "asylum": ("coa_iso", "by country of asylum", "por país de asilo", "par pays d'asile", "por país de refúgio"),
 }
 CITATION = "UNHCR, Refugee Data Finder, population statistics. https://www.unhcr.org/refugee-statistics/download/"
 
@@ -86,9 +92,10 @@ SERIES = [
         CITATION,
         f"{en} under UNHCR's mandate at the end of each year, {side_en}. Already counted in the "
         "international migrant stock of the host country.",
+        name_fr=f"{POPULATIONS_FR_PT[population][0]} {side_fr}", name_pt=f"{POPULATIONS_FR_PT[population][1]} {side_pt}",
     )
     for population, (en, es) in POPULATIONS.items()
-    for side, (_, side_en, side_es) in SIDES.items()
+    for side, (_, side_en, side_es, side_fr, side_pt) in SIDES.items()
 ]
 
 

@@ -52,20 +52,25 @@ _AGGREGATE_NOTE = (
 )
 
 
-def _series(code: str, name_en: str, name_es: str, unit: str, about: str) -> SeriesInfo:
+def _series(code: str, names: tuple[str, str, str, str], unit: str, about: str) -> SeriesInfo:
+    """One series with its names in English, Spanish, French and Portuguese."""
     url = f"https://data.worldbank.org/indicator/{code}"
-    return SeriesInfo(code, name_en, name_es, unit, SOURCE, LICENCE,
-                      _CITATION.format(code=code, url=url), about + _AGGREGATE_NOTE)
+    en, es, fr, pt = names
+    return SeriesInfo(code, en, es, unit, SOURCE, LICENCE, _CITATION.format(code=code, url=url),
+                      about + _AGGREGATE_NOTE, name_fr=fr, name_pt=pt)
 
 
 RECEIVED, PAID, RECEIVED_GDP = "BX.TRF.PWKR.CD.DT", "BM.TRF.PWKR.CD.DT", "BX.TRF.PWKR.DT.GD.ZS"
 SERIES = [
-    _series(RECEIVED, "Personal remittances, received", "Remesas personales recibidas",
+    _series(RECEIVED, ("Personal remittances, received", "Remesas personales recibidas",
+                       "Envois de fonds personnels, reçus", "Remessas pessoais, recebidas"),
             "current US$", "Personal transfers and compensation of employees received, current US dollars."),
-    _series(PAID, "Personal remittances, paid", "Remesas personales pagadas",
+    _series(PAID, ("Personal remittances, paid", "Remesas personales pagadas", "Envois de fonds personnels, versés",
+                   "Remessas pessoais, pagas"),
             "current US$", "Personal transfers and compensation of employees paid, current US dollars."),
-    _series(RECEIVED_GDP, "Personal remittances, received (% of GDP)",
-            "Remesas personales recibidas (% del PIB)", "% of GDP",
+    _series(RECEIVED_GDP, ("Personal remittances, received (% of GDP)", "Remesas personales recibidas (% del PIB)",
+                           "Envois de fonds personnels, reçus (% du PIB)", "Remessas pessoais, recebidas (% do PIB)"),
+            "% of GDP",
             "Personal remittances received as a share of gross domestic product."),
 ]
 

@@ -56,10 +56,12 @@ CITATION = (f"United Nations, Department of Economic and Social Affairs, Populat
 SERIES = [
     SeriesInfo("wpp.net_migration", "Net migration", "Migración neta", "persons", SOURCE, LICENCE, CITATION,
                "Immigrants minus emigrants during the year (medium variant, estimates); negative "
-               "where more people left than arrived. Published in thousands."),
+               "where more people left than arrived. Published in thousands.",
+               name_fr="Migration nette", name_pt="Migração líquida"),
     SeriesInfo("wpp.net_migration_rate", "Net migration rate", "Tasa de migración neta",
                "per 1,000 population", SOURCE, LICENCE, CITATION,
-               "Net migration per 1,000 population during the year (medium variant, estimates)."),
+               "Net migration per 1,000 population during the year (medium variant, estimates).",
+               name_fr="Taux de migration nette", name_pt="Taxa de migração líquida"),
 ]
 
 
