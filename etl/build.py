@@ -26,13 +26,16 @@ from etl import reconcile
 from etl.errors import EtlError, FetchError, ValidationFailed
 from etl.fetch import FetchedFile, FetchPolicy, fetch, now_utc, resolve_location, sha256_of
 from etl.indicators import Collected, empty_indicator, series_table
-from etl.sources import knomad, undesa_ims, unhcr, worldbank, wpp
+from etl.sources import idmc, iom_missing_migrants, knomad, oecd, undesa_ims, unhcr, worldbank, wpp
 from schemas.area import AreaSchema
 from schemas.area_group import AreaGroupSchema, GroupingSchema
 from schemas.bilateral_stock import BilateralCheckSchema, BilateralStockSchema
 from schemas.claim import ClaimFigureSchema, ClaimSchema
 from schemas.displacement import DisplacementSchema
 from schemas.indicator import IndicatorSchema, SeriesSchema
+from schemas.internal_displacement import DisasterEventsByHazardSchema, InternalDisplacementSchema
+from schemas.migration_flow import MigrationFlowSchema
+from schemas.missing_migrants import MissingMigrantsCoverageSchema, MissingMigrantsSchema
 from schemas.population import PopulationSchema
 from schemas.provenance import ProvenanceSchema
 from schemas.refugee_stock import RefugeeStockSchema
@@ -40,24 +43,29 @@ from schemas.stock import StockSchema
 from schemas.stock_share import StockShareSchema
 from schemas.validate import validate
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 CODE_VERSION = "0.1.0"
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DB = Path("data") / "migdash.duckdb"
 DEFAULT_CACHE = Path("data") / "cache"
 SNAPSHOT_DIR = PROJECT_ROOT / "data" / "snapshot"
-DATA_TABLES = ("area", "stock", "stock_share", "population", "refugee_stock", "indicator", "displacement",
-               "bilateral_stock", "bilateral_check", "provenance")
+SOURCE_TABLE_NAMES = ("displacement", "bilateral_stock", "bilateral_check", "migration_flow", "missing_migrants",
+                      "missing_migrants_coverage", "internal_displacement", "disaster_events_by_hazard")
+DATA_TABLES = ("area", "stock", "stock_share", "population", "refugee_stock", "indicator", *SOURCE_TABLE_NAMES,
+               "provenance")
 CLAIM_TABLES = ("claim", "claim_figure")  # from data/claims, not from the publisher
 GROUPING_TABLES = ("grouping", "area_group")  # from data/groupings: who belongs to the OAS, CARICOM...
 CODE_TABLES = ("series",)  # names and units of the indicator series, from the source modules
 TABLES = DATA_TABLES + CLAIM_TABLES + GROUPING_TABLES + CODE_TABLES
 # Sources beside UN DESA: each may be unreachable without failing the build (see collect_indicators).
-INDICATOR_SOURCES = {"worldbank": worldbank, "unhcr": unhcr, "wpp": wpp, "knomad": knomad}
-SOURCE_TABLE_NAMES = ("displacement", "bilateral_stock", "bilateral_check")
+INDICATOR_SOURCES = {"worldbank": worldbank, "unhcr": unhcr, "wpp": wpp, "knomad": knomad, "oecd": oecd,
+                     "iom_missing_migrants": iom_missing_migrants, "idmc": idmc}
 # Tables a source fills beside `indicator`, with the filter that selects its rows in a previous build.
 SOURCE_TABLES = {"unhcr": {"displacement": "TRUE"},
-                 "knomad": {"bilateral_stock": "source = 'knomad'", "bilateral_check": "source = 'knomad'"}}
+                 "knomad": {"bilateral_stock": "source = 'knomad'", "bilateral_check": "source = 'knomad'"},
+                 "oecd": {"migration_flow": "source = 'oecd'"},
+                 "iom_missing_migrants": {"missing_migrants": "TRUE", "missing_migrants_coverage": "TRUE"},
+                 "idmc": {"internal_displacement": "TRUE", "disaster_events_by_hazard": "TRUE"}}
 SCHEMAS = {
     "claim": ClaimSchema,
     "claim_figure": ClaimFigureSchema,
@@ -72,6 +80,11 @@ SCHEMAS = {
     "displacement": DisplacementSchema,
     "bilateral_stock": BilateralStockSchema,
     "bilateral_check": BilateralCheckSchema,
+    "migration_flow": MigrationFlowSchema,
+    "missing_migrants": MissingMigrantsSchema,
+    "missing_migrants_coverage": MissingMigrantsCoverageSchema,
+    "internal_displacement": InternalDisplacementSchema,
+    "disaster_events_by_hazard": DisasterEventsByHazardSchema,
     "series": SeriesSchema,
     "provenance": ProvenanceSchema,
 }
@@ -98,6 +111,17 @@ CREATE TABLE core.displacement (revision SMALLINT, vintage VARCHAR, year SMALLIN
 CREATE TABLE core.bilateral_stock (source VARCHAR, edition SMALLINT, year SMALLINT, origin_code INTEGER,
   destination_code INTEGER, migrants BIGINT NOT NULL,
   PRIMARY KEY (source, edition, year, origin_code, destination_code));
+CREATE TABLE core.migration_flow (source VARCHAR, vintage VARCHAR, year SMALLINT, destination_code INTEGER,
+  category VARCHAR, flow_type VARCHAR, persons DOUBLE NOT NULL, status VARCHAR);
+CREATE TABLE core.missing_migrants (incident_id VARCHAR, part SMALLINT, date TIMESTAMP, year SMALLINT, region VARCHAR,
+  country_code INTEGER, route VARCHAR, dead INTEGER, missing INTEGER, dead_and_missing INTEGER NOT NULL,
+  survivors INTEGER, cause VARCHAR, latitude DOUBLE, longitude DOUBLE, source_quality SMALLINT, vintage VARCHAR,
+  PRIMARY KEY (incident_id, part));
+CREATE TABLE core.missing_migrants_coverage (year SMALLINT PRIMARY KEY, coverage VARCHAR NOT NULL, vintage VARCHAR);
+CREATE TABLE core.internal_displacement (vintage VARCHAR, year SMALLINT, area_code INTEGER, cause VARCHAR,
+  measure VARCHAR, persons BIGINT NOT NULL, persons_rounded BIGINT);
+CREATE TABLE core.disaster_events_by_hazard (vintage VARCHAR, year SMALLINT, area_code INTEGER, hazard VARCHAR,
+  persons BIGINT NOT NULL);
 CREATE TABLE core.bilateral_check (source VARCHAR, edition SMALLINT, year SMALLINT, "check" VARCHAR,
   origin VARCHAR, destination VARCHAR, cell VARCHAR, published DOUBLE, sum_of_parts DOUBLE, difference DOUBLE,
   note VARCHAR);
@@ -159,6 +183,11 @@ CREATE VIEW displacement AS SELECT revision, vintage, year, origin_code, asylum_
 CREATE VIEW bilateral_stock AS SELECT source, edition, year, origin_code, destination_code, migrants
   FROM core.bilateral_stock;
 CREATE VIEW bilateral_check AS SELECT * FROM core.bilateral_check;
+CREATE VIEW migration_flow AS SELECT * FROM core.migration_flow;
+CREATE VIEW missing_migrants AS SELECT * FROM core.missing_migrants;
+CREATE VIEW missing_migrants_coverage AS SELECT * FROM core.missing_migrants_coverage;
+CREATE VIEW internal_displacement AS SELECT * FROM core.internal_displacement;
+CREATE VIEW disaster_events_by_hazard AS SELECT * FROM core.disaster_events_by_hazard;
 CREATE VIEW provenance AS SELECT source, revision, vintage, url, publisher, licence, retrieved_at, sha256, rows,
   dataset, fetched_from, licence_url, citation, bytes FROM core.provenance;
 CREATE VIEW claim AS SELECT * FROM core.claim;
@@ -167,7 +196,9 @@ CREATE VIEW build AS SELECT * FROM core.build;
 """
 # Columns holding M49 codes, checked against the area table (stock's are checked with its hierarchy).
 AREA_COLUMNS = {"indicator": ("area_code",), "displacement": ("origin_code", "asylum_code"),
-                "bilateral_stock": ("origin_code", "destination_code"), "area_group": ("member_code",)}
+                "bilateral_stock": ("origin_code", "destination_code"), "area_group": ("member_code",),
+                "migration_flow": ("destination_code",), "missing_migrants": ("country_code",),
+                "internal_displacement": ("area_code",), "disaster_events_by_hazard": ("area_code",)}
 ORDER = {
     "area": "code",
     "grouping": "grouping",
@@ -180,6 +211,11 @@ ORDER = {
     "displacement": "vintage, population, origin_code, asylum_code, year",
     "bilateral_stock": "source, edition, origin_code, destination_code",
     "bilateral_check": "source, edition, cell",
+    "migration_flow": "flow_type, destination_code, category, year",
+    "missing_migrants": "incident_id, part",
+    "missing_migrants_coverage": "year",
+    "internal_displacement": "vintage, area_code, cause, measure, year",
+    "disaster_events_by_hazard": "vintage, area_code, hazard, year",
     "series": "code",
     "provenance": "dataset",
     "claim": "claim_id",
@@ -332,7 +368,7 @@ def validate_tables(tables: Tables, report_dir: Path | None) -> Tables:
     reconcile.check_hierarchy(valid["stock"], valid["area"])
     areas = set(valid["area"]["code"])
     for table, columns in AREA_COLUMNS.items():
-        unknown = sorted(set().union(*(set(valid[table][c]) for c in columns)) - areas)
+        unknown = sorted(set().union(*(set(valid[table][c].dropna()) for c in columns)) - areas)
         if unknown:
             raise ValidationFailed(table, f"area codes not in the area table: {unknown[:20]}")
     units = valid["indicator"][["series", "unit"]].drop_duplicates().merge(

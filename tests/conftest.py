@@ -21,7 +21,7 @@ UPSTREAM_ROOT = Path(os.environ.get("MIGDASH_UPSTREAM_ROOT", Path(__file__).reso
 DEFAULT_UPSTREAM = UPSTREAM_ROOT / "undesa_ims"
 REQUIRED_FILES = [d.filename for d in undesa_ims.DATASETS if d.required]
 # Every source the ETL reads from a folder of publisher files, as laid out in ../shared.
-MIRRORED_SOURCES = ("undesa_ims", "worldbank", "unhcr", "wpp", "knomad")
+MIRRORED_SOURCES = ("undesa_ims", "worldbank", "unhcr", "wpp", "knomad", "oecd", "iom_missing_migrants", "idmc")
 
 
 def upstream_present(path: Path = DEFAULT_UPSTREAM) -> bool:

@@ -133,7 +133,8 @@ def test_session_build_ran_the_http_download_path(built_result, upstream_dir):
     }
     with duckdb.connect(str(built_result.db_path), read_only=True) as con:
         fetched = con.execute("SELECT source, fetched_from FROM provenance").fetchall()
-    assert {source for source, _ in fetched} == {"undesa_ims", "worldbank", "unhcr", "wpp", "knomad"}
+    assert {source for source, _ in fetched} == {"undesa_ims", "worldbank", "unhcr", "wpp", "knomad", "oecd",
+                                                  "iom_missing_migrants", "idmc"}
     assert all(url.startswith("http://127.0.0.1:") and f"/{source}/" in url for source, url in fetched)
     # Optional origin x destination files absent from the mirror are skipped with a note.
     for dataset in undesa_ims.DATASETS:

@@ -10,7 +10,7 @@ import pandas as pd
 from etl.build import DATA_TABLES, SNAPSHOT_DIR, export_snapshot, read_snapshot_table
 
 VOLATILE = ["retrieved_at", "fetched_from"]  # when and from where the bytes were read
-LICENCES = {"CC BY 3.0 IGO", "CC BY 4.0"}
+LICENCES = {"CC BY 3.0 IGO", "CC BY 4.0", "CC BY-NC 4.0"}  # IDMC is non-commercial
 
 
 def test_committed_snapshot_equals_a_fresh_etl_run(upstream_dir, built_db, tmp_path):
@@ -33,7 +33,8 @@ def test_manifest_lists_every_table_with_its_row_count_and_checksum():
 
 def test_snapshot_holds_every_source_and_vintage():
     provenance = read_snapshot_table(SNAPSHOT_DIR, "provenance")
-    assert {"undesa_ims", "worldbank", "unhcr", "wpp", "knomad"} <= set(provenance["source"])
+    assert {"undesa_ims", "worldbank", "unhcr", "wpp", "knomad", "oecd", "iom_missing_migrants", "idmc"} <= set(
+        provenance["source"])
     indicator = read_snapshot_table(SNAPSHOT_DIR, "indicator")
     vintages = indicator.groupby("series")["revision"].nunique()
     assert vintages["BX.TRF.PWKR.CD.DT"] >= 2 and vintages["wpp.net_migration"] >= 2
@@ -53,3 +54,11 @@ def test_snapshot_provenance_names_publisher_licence_and_checksums(upstream_root
 def test_snapshot_is_compact():
     size = sum(p.stat().st_size for p in SNAPSHOT_DIR.iterdir())
     assert size < 5_000_000, f"the snapshot weighs {size:,} bytes"
+
+
+def test_snapshot_keeps_flows_the_human_cost_and_internal_displacement():
+    assert {"permanent", "temporary", "foreign_inflow_national"} <= set(
+        read_snapshot_table(SNAPSHOT_DIR, "migration_flow")["flow_type"])
+    coverage = read_snapshot_table(SNAPSHOT_DIR, "missing_migrants_coverage").set_index("year")["coverage"]
+    assert coverage[2022] == "complete" and 2024 not in coverage.index
+    assert set(read_snapshot_table(SNAPSHOT_DIR, "internal_displacement")["cause"]) == {"conflict", "disaster"}
