@@ -1,0 +1,204 @@
+"""Flows (SICREMI's view), the human cost and internal displacement: OECD permanent-type and
+temporary inflows by category, IOM's dead and missing in the Americas with each year's
+coverage, IDMC's displacement by disasters and conflict (Caribbean SIDS marked)."""
+
+from __future__ import annotations
+
+import dash
+import pandas as pd
+from dash import Input, Output, State, callback, clientside_callback, dcc, html
+
+from dashboard import figures
+from dashboard.components import (
+    chart_block,
+    data_table,
+    database,
+    indicator_source_line,
+    needs_database,
+    not_loaded_notice,
+    page_frame,
+    parse_choice,
+    url_sync_script,
+)
+from readside import flows, queries
+from readside.text import decimal, language, name_column, t
+
+dash.register_page(__name__, path="/flows", name="Flows", order=22)
+
+PATH = "/flows"
+DEFAULT_DESTINATION = 840  # the United States: the largest reporting destination
+PERMANENT = ("work", "family", "accompanying_family", "humanitarian", "free_movement", "other")
+TEMPORARY = ("WHM", "SEAS", "TRA", "INTRA", "STU", "OTH")
+
+
+@needs_database(PATH)
+def layout(lang: str = "en", destination: str | None = None, year: str | None = None, **_: object) -> html.Div:
+    lang = language(lang)
+    db = database()
+    params = {"destination": destination, "year": year}
+    loaded = flows.loaded(db)
+    return page_frame(
+        lang, PATH, params,
+        html.H1(t(lang, "flows_page.title")), html.P(t(lang, "flows_page.intro")),
+        *_inflow_section(db, lang, destination, "migration_flow" in loaded),
+        *_human_cost_section(db, lang, year, "missing_migrants" in loaded),
+        *_displacement_section(db, lang, "internal_displacement" in loaded),
+        dcc.Store(id="flows-lang", data=lang),
+    )
+
+
+def _inflow_section(db: queries.Database, lang: str, destination: object, loaded: bool) -> list:
+    head = [html.H2(t(lang, "flows_page.inflows_title")), html.P(t(lang, "flows_page.inflows_intro"))]
+    if not loaded:
+        return [*head, not_loaded_notice(lang, "oecd")]
+    reporting = flows.flow_destinations(db)
+    codes = [int(c) for c in reporting["area_code"]]
+    options = [{"label": n, "value": int(c)} for c, n in zip(reporting["area_code"], reporting[name_column(lang)],
+                                                            strict=True)]
+    chosen = parse_choice(destination, codes) or (DEFAULT_DESTINATION if DEFAULT_DESTINATION in codes else codes[0])
+    names = ", ".join(reporting[name_column(lang)])
+    return [*head, html.P(t(lang, "flows_page.reporting", names=names), className="note"),
+            html.Div([html.Label(t(lang, "flows_page.destination"), htmlFor="flows-destination"),
+                      dcc.Dropdown(id="flows-destination", options=options, value=chosen, clearable=False)],
+                     className="controls", style={"maxWidth": "360px"}),
+            *chart_block("flows-permanent", "migdash-flows-permanent", lang),
+            *chart_block("flows-temporary", "migdash-flows-temporary", lang),
+            *chart_block("flows-totals", "migdash-flows-permanent-totals", lang),
+            html.Div(id="flows-destination-sync", hidden=True)]
+
+
+def _human_cost_section(db: queries.Database, lang: str, year: object, loaded: bool) -> list:
+    head = [html.H2(t(lang, "flows_page.cost_title")), html.P(t(lang, "flows_page.cost_intro"))]
+    if not loaded:
+        return [*head, not_loaded_notice(lang, "iom_missing_migrants")]
+    by_year = flows.dead_and_missing_by_year(db)
+    years = [int(y) for y in by_year["year"]]
+    chosen = parse_choice(year, years) or max(y for y, c in zip(years, by_year["coverage"], strict=True)
+                                              if c == "complete")
+    return [*head, *chart_block("flows-cost", "migdash-human-cost", lang),
+            html.Div([html.Label(t(lang, "flows_page.year"), htmlFor="flows-year"),
+                      dcc.Dropdown(id="flows-year", options=[{"label": str(y), "value": y} for y in reversed(years)],
+                                   value=chosen, clearable=False)], className="controls", style={"maxWidth": "220px"}),
+            *chart_block("flows-routes", "migdash-human-cost-routes", lang),
+            html.Div(id="flows-year-sync", hidden=True)]
+
+
+def _displacement_section(db: queries.Database, lang: str, loaded: bool) -> list:
+    head = [html.H2(t(lang, "flows_page.idp_title")), html.P(t(lang, "flows_page.idp_intro"))]
+    if not loaded:
+        return [*head, not_loaded_notice(lang, "idmc")]
+    return [*head, *chart_block("flows-disasters", "migdash-disaster-displacement", lang, height="560px"),
+            *chart_block("flows-conflict", "migdash-conflict-displacement", lang, height="480px"),
+            dcc.Store(id="flows-idp-lang", data=lang)]
+
+
+def _by_category(frame: pd.DataFrame, categories: tuple[str, ...], prefix: str, lang: str, title: str, source: str,
+                 table_id: str):
+    """Stacked bars per year, one colour per category (only the categories published)."""
+    wide = frame.pivot_table(index="year", columns="category", values="persons", aggfunc="sum").reset_index()
+    present = [c for c in categories if c in wide.columns] + [c for c in wide.columns if c not in (*categories, "year")]
+    series = {c: t(lang, f"{prefix}.{c}") if c in categories else c for c in present}
+    figure = figures.grouped_bars(wide, category="year", series=series, lang=lang, title=title, source=source,
+                                  y_title=t(lang, "axis.persons"), stacked=True)
+    shown = wide.copy()
+    for column in present:
+        shown[column] = shown[column].map(lambda v: "" if pd.isna(v) else decimal(v, lang, 0))
+    table = data_table(shown[["year", *present]], [t(lang, "table.year"), *series.values()], table_id)
+    return figure, table
+
+
+@callback(
+    Output("flows-permanent", "figure"), Output("flows-permanent-table", "children"),
+    Output("flows-temporary", "figure"), Output("flows-temporary-table", "children"),
+    Output("flows-totals", "figure"), Output("flows-totals-table", "children"),
+    Input("flows-destination", "value"), State("flows-lang", "data"),
+)
+def update_inflows(destination: object, lang: object):
+    lang = language(lang)
+    db = database()
+    reporting = flows.flow_destinations(db)
+    codes = [int(c) for c in reporting["area_code"]]
+    code = destination if destination in codes else (DEFAULT_DESTINATION if DEFAULT_DESTINATION in codes else codes[0])
+    name = reporting.set_index("area_code").loc[code, name_column(lang)]
+    source = indicator_source_line(db, "oecd", lang)
+    permanent = _by_category(flows.inflows_by_category(db, code, "permanent"), PERMANENT, "flows_page.permanent",
+                             lang, t(lang, "flows_page.permanent_title", name=name), source, "flows-permanent-data")
+    temporary = _by_category(flows.inflows_by_category(db, code, "temporary"), TEMPORARY, "flows_page.temporary",
+                             lang, t(lang, "flows_page.temporary_title", name=name), source, "flows-temporary-data")
+    totals = flows.permanent_totals(db, codes)
+    totals_fig = figures.lines(totals, value="persons", lang=lang, source=source, y_title=t(lang, "axis.persons"),
+                               title=t(lang, "flows_page.totals_title"))
+    shown = totals.assign(shown=totals["persons"].map(lambda v: decimal(v, lang, 0)))
+    totals_table = data_table(shown[["year", name_column(lang), "shown", "categories"]],
+                              [t(lang, "table.year"), t(lang, "table.area"), t(lang, "axis.persons"),
+                               t(lang, "flows_page.categories")], "flows-totals-data")
+    return (*permanent, *temporary, totals_fig, totals_table)
+
+
+@callback(
+    Output("flows-cost", "figure"), Output("flows-cost-table", "children"),
+    Output("flows-routes", "figure"), Output("flows-routes-table", "children"),
+    Input("flows-year", "value"), State("flows-lang", "data"),
+)
+def update_human_cost(year: object, lang: object):
+    """Dead and missing per year, each bar saying its coverage; the routes of one year."""
+    lang = language(lang)
+    db = database()
+    by_year = flows.dead_and_missing_by_year(db)
+    years = [int(y) for y in by_year["year"]]
+    year = year if year in years else years[-1]
+    source = indicator_source_line(db, "iom_missing_migrants", lang)
+    labelled = by_year.assign(label=[f"{y} ({t(lang, f'flows_page.coverage.{c}')})"
+                                     for y, c in zip(by_year["year"], by_year["coverage"], strict=True)])
+    cost = figures.grouped_bars(labelled, category="label", series={"dead_and_missing": t(lang, "flows_page.dead_missing")},
+                                lang=lang, title=t(lang, "flows_page.cost_chart"), source=source,
+                                y_title=t(lang, "axis.persons"))
+    shown = by_year.assign(shown=by_year["dead_and_missing"].map(lambda v: decimal(v, lang, 0)),
+                           coverage=by_year["coverage"].map(lambda c: t(lang, f"flows_page.coverage.{c}")))
+    cost_table = data_table(shown[["year", "shown", "coverage"]], [t(lang, "table.year"), t(lang, "flows_page.dead_missing"),
+                                                                   t(lang, "flows_page.coverage")], "flows-cost-data")
+    routes = flows.dead_and_missing_by_route(db, year)
+    coverage = dict(zip(years, by_year["coverage"], strict=True))[year]
+    routes_fig = figures.horizontal_bars(routes, label="route", value="dead_and_missing", lang=lang, source=source,
+                                         title=t(lang, "flows_page.routes_title", year=year,
+                                                 coverage=t(lang, f"flows_page.coverage.{coverage}")),
+                                         x_title=t(lang, "flows_page.dead_missing"))
+    routes_table = data_table(routes.assign(shown=routes["dead_and_missing"].map(lambda v: decimal(v, lang, 0)))[
+        ["route", "region", "shown"]], [t(lang, "flows_page.route"), t(lang, "flows_page.region"),
+                                        t(lang, "flows_page.dead_missing")], "flows-routes-data")
+    return cost, cost_table, routes_fig, routes_table
+
+
+@callback(
+    Output("flows-disasters", "figure"), Output("flows-disasters-table", "children"),
+    Output("flows-conflict", "figure"), Output("flows-conflict-table", "children"),
+    Input("flows-idp-lang", "data"),
+)
+def update_displacement(lang: object):
+    """The latest year's new displacements by disasters and by conflict, SIDS marked."""
+    lang = language(lang)
+    db = database()
+    source = indicator_source_line(db, "idmc", lang)
+    out = []
+    for cause in ("disaster", "conflict"):
+        years = flows.internal_displacement_years(db, cause)
+        year = years[-1] if years else None
+        frame = flows.internal_displacement_ranking(db, year, cause) if year else pd.DataFrame()
+        title = t(lang, f"flows_page.idp_{cause}_title", year=year)
+        if frame.empty:
+            out += [figures.empty_figure(title), None]
+            continue
+        name = name_column(lang)
+        frame = frame.assign(label=[f"{n} ({t(lang, 'flows_page.sids')})" if s else n
+                                    for n, s in zip(frame[name], frame["sids"], strict=True)])
+        out.append(figures.horizontal_bars(frame, label="label", value="persons", lang=lang, title=title, source=source,
+                                           x_title=t(lang, "axis.persons")))
+        out.append(data_table(frame.assign(shown=frame["persons"].map(lambda v: decimal(v, lang, 0)))[["label", "shown"]],
+                              [t(lang, "table.area"), t(lang, "axis.persons")], f"flows-{cause}-data"))
+    return tuple(out)
+
+
+# one URL sync per section: a section whose source is not loaded has no controls
+clientside_callback(url_sync_script("destination"), Output("flows-destination-sync", "children"),
+                    Input("flows-destination", "value"))
+clientside_callback(url_sync_script("year"), Output("flows-year-sync", "children"), Input("flows-year", "value"))

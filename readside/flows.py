@@ -1,0 +1,99 @@
+"""Flows (OECD inflows), the human cost (IOM Missing Migrants) and internal displacement (IDMC).
+
+Flows are what SICREMI reports: entries by category, not stocks, so they are never added to
+the migrant stock. A total of permanent-type inflows is offered only as the sum of the
+categories published for that country and year, and labelled so. Missing Migrants figures are
+minimum estimates, and a year is shown with its coverage (complete, partial, not loaded):
+never a zero for a year no file covers. IDMC counts people displaced inside their country.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from etl.areas import AMERICAS_PARTS
+from readside.queries import AREA_NAMES, Database, placeholders
+
+# The IOM regions of incident that make up the Americas.
+AMERICAS_REGIONS = ("North America", "Central America", "Caribbean", "South America")
+
+
+def loaded(db: Database) -> set[str]:
+    """Which of this module's tables hold rows in this build."""
+    tables = ("migration_flow", "missing_migrants", "internal_displacement")
+    return {table for table in tables if db.rows(f"SELECT count(*) FROM {table}")[0][0]}  # noqa: S608 - constants
+
+
+def flow_destinations(db: Database) -> pd.DataFrame:
+    """area_code, names of the Americas' countries that report OECD inflows."""
+    return db.frame(
+        f"""SELECT DISTINCT a.code AS area_code, {AREA_NAMES} FROM migration_flow f JOIN area a
+            ON a.code = f.destination_code WHERE a.region IN ({placeholders(AMERICAS_PARTS)}) ORDER BY a.name_en""",  # noqa: S608
+        list(AMERICAS_PARTS),
+    )
+
+
+def inflows_by_category(db: Database, code: int, flow_type: str) -> pd.DataFrame:
+    """year, category, persons, status of one destination's inflows of one type."""
+    return db.frame(
+        "SELECT year, category, persons, status FROM migration_flow WHERE destination_code = ? AND flow_type = ? "
+        "ORDER BY year, category",
+        [code, flow_type],
+    )
+
+
+def permanent_totals(db: Database, codes: Sequence[int]) -> pd.DataFrame:
+    """year, area_code, names, persons, categories: permanent-type inflows summed over the
+    categories published for that year (how many is in `categories`)."""
+    return db.frame(
+        f"""SELECT f.year, f.destination_code AS area_code, {AREA_NAMES}, sum(f.persons) AS persons,
+                   count(*) AS categories
+            FROM migration_flow f JOIN area a ON a.code = f.destination_code
+            WHERE f.flow_type = 'permanent' AND f.destination_code IN ({placeholders(codes)})
+            GROUP BY ALL ORDER BY a.name_en, f.year""",  # noqa: S608
+        list(codes),
+    )
+
+
+def dead_and_missing_by_year(db: Database) -> pd.DataFrame:
+    """year, dead_and_missing (all parts of every incident in the Americas' regions), coverage."""
+    return db.frame(
+        f"""SELECT c.year, coalesce(sum(m.dead_and_missing), 0) AS dead_and_missing, c.coverage
+            FROM missing_migrants_coverage c LEFT JOIN missing_migrants m ON m.year = c.year
+                 AND m.region IN ({placeholders(AMERICAS_REGIONS)})
+            GROUP BY ALL ORDER BY c.year""",  # noqa: S608
+        list(AMERICAS_REGIONS),
+    )
+
+
+def dead_and_missing_by_route(db: Database, year: int, limit: int = 10) -> pd.DataFrame:
+    """route, regions, dead_and_missing in the Americas in one year, largest first: one row per
+    route across regions (the US-Mexico border crossing is in two); incidents with no route named
+    are grouped per region."""
+    return db.frame(
+        f"""SELECT coalesce(route, '— (' || region || ')') AS route,
+                   string_agg(DISTINCT region, ', ' ORDER BY region) AS region, sum(dead_and_missing) AS dead_and_missing
+            FROM missing_migrants WHERE year = ? AND region IN ({placeholders(AMERICAS_REGIONS)})
+            GROUP BY 1 ORDER BY dead_and_missing DESC LIMIT ?""",  # noqa: S608
+        [year, *AMERICAS_REGIONS, limit],
+    )
+
+
+def internal_displacement_ranking(db: Database, year: int, cause: str, measure: str = "new_displacements",
+                                  limit: int = 15) -> pd.DataFrame:
+    """area_code, names, sids, persons: the Americas' countries by displacement in one year."""
+    return db.frame(
+        f"""SELECT d.area_code, {AREA_NAMES}, a.sids, d.persons FROM internal_displacement d
+            JOIN area a ON a.code = d.area_code
+            WHERE d.year = ? AND d.cause = ? AND d.measure = ? AND a.region IN ({placeholders(AMERICAS_PARTS)})
+              AND d.vintage = (SELECT max(vintage) FROM internal_displacement WHERE cause = ? AND measure = ?)
+            ORDER BY d.persons DESC LIMIT ?""",  # noqa: S608
+        [year, cause, measure, *AMERICAS_PARTS, cause, measure, limit],
+    )
+
+
+def internal_displacement_years(db: Database, cause: str) -> list[int]:
+    return [y for (y,) in db.rows("SELECT DISTINCT year FROM internal_displacement WHERE cause = ? ORDER BY year",
+                                  [cause])]
