@@ -131,6 +131,18 @@
     if (box && (event.key === "Enter" || event.key === " ")) { event.preventDefault(); box.click(); }
   });
 
+  // A table that scrolls sideways on a phone (style.css) must be reachable by keyboard to be
+  // scrolled (WCAG 2.1.1); a table that fits is not a keyboard stop.
+  function scrollableTables() {
+    document.querySelectorAll("main .data-table").forEach(function (table) {
+      if (table.scrollWidth > table.clientWidth + 1 && getComputedStyle(table).overflowX === "auto") {
+        setAttr(table, "tabindex", "0");
+      } else if (table.getAttribute("tabindex") === "0") {
+        table.removeAttribute("tabindex");
+      }
+    });
+  }
+
   function fixOptionLists() {
     document.querySelectorAll(".dash-options-list").forEach(function (list) {
       if (!list.closest(".dash-dropdown-wrapper")) { fixOptionList(list, null); }
@@ -182,7 +194,8 @@
     const last = pts[pts.length - 1];
     const series = plain(trace.name) || t(lang, "a11y.chart");
     const value = formatted(trace, last.i, last.y, lang);
-    if (percentAxis || first.y <= 0) {
+    // Shares, values from or through zero, and tiny bases (a 1,000-fold rise says little): both ends.
+    if (percentAxis || first.y <= 0 || Math.abs(last.y - first.y) > 10 * first.y) {
       return t(lang, "a11y.chart.trend_from", { series: series, value: value, last: last.x,
         start: formatted(trace, first.i, first.y, lang), first: first.x });
     }
@@ -195,8 +208,14 @@
       change: t(lang, change > 0 ? "a11y.chart.up" : "a11y.chart.down", { percent: pct }) });
   }
 
-  function barSentence(trace, lang, named) {
+  function barSentence(trace, lang, named, percentAxis) {
     const horizontal = trace.orientation === "h";
+    if (!horizontal) { // bars over years read as a trend
+      const pts = points(trace);
+      if (pts.length >= 2 && pts.every(function (p) { return isFinite(Number(p.x)) && Number(p.x) > 1800; })) {
+        return trendSentence(trace, pts, lang, percentAxis);
+      }
+    }
     const values = (horizontal ? trace.x : trace.y) || [];
     const labels = (horizontal ? trace.y : trace.x) || [];
     const best = largest(Array.from(values));
@@ -230,12 +249,12 @@
           value: typeof text === "string" && text ? text : formatted({}, 0, Number(heat.z[bi][bj]), lang) }));
       }
     } else {
+      const percentAxis = !!(layout && layout.yaxis && layout.yaxis.ticksuffix === "%");
       const bars = traces.filter(function (tr) { return tr.type === "bar"; });
       bars.forEach(function (tr) {
-        const sentence = barSentence(tr, lang, bars.length > 1 && tr.name);
+        const sentence = barSentence(tr, lang, bars.length > 1 && tr.name, percentAxis);
         if (sentence) { sentences.push(sentence); }
       });
-      const percentAxis = !!(layout && layout.yaxis && layout.yaxis.ticksuffix === "%");
       const lines = traces.filter(function (tr) {
         return (!tr.type || tr.type === "scatter" || tr.type === "scattergl") && (!tr.mode || tr.mode.indexOf("lines") >= 0);
       });
@@ -332,6 +351,7 @@
     fixDropdowns();
     fixOptionLists();
     fixClipboards();
+    scrollableTables();
     describeCharts();
     narrowLegends();
   }
@@ -354,11 +374,22 @@
   }
 
   // The header's menu button (shown on narrow screens by style.css).
+  // A link followed inside the menu closes it: Dash renders the next page into the same
+  // header, so React would otherwise leave it open.
+  function closeMenu() {
+    const toggle = document.getElementById("nav-toggle");
+    if (toggle) { setAttr(toggle, "aria-expanded", "false"); }
+  }
   document.addEventListener("click", function (event) {
+    if (!event.target.closest) { return; }
     const toggle = event.target.closest("#nav-toggle");
-    if (!toggle) { return; }
-    setAttr(toggle, "aria-expanded", toggle.getAttribute("aria-expanded") === "true" ? "false" : "true");
+    if (toggle) {
+      setAttr(toggle, "aria-expanded", toggle.getAttribute("aria-expanded") === "true" ? "false" : "true");
+    } else if (event.target.closest("#main-nav a")) {
+      closeMenu();
+    }
   });
+  window.addEventListener("popstate", closeMenu);
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape" || !event.target.closest || !event.target.closest("#main-nav")) { return; }
     const toggle = document.getElementById("nav-toggle");
