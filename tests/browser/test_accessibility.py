@@ -20,6 +20,7 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 
 from dashboard.app import create_app
+from readside.text import LANGUAGES
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE_FILE = Path(os.environ.get("MIGDASH_AXE") or Path(sys.prefix) / "axe" / "node_modules" / "axe-core" / "axe.min.js")
@@ -43,7 +44,7 @@ def page_paths() -> list[str]:
     return [page["path"] for page in dash.page_registry.values() if page["path"] != "/404"]
 
 
-PAGES = ["/", "/claims", "/subregions", "/corridors", "/country", "/remittances", "/refugees", "/data", "/sources"]
+PAGES = ["/", "/claims", "/subregions", "/corridors", "/country", "/remittances", "/refugees", "/data", "/sources", "/flows"]
 
 
 def settle(dash_duo, seconds: float = 0.8) -> None:
@@ -103,7 +104,7 @@ def test_every_registered_page_is_covered():
     assert set(page_paths()) <= set(PAGES)
 
 
-@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("path", PAGES)
 def test_no_wcag_violation_before_and_after_interactions(dash_duo, app, axe_source, path, lang):
     dash_duo.start_server(app)
@@ -197,7 +198,7 @@ def phone(dash_duo, width: int = PHONE_WIDTH) -> None:
         "Emulation.setDeviceMetricsOverride", {"width": width, "height": 844, "deviceScaleFactor": 1, "mobile": True})
 
 
-@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_every_page_fits_a_phone_without_horizontal_scrolling(dash_duo, app, lang):
     dash_duo.start_server(app)
     phone(dash_duo)
