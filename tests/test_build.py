@@ -47,7 +47,8 @@ VIEWS = {
     "population": ["revision", "year", "area_code", "sex", "population_thousands"],
     "refugee_stock": ["revision", "year", "area_code", "refugees"],
     "indicator": ["series", "area_code", "year", "value", "unit", "source", "revision"],
-    "series": ["code", "name_en", "name_es", "unit", "source", "licence", "citation", "description"],
+    "series": ["code", "name_en", "name_es", "name_fr", "name_pt", "unit", "source", "licence", "citation",
+               "description"],
     "indicator_vintages": ["series", "area_code", "year", "value", "unit", "source", "revision", "variant", "newest"],
     "displacement": ["revision", "vintage", "year", "origin_code", "asylum_code", "population", "persons"],
     "bilateral_stock": ["source", "edition", "year", "origin_code", "destination_code", "migrants"],
@@ -66,6 +67,11 @@ KEYS = {
     "displacement": ["vintage", "year", "origin_code", "asylum_code", "population"],
     "bilateral_stock": ["source", "edition", "year", "origin_code", "destination_code"],
     "bilateral_check": ["source", "edition", "cell"],
+    "migration_flow": ["flow_type", "destination_code", "category", "year"],
+    "missing_migrants": ["incident_id", "part"],
+    "missing_migrants_coverage": ["year"],
+    "internal_displacement": ["vintage", "area_code", "cause", "measure", "year"],
+    "disaster_events_by_hazard": ["vintage", "area_code", "hazard", "year"],
     "provenance": ["dataset"],
 }
 
