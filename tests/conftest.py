@@ -114,20 +114,35 @@ def od_db(tmp_path_factory: pytest.TempPathFactory, upstream_dir: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def indicator_db(tmp_path_factory: pytest.TempPathFactory, upstream_dir: Path) -> Path:
-    """The real UN DESA workbooks plus the three indicator sources from directory mirrors
-    holding documented-format FIXTURE responses (generated values, not data)."""
+def indicator_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """UN DESA's stock plus the three indicator sources read from directory mirrors holding
+    documented-format FIXTURE responses (generated values, not data): UN DESA from the real
+    workbooks when ../shared is there, else from the bundled snapshot."""
+    from etl.build import INDICATOR_SOURCES
     from tests.indicator_fixtures import write_directory_mirrors
 
     folder = tmp_path_factory.mktemp("indicators")
-    mirrors = {"undesa_ims": str(upstream_dir), **write_directory_mirrors(folder / "mirrors")}
-    return build(folder / "indicators.duckdb", mirrors=mirrors, cache_dir=folder / "cache").db_path
+    mirrors = write_directory_mirrors(folder / "mirrors")
+    if upstream_present():
+        return build(folder / "indicators.duckdb", mirrors={"undesa_ims": str(DEFAULT_UPSTREAM), **mirrors},
+                     cache_dir=folder / "cache").db_path
+    policy = FetchPolicy(timeout=5, attempts=1, backoff=0)
+    collected = [INDICATOR_SOURCES[name].collect(mirror, folder / "cache", policy) for name, mirror in mirrors.items()]
+    return snapshot_build(folder / "indicators.duckdb", collected)
 
 
 @pytest.fixture(scope="session")
 def bare_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """UN DESA's stock alone (from the bundled snapshot): a build where no other source was
     loaded, for the notices that name the command loading one."""
+    return snapshot_build(tmp_path_factory.mktemp("bare") / "bare.duckdb", [])
+
+
+def snapshot_build(db: Path, collected: list) -> Path:
+    """UN DESA's tables from the bundled snapshot plus only the given sources' rows, through the
+    build's own validation and write."""
+    import pandas as pd
+
     from etl.build import (
         SOURCE_TABLE_NAMES,
         empty_table,
@@ -139,12 +154,14 @@ def bare_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from etl.indicators import empty_indicator
 
     tables = load_snapshot()
-    tables.frames["indicator"] = empty_indicator()
+    tables.frames["indicator"] = pd.concat([c.indicator for c in collected], ignore_index=True) if collected \
+        else empty_indicator()
     for table in SOURCE_TABLE_NAMES:
         tables.frames[table] = empty_table(table)
     provenance = tables["provenance"]
-    tables.frames["provenance"] = provenance[provenance["source"] == "undesa_ims"].reset_index(drop=True)
+    tables.frames["provenance"] = pd.concat(
+        [provenance[provenance["source"] == "undesa_ims"], pd.DataFrame([p for c in collected for p in c.provenance])],
+        ignore_index=True)
     valid = validate_tables(tables, None)
-    db = tmp_path_factory.mktemp("bare") / "bare.duckdb"
     write_database(valid, db, fingerprint_of(valid["provenance"]), "snapshot")
     return db
