@@ -108,17 +108,20 @@ def test_every_registered_page_is_covered():
 def test_no_wcag_violation_before_and_after_interactions(dash_duo, app, axe_source, path):
     """Each page in every language the app speaks (one server per page keeps the suite short)."""
     dash_duo.start_server(app)
-    for lang in LANGUAGES:
-        check_page(dash_duo, axe_source, path, lang)
+    for lang in LANGUAGES:  # the structure is the same in every language: the states, in two of them
+        check_page(dash_duo, axe_source, path, lang, interact=lang in ("en", "es"))
     assert [e for e in dash_duo.get_logs() if e.get("level") == "SEVERE"] == []
 
 
-def check_page(dash_duo, axe_source: str, path: str, lang: str) -> None:
-    """As loaded, after a selection with every table opened, and with a dropdown's list open."""
+def check_page(dash_duo, axe_source: str, path: str, lang: str, *, interact: bool = True) -> None:
+    """As loaded, and (with `interact`) after a selection with every table opened and with a
+    dropdown's list open."""
     dash_duo.driver.get(f"{dash_duo.server_url}{path}?lang={lang}")
     settle(dash_duo)
     assert dash_duo.driver.execute_script("return document.documentElement.lang") == lang
     assert axe_violations(dash_duo, axe_source) == [], f"{path}?lang={lang}, as loaded"
+    if not interact:
+        return
 
     change_a_selection(dash_duo)
     settle(dash_duo)
