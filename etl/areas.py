@@ -18,6 +18,8 @@ import pycountry
 import yaml
 from babel import Locale
 
+from etl.groupings import roster_iso3
+
 WORLD = 900
 LATIN_AMERICA_AND_CARIBBEAN = 904
 NORTHERN_AMERICA = 905
@@ -157,7 +159,7 @@ def natural_order(name: str) -> str:
 def build_area_dimension(per_revision: dict[int, pd.DataFrame]) -> pd.DataFrame:
     """One row per M49 code across revisions; the latest revision's name and hierarchy win."""
     ref = reference()
-    oas = set(ref["oas_member_states"]["iso3"])
+    oas = roster_iso3("oas")
     sids = set(ref["small_island_developing_states"]["m49"])
     names_es = {int(k): v for k, v in {**ref["aggregate_names_es"], **ref["country_names_es"]}.items()}
     merged: dict[int, tuple] = {}
@@ -201,7 +203,7 @@ def add_countries_beyond(areas: pd.DataFrame, codes: set[int]) -> pd.DataFrame:
         name_en = getattr(country, "common_name", country.name)
         rows.append({"code": code, "iso3": iso3, "name_en": name_en, "name_es": name_es,
                      **other_language_names(code, "country", name_en), "kind": "country", "region": None, "subregion": None,
-                     "oas_member": iso3 in set(reference()["oas_member_states"]["iso3"]), "sids": False})
+                     "oas_member": iso3 in roster_iso3("oas"), "sids": False})
     if not rows:
         return areas
     extra = pd.DataFrame(rows, columns=AREA_COLUMNS).astype({"region": "Int64", "subregion": "Int64"})

@@ -64,6 +64,13 @@ def _member_row(grouping: str, member: dict, path: Path) -> dict:
             "note": member.get("note")}
 
 
+def roster_iso3(grouping: str, directory: Path = GROUPINGS_DIR) -> frozenset[str]:
+    """ISO3 codes of a grouping's roster (the OAS's 35 member states...): the one list the area
+    table's `oas_member` flag and the grouping sums both read."""
+    document = yaml.safe_load((directory / f"{grouping}.yaml").read_text(encoding="utf-8"))
+    return frozenset(m["iso3"] for m in document["members"] if m.get("roster", m.get("until") is None))
+
+
 def grouping_areas(groupings: pd.DataFrame) -> pd.DataFrame:
     """The groupings as rows of the area table (kind 'grouping', outside the M49 hierarchy)."""
     return pd.DataFrame({"code": groupings["code"], "iso3": None,
