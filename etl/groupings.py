@@ -9,35 +9,28 @@ extract and claim can name it; its figures are always sums of its members' publi
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import pandas as pd
 import pycountry
 import yaml
 
+from etl.claims import LANGUAGES, registry_digest, registry_files
 from etl.errors import ValidationFailed
 
 GROUPINGS_DIR = Path(__file__).resolve().parents[1] / "data" / "groupings"
-LANGUAGES = ("en", "es", "fr", "pt")
-
-
-def grouping_files(directory: Path = GROUPINGS_DIR) -> list[Path]:
-    return sorted(directory.glob("*.yaml"))
 
 
 def groupings_digest(directory: Path = GROUPINGS_DIR) -> str:
-    """sha256 over the grouping files, so editing a membership triggers a rebuild."""
-    digest = hashlib.sha256()
-    for path in grouping_files(directory):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
+    """sha256 over the grouping files, so editing a membership triggers a rebuild (the claims
+    registry's digest, over another folder of YAML files)."""
+    return registry_digest(directory)
 
 
 def load_groupings(directory: Path = GROUPINGS_DIR) -> dict[str, pd.DataFrame]:
     """{'grouping': one row per organisation, 'area_group': one row per member}."""
     groupings, members = [], []
-    for path in grouping_files(directory):
+    for path in registry_files(directory):
         document = yaml.safe_load(path.read_text(encoding="utf-8"))
         groupings.append(_grouping_row(document, path))
         members += [_member_row(document["grouping"], member, path) for member in document["members"]]
