@@ -390,6 +390,17 @@
     }
   });
   window.addEventListener("popstate", closeMenu);
+
+  // The skip link moves focus to <main> without writing "#main" into the URL: a hash change
+  // makes Dash's router re-render the page, which would drop the focus it just placed.
+  document.addEventListener("click", function (event) {
+    const skip = event.target.closest ? event.target.closest("a.skip-link") : null;
+    const main = document.getElementById("main");
+    if (!skip || !main) { return; }
+    event.preventDefault();
+    main.focus();
+    main.scrollIntoView();
+  });
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape" || !event.target.closest || !event.target.closest("#main-nav")) { return; }
     const toggle = document.getElementById("nav-toggle");
