@@ -210,15 +210,16 @@ class Context:
     remittances: dict[tuple[str, int, int], float] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, db: Database) -> Context:
-        figures = queries.claim_figures(db)
+    def load(cls, db: Database, claims: pd.DataFrame | None = None, figures: pd.DataFrame | None = None) -> Context:
+        """The registry's claims, or the given claims and figures (built in memory, e.g. by readside.scan)."""
+        figures = queries.claim_figures(db) if figures is None else figures
         codes = sorted({c for col in ("areas", "minus_areas") for text in figures[col] for c in _codes(text)} | {WORLD})
         frame = queries.claim_area_totals(db, codes)
         revisions = queries.revisions(db)
         latest = revisions[-1] if revisions else 0
         names = queries.area_names(db, codes)
         return cls(
-            claims=queries.claims(db),
+            claims=queries.claims(db) if claims is None else claims,
             figures=figures,
             revisions=revisions,
             published={r: queries.years(db, r) for r in revisions},
@@ -374,11 +375,18 @@ def _apply_revised(checks: list[FigureCheck], cited: int, latest: int) -> None:
 
 def check_claim(ctx: Context, claim_id: str) -> list[FigureCheck]:
     """Every figure of one claim against every loaded revision."""
-    claim = ctx.claim(claim_id)
-    cited = int(claim["cited_revision"])
+    return check_figures(ctx, ctx.figures_of(claim_id), int(ctx.claim(claim_id)["cited_revision"]))
+
+
+def check_figures(ctx: Context, figures: pd.DataFrame, cited: int | None) -> list[FigureCheck]:
+    """Figures (registry rows or built in memory) against every loaded revision; `cited` is the
+    revision the text cites (`revised` needs it; None: the text names none)."""
     out = []
-    for _, figure in ctx.figures_of(claim_id).iterrows():
+    for _, figure in figures.iterrows():
         checks = [check_figure(ctx, figure, r) for r in ctx.revisions]
+        if cited is None:
+            out += checks
+            continue
         _apply_revised(checks, cited, ctx.latest)
         if cited not in ctx.revisions and figure["metric"] in COMPUTABLE:
             for check in checks:
