@@ -1,0 +1,168 @@
+"""The map page in headless Chromium (issue 14): drawn offline (the browser's own network log
+shows no request leaving 127.0.0.1), every OAS member state drawn and clickable, the hover
+label equal to the database, a click landing on the country profile, the slide-size PNG."""
+
+from __future__ import annotations
+
+import base64
+import json
+import struct
+import time
+from urllib.parse import urlsplit
+
+import duckdb
+import pytest
+from selenium import webdriver
+from selenium.webdriver.common.action_chains import ActionChains
+
+from dashboard.app import create_app
+from readside.text import LANGUAGES, people, t
+from tests.browser.conftest import pytest_setup_options
+
+GRAPH = "#map-graph .js-plotly-plot"
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+
+
+@pytest.fixture
+def app(built_db):
+    return create_app(built_db)
+
+
+@pytest.fixture
+def logged_browser():
+    """Chromium as dash_duo starts it, recording its network events (CDP, the performance log)."""
+    options = pytest_setup_options()
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
+    driver = webdriver.Chrome(options=options)
+    yield driver
+    driver.quit()
+
+
+def rows(db_path, sql: str, params: list | None = None) -> list[tuple]:
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        return con.execute(sql, params or []).fetchall()
+
+
+def wait_for_map(driver, timeout: float = 30) -> None:
+    """Until both geo subplots have drawn their shapes and markers."""
+    deadline = time.monotonic() + timeout
+    script = (f"const g = document.querySelector('{GRAPH}');"
+              "return !!g && document.querySelectorAll('#map-graph path.choroplethlocation').length > 100"
+              " && document.querySelectorAll('#map-graph .scattergeo path.point').length > 10;")
+    while not driver.execute_script(script):
+        assert time.monotonic() < deadline, "the map did not draw"
+        time.sleep(0.2)
+    time.sleep(0.5)
+
+
+def requested_urls(driver) -> list[str]:
+    urls = []
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message["method"] == "Network.requestWillBeSent":
+            urls.append(message["params"]["request"]["url"])
+    return urls
+
+
+def test_the_map_draws_offline_in_every_language(dash_thread_server, app, logged_browser):
+    dash_thread_server(app)
+    driver = logged_browser
+    for lang in LANGUAGES:
+        driver.get(f"{dash_thread_server.url}/map?lang={lang}")
+        wait_for_map(driver)
+        assert driver.find_element("css selector", "main h1").text == t(lang, "map.title")
+        urls = requested_urls(driver)
+        assert any(urlsplit(u).path == "/assets/topojson/world_50m.json" for u in urls) or lang != "en"
+        # chrome:// and data: are the browser's own pages and inline resources, never the network
+        outside = [u for u in urls if urlsplit(u).scheme not in ("data", "blob", "chrome", "about")
+                   and urlsplit(u).hostname not in LOCAL_HOSTS]
+        assert outside == [], f"requests leaving 127.0.0.1 ({lang}): {outside}"
+    severe = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+    assert severe == []
+
+
+def drawn_locations(driver) -> dict[str, list[str]]:
+    """ISO3 -> the kinds of element drawn for it with a visible size ('shape', 'marker')."""
+    return driver.execute_script(f"""
+        const out = {{}};
+        const add = (loc, kind, el) => {{ const b = el.getBoundingClientRect();
+            if (b.width > 0 && b.height > 0) {{ (out[loc] = out[loc] || []).push(kind); }} }};
+        document.querySelectorAll('{GRAPH} path.choroplethlocation').forEach(p => add(p.__data__.loc, 'shape', p));
+        document.querySelectorAll('{GRAPH} .scattergeo path.point').forEach(p => add(p.__data__.loc, 'marker', p));
+        return out;""")
+
+
+def test_every_oas_member_state_is_drawn_and_small_ones_have_a_marker(dash_duo, app, built_db):
+    dash_duo.start_server(app)
+    dash_duo.driver.get(f"{dash_duo.server_url}/map")
+    wait_for_map(dash_duo.driver)
+    drawn = drawn_locations(dash_duo.driver)
+    for iso, small in rows(built_db, "SELECT iso3, iso3 IN ('ATG','KNA','DMA','LCA','VCT','GRD','BRB','TTO') "
+                                     "FROM area WHERE oas_member"):
+        assert "shape" in drawn.get(iso, []), iso
+        if small:
+            assert drawn[iso].count("marker") == 2, iso  # on the map and in the Eastern Caribbean inset
+
+
+def marker(driver, iso3: str, inset: bool = True):
+    """The marker of an area (in the inset, drawn at eight times the scale, by default)."""
+    return driver.execute_script(
+        f"const all = [...document.querySelectorAll('{GRAPH} .scattergeo path.point')].filter(p => p.__data__.loc === arguments[0]);"
+        "return arguments[1] ? all[all.length - 1] : all[0];", iso3, inset)
+
+
+def test_hover_gives_the_databases_figure_with_its_unit(dash_duo, app, built_db):
+    dash_duo.start_server(app)
+    driver = dash_duo.driver
+    driver.get(f"{dash_duo.server_url}/map?lang=es&indicator=stock&edition=2024&year=2024")
+    wait_for_map(driver)
+    for iso in ("LCA", "BRB", "GRD"):
+        (migrants, name) = rows(built_db, "SELECT s.migrants, a.name_es FROM stock s JOIN area a ON a.code = s.destination_code "
+                                          "WHERE revision = 2024 AND year = 2024 AND sex = 'total' AND origin_code = 900 "
+                                          "AND a.iso3 = ?", [iso])[0]
+        point = marker(driver, iso)
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", point)
+        ActionChains(driver).move_to_element(point).perform()
+        deadline = time.monotonic() + 5
+        while not (text := driver.execute_script(f"return [...document.querySelectorAll('{GRAPH} .hoverlayer .hovertext')]"
+                                                 ".map(e => e.textContent).join('|')")):
+            assert time.monotonic() < deadline, f"no hover label for {iso}"
+            time.sleep(0.1)
+        assert name in text and t("es", "map.value.stock", value=people(migrants, "es"), year=2024) in text, text
+        assert t("es", "map.member") in text
+        ActionChains(driver).move_to_element(driver.find_element("css selector", "main h1")).perform()
+        time.sleep(0.3)
+
+
+def test_clicking_a_small_island_state_opens_its_profile(dash_duo, app, built_db):
+    dash_duo.start_server(app)
+    driver = dash_duo.driver
+    driver.get(f"{dash_duo.server_url}/map?lang=fr")
+    wait_for_map(driver)
+    point = marker(driver, "LCA")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", point)
+    ActionChains(driver).move_to_element(point).click().perform()
+    dash_duo.wait_for_contains_text("#country-title", rows(built_db, "SELECT name_fr FROM area WHERE iso3 = 'LCA'")[0][0], timeout=20)
+    assert "/country?" in driver.current_url and "area=662" in driver.current_url and "lang=fr" in driver.current_url
+    dash_duo.wait_for_element("#country-locator-map .js-plotly-plot", timeout=20)
+    located = driver.execute_script("return document.querySelector('#country-locator-map .js-plotly-plot').data[1].locations")
+    assert located == ["LCA"]
+
+
+def test_the_png_export_is_slide_sized_with_title_and_source(dash_duo, app):
+    dash_duo.start_server(app)
+    driver = dash_duo.driver
+    driver.get(f"{dash_duo.server_url}/map?indicator=remittances")
+    wait_for_map(driver)
+    context = driver.execute_script(f"const c = document.querySelector('{GRAPH}')._context;"
+                                    "return [c.toImageButtonOptions, c.topojsonURL];")
+    assert context[0]["width"] == 1600 and context[0]["height"] == 900 and context[1] == "/assets/topojson/"
+    driver.set_script_timeout(60)
+    url = driver.execute_async_script(
+        f"const done = arguments[arguments.length - 1]; const g = document.querySelector('{GRAPH}');"
+        "Plotly.toImage(g, {format: 'png', width: 1600, height: 900}).then(done).catch(e => done('error: ' + e));")
+    png = base64.b64decode(url.split(",", 1)[1])
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and struct.unpack(">II", png[16:24]) == (1600, 900)
+    layout = driver.execute_script(f"const l = document.querySelector('{GRAPH}').layout; "
+                                   "return [l.title.text, l.annotations.map(a => a.text).join(' ')];")
+    assert "2024" in layout[0] and "World Bank" in layout[1] and "CC BY 4.0" in layout[1]
