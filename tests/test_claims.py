@@ -163,8 +163,10 @@ def test_figures_no_loaded_source_publishes_say_which_source_would(checks):
 def test_which_source_would_check_it_is_said_in_the_readers_language(ctx):
     figure = ctx.figures_of("cam2017-flows-sicremi").iloc[0]
     notes = check_figure(ctx, figure, ctx.latest).notes
-    assert "OECD permanent" in notes_text(notes, "en")
-    assert "flujos migratorios" in notes_text(notes, "es") and "OECD permanent" not in notes_text(notes, "es")
+    # The loaded OECD inflows are named with the countries they cover and why they cannot decide.
+    assert "Americas' OECD members (Canada, Chile, Colombia, Costa Rica, Mexico, United States)" in notes_text(notes, "en")
+    assert "no period" in notes_text(notes, "en")
+    assert "miembros de la OCDE en las Américas" in notes_text(notes, "es") and "OECD members" not in notes_text(notes, "es")
 
 
 @pytest.mark.parametrize("value,ok", [("plain English", True), ({"en": "a", "es": "b"}, True),
