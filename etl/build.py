@@ -43,7 +43,7 @@ from schemas.stock import StockSchema
 from schemas.stock_share import StockShareSchema
 from schemas.validate import validate
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7  # 7: view availability
 CODE_VERSION = "0.1.0"
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DB = Path("data") / "migdash.duckdb"
@@ -188,6 +188,30 @@ CREATE VIEW missing_migrants AS SELECT * FROM core.missing_migrants;
 CREATE VIEW missing_migrants_coverage AS SELECT * FROM core.missing_migrants_coverage;
 CREATE VIEW internal_displacement AS SELECT * FROM core.internal_displacement;
 CREATE VIEW disaster_events_by_hazard AS SELECT * FROM core.disaster_events_by_hazard;
+CREATE VIEW availability AS
+  WITH observed AS (
+    SELECT destination_code AS area_code, 'undesa_ims' AS source, 'undesa_ims.stock.destination' AS series, year,
+           CAST(revision AS VARCHAR) AS vintage
+      FROM core.stock WHERE origin_code = 900 AND sex = 'total' QUALIFY revision = max(revision) OVER ()
+    UNION ALL SELECT origin_code, 'undesa_ims', 'undesa_ims.stock.origin', year, CAST(revision AS VARCHAR)
+      FROM core.stock WHERE destination_code = 900 AND origin_code <> 900 AND sex = 'total'
+      QUALIFY revision = max(revision) OVER ()
+    UNION ALL SELECT area_code, source, series, year, revision FROM indicator
+    UNION ALL SELECT destination_code, source, source || '.stock.destination', year, CAST(edition AS VARCHAR)
+      FROM core.bilateral_stock QUALIFY edition = max(edition) OVER (PARTITION BY source)
+    UNION ALL SELECT origin_code, source, source || '.stock.origin', year, CAST(edition AS VARCHAR)
+      FROM core.bilateral_stock QUALIFY edition = max(edition) OVER (PARTITION BY source)
+    UNION ALL SELECT destination_code, source, source || '.' || flow_type || '.destination', year, vintage
+      FROM core.migration_flow QUALIFY vintage = max(vintage) OVER (PARTITION BY source, flow_type)
+    UNION ALL SELECT country_code, 'iom_missing_migrants', 'iom_missing_migrants.dead_and_missing.incident_country',
+           year, vintage
+      FROM (SELECT DISTINCT incident_id, country_code, year, vintage FROM core.missing_migrants
+            WHERE country_code IS NOT NULL)
+    UNION ALL SELECT area_code, 'idmc', 'idmc.' || cause || '.' || measure, year, vintage
+      FROM core.internal_displacement QUALIFY vintage = max(vintage) OVER (PARTITION BY cause, measure))
+  SELECT area_code, source, series, min(year) AS first_year, max(year) AS latest_year,
+         string_agg(DISTINCT vintage, ', ' ORDER BY vintage) AS vintage, count(*) AS observations
+  FROM observed GROUP BY area_code, source, series;
 CREATE VIEW provenance AS SELECT source, revision, vintage, url, publisher, licence, retrieved_at, sha256, rows,
   dataset, fetched_from, licence_url, citation, bytes FROM core.provenance;
 CREATE VIEW claim AS SELECT * FROM core.claim;
