@@ -3,6 +3,8 @@
 VENV ?= .venv
 PYTHON ?= python3
 PY := $(VENV)/bin/python
+# Test processes (pytest-xdist): CI and the reference machine have 2 cores.
+WORKERS ?= 2
 # axe-core for the accessibility tests (tests/browser/test_accessibility.py), from the npm registry.
 AXE := $(VENV)/axe/node_modules/axe-core/axe.min.js
 
@@ -22,7 +24,7 @@ etl: $(VENV)/.installed
 
 test: $(VENV)/.installed browser-deps $(AXE)
 	$(VENV)/bin/ruff check .
-	$(PY) -m pytest tests --headless --webdriver Chrome -q
+	$(PY) -m pytest tests --headless --webdriver Chrome -q -n $(WORKERS) --dist worksteal
 
 bench: $(VENV)/.installed
 	$(PY) bench/run.py

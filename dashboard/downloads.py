@@ -6,7 +6,9 @@ from collections.abc import Iterator
 
 from flask import Flask, Response, request, send_file
 
+from dashboard.briefing import brief_download
 from dashboard.components import database
+from readside import availability
 from readside.extract import (
     FORMATS,
     SelectionError,
@@ -51,6 +53,16 @@ def _with_bom(chunks: Iterator[bytes]) -> Iterator[bytes]:
     yield from chunks
 
 
+def availability_csv() -> Response:
+    """GET /download/availability.csv?lang=&columns=: the /availability page's matrix as shown
+    (latest year per member state and source, empty cell = gap)."""
+    text = availability.matrix_csv(database(), language(request.args.get("lang")), request.args.get("columns"))
+    return Response(text, mimetype="text/csv",
+                    headers={"Content-Disposition": 'attachment; filename="migdash-availability.csv"'})
+
+
 def register_downloads(server: Flask) -> None:
     """Attach the download route to the Dash app's Flask server (called by create_app)."""
     server.add_url_rule("/download/<fmt>", "migdash_download", download, methods=["GET"])
+    server.add_url_rule("/download/availability.csv", "migdash_availability_csv", availability_csv, methods=["GET"])
+    server.add_url_rule("/brief/<fmt>", "migdash_brief", brief_download, methods=["GET"])

@@ -65,6 +65,31 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--fail-on", action="append", default=[], metavar="STATUS",
                        help="exit 1 if any figure has this status in the latest revision (repeatable): "
                             "differs, revised, year-not-published, matches, not-checkable-with-current-sources")
+    scan = claims_sub.add_parser("scan", help="find every statistic in a paragraph (EN/ES/FR/PT) and check it like a claim")
+    scan.add_argument("file", metavar="FILE|-", help="text file to scan, or - for standard input")
+    scan.add_argument("--lang", choices=["en", "es", "fr", "pt"], default="en", help="language of the text")
+    scan.add_argument("--format", choices=["table", "csv", "markdown"], default="table")
+    scan.add_argument("--db", type=Path, default=None)
+    scan.add_argument("--cited-revision", type=int, default=None, help="the revision the text cites (default: the one it names)")
+    scan.add_argument("--save-yaml", type=Path, default=None, metavar="FILE",
+                      help="also write the understood figures as a claims registry document (data/claims/*.yaml)")
+
+    avail = sub.add_parser("availability", help="which area has which series, up to which year (one row per area and series)")
+    avail.add_argument("--db", type=Path, default=None)
+    avail.add_argument("--format", choices=["table", "csv", "markdown"], default="table")
+    avail.add_argument("--grouping", default=None, metavar="NAME",
+                       help="only the roster of a grouping, e.g. oas (default: every area)")
+
+    brief = sub.add_parser("brief", help="a page of sourced talking points, charts and key figures (HTML or PDF)")
+    subject = brief.add_mutually_exclusive_group(required=True)
+    subject.add_argument("--area", metavar="M49", help="a country or area by its M49 code (484 = Mexico)")
+    subject.add_argument("--group", metavar="GROUPING", help="oas, caricom, sica, can or mercosur")
+    subject.add_argument("--theme", metavar="THEME", help="overview, sids, special-situations, remittances, "
+                                                          "data-and-statistics, covid-19, climate-change")
+    brief.add_argument("--lang", choices=["en", "es", "fr", "pt"], default="en")
+    brief.add_argument("--format", choices=["html", "pdf"], default="html")
+    brief.add_argument("--out", type=Path, default=None, help="file to write (default migdash-brief-<subject>-<lang>.<format>)")
+    brief.add_argument("--db", type=Path, default=None)
 
     snap = sub.add_parser("snapshot", help="write the bundled offline snapshot from a database")
     snap.add_argument("--db", type=Path, default=None)
@@ -130,11 +155,34 @@ def run_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_claims_scan(args: argparse.Namespace) -> int:
+    """`migdash claims scan FILE|-`: the paragraph checker (readside/scan.py)."""
+    from readside import scan
+    from readside.queries import Database, NoDatabase
+
+    text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
+    try:
+        result = scan.scan(Database(args.db or default_db()), text, args.lang, args.cited_revision,
+                           title="-" if args.file == "-" else Path(args.file).name)
+    except (ValueError, NoDatabase) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    output = {"csv": scan.as_csv, "markdown": scan.as_markdown}.get(args.format, scan.as_table)(result)
+    print(output, end="" if output.endswith("\n") else "\n")
+    if args.save_yaml:
+        name = "scanned-text" if args.file == "-" else Path(args.file).stem
+        args.save_yaml.write_text(scan.registry_yaml(result, scan.slug(name), name), encoding="utf-8")
+        print(f"registry YAML written to {args.save_yaml}", file=sys.stderr)
+    return 0
+
+
 def run_claims(args: argparse.Namespace) -> int:
     """The secretariat's pre-meeting check; non-zero with --fail-on so a scheduled job can alert."""
     from readside import claims
     from readside.queries import Database, NoDatabase
 
+    if args.claims_command == "scan":
+        return run_claims_scan(args)
     try:
         text, reached = claims.run_check(Database(args.db or default_db()), args.format, args.fail_on)
     except (ValueError, NoDatabase) as exc:
@@ -147,6 +195,42 @@ def run_claims(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_availability(args: argparse.Namespace) -> int:
+    """Who publishes what, up to which year: the `availability` view as text, CSV or Markdown."""
+    from readside import availability
+    from readside.queries import Database, NoDatabase
+
+    try:
+        frame = availability.listing(Database(args.db or default_db()), args.grouping)
+    except (ValueError, NoDatabase) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(availability.render(frame, args.format), end="")
+    return 0
+
+
+def run_brief(args: argparse.Namespace) -> int:
+    """Write one brief; exit 2 naming the problem (unknown subject, no database, no Chromium)."""
+    from readside.brief_render import PdfError, file_name, render
+    from readside.briefs import BriefError, parse_subject
+    from readside.queries import Database, NoDatabase
+
+    db = Database(args.db or default_db())
+    try:
+        subject = parse_subject(db, area=args.area, group=args.group, theme=args.theme)
+        data = render(db, subject, args.lang, args.format)
+    except BriefError as exc:
+        print(f"error: {exc.message('en')}", file=sys.stderr)
+        return 2
+    except (NoDatabase, PdfError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    out = args.out or Path(file_name(db, subject, args.lang, args.format))
+    out.write_bytes(data)
+    print(f"wrote {out} ({len(data):,} bytes)")
+    return 0
+
+
 def run_snapshot(args: argparse.Namespace) -> int:
     out = export_snapshot(args.db or default_db(), args.out)
     print(f"snapshot written to {out}")
@@ -156,7 +240,8 @@ def run_snapshot(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    commands = {"etl": run_etl, "serve": run_serve, "snapshot": run_snapshot, "claims": run_claims}
+    commands = {"etl": run_etl, "serve": run_serve, "snapshot": run_snapshot, "claims": run_claims,
+                "availability": run_availability, "brief": run_brief}
     try:
         return commands[args.command](args)
     except EtlError as exc:

@@ -7,6 +7,7 @@ import pandas as pd
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
 from dashboard import figures
+from dashboard.briefing import country_points, country_points_block
 from dashboard.components import (
     chart_block,
     data_table,
@@ -24,6 +25,7 @@ from dashboard.components import (
     source_line,
     url_sync_script,
 )
+from dashboard.maps import locator_graph
 from dashboard.panels import remittance_panel
 from readside import corridors, queries
 from readside.text import LANGUAGES, decimal, language, name_column, percent, signed_people, t
@@ -67,8 +69,10 @@ def layout(lang: str = "en", area: str | None = None, revision: str | None = Non
         lang, PATH, params,
         html.H1(id="country-title"),
         html.P(id="country-facts"),
+        html.Div(id="country-locator"),
         *notices,
         html.Div([selector, revision_control("country-revision", lang, available, chosen), sex_control("country-sex", lang, sex)], className="controls"),
+        country_points_block(),
         *chart_block("country-trend", "migdash-country-trend", lang, height="460px"),
         *chart_block("country-share", "migdash-country-share", lang, height="460px"),
         *chart_block("country-sex-split", "migdash-country-sex", lang, height="460px"),
@@ -192,6 +196,13 @@ def _partner_charts(origins: pd.DataFrame, destinations: pd.DataFrame, source: s
     return (*charts, using, False)
 
 
+@callback(Output("country-locator", "children"), Input("country-area", "value"), State("country-lang", "data"))
+def update_locator(area: object, lang: object) -> list:
+    """Where the area lies on the map of the Americas (nothing for an area outside it)."""
+    row = _area(database(), area)
+    return locator_graph(row["iso3"], row[name_column(language(lang))], language(lang), "country-locator-map")
+
+
 @callback(Output("country-comparison", "children"), Input("country-area", "value"), State("country-lang", "data"))
 def update_comparison(area: object, lang: object) -> list:
     """KNOMAD's matrix total beside UN DESA's published total for the area as destination, with
@@ -313,6 +324,12 @@ def _table(frame: pd.DataFrame, columns: list[str], lang: str) -> html.Table:
         shown["sex"] = shown["sex"].map(lambda s: t(lang, f"sex.{s}"))
     return data_table(shown, [t(lang, HEADERS[c]) for c in columns], f"country-table-{'-'.join(columns)}")
 
+
+
+@callback(Output("country-talking-points", "children"), Input("country-area", "value"), State("country-lang", "data"))
+def update_talking_points(area: object, lang: object) -> list:
+    """The same sentences as the area's brief, each with a copy button (dashboard.briefing)."""
+    return country_points(area, lang)
 
 
 clientside_callback(

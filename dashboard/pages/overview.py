@@ -7,6 +7,7 @@ import pandas as pd
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
 from dashboard import figures
+from dashboard.briefing import overview_points_block
 from dashboard.components import (
     data_table,
     database,
@@ -65,6 +66,7 @@ def layout(
         html.P(id="overview-source", className="source-line"),
         html.Details([html.Summary(t(lang, "overview.table")), html.Div(id="overview-table")]),
         html.Div(id="overview-scope-note"),
+        overview_points_block(database(), lang),
         dcc.Store(id="overview-lang", data=lang),
         dcc.Store(id="overview-claims-flag", data=show_claims),
         html.Div(id="overview-url-sync", hidden=True),

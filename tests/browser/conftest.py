@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import tempfile
 
 import pytest
+from dash.testing.application_runners import BaseDashRunner
+
+# Under pytest-xdist each worker serves its apps on its own range of ports (dash_duo counts up
+# from 58050 in every process, so two workers would otherwise collide).
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+BaseDashRunner._next_port = 58050 + 500 * int(_WORKER or 0)
 
 CHROMIUM_FLAGS = (
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -44,7 +44,8 @@ def page_paths() -> list[str]:
     return [page["path"] for page in dash.page_registry.values() if page["path"] != "/404"]
 
 
-PAGES = ["/", "/claims", "/subregions", "/corridors", "/country", "/remittances", "/refugees", "/data", "/sources", "/flows"]
+PAGES = ["/", "/claims", "/subregions", "/corridors", "/country", "/map", "/remittances", "/refugees", "/data", "/sources", "/flows",
+         "/availability", "/check", "/briefs"]
 
 
 def settle(dash_duo, seconds: float = 0.8) -> None:

@@ -1,0 +1,82 @@
+"""Static charts for the briefs: matplotlib (Agg, no browser, no display) to inline SVG.
+
+A brief must open offline in a meeting room and print to PDF, so its charts are plain SVG
+text inside the HTML: no script, no font or image fetched. Text stays text (svg.fonttype
+'none': smaller, selectable, read by screen readers) in a generic sans-serif family, and the
+SVG's metadata block and DOCTYPE (which name w3.org/creativecommons.org URLs) are dropped.
+Colours: the Okabe-Ito colour-blind-safe palette, as on the dashboard.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402 - the backend is chosen before pyplot loads
+from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
+
+from readside.briefs import Chart  # noqa: E402
+
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
+STYLE = {
+    "svg.fonttype": "none", "font.family": "sans-serif", "font.size": 9, "axes.spines.top": False,
+    "axes.spines.right": False, "axes.prop_cycle": matplotlib.cycler(color=OKABE_ITO), "svg.hashsalt": "migdash",
+}
+WIDTH, HEIGHT = 6.8, 3.1  # inches: two charts fit on an A4 page with the text around them
+
+
+def svg(chart: Chart, lang: str) -> str:
+    """The chart as an <svg> element to inline in HTML (titled by the surrounding <figure>);
+    the namespace declarations it keeps (xmlns) name URLs but fetch nothing."""
+    with matplotlib.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(WIDTH, HEIGHT if chart.kind == "line" else _bar_height(chart)))
+        try:
+            (_line if chart.kind == "line" else _bars)(ax, chart, lang)
+            fig.tight_layout()
+            out = io.StringIO()
+            fig.savefig(out, format="svg", metadata={"Date": None, "Creator": None})
+        finally:
+            plt.close(fig)
+    return _inline(out.getvalue())
+
+
+def _bar_height(chart: Chart) -> float:
+    count = max((len(s.x) for s in chart.series), default=1)
+    return min(1.0 + 0.24 * count, 4.2)
+
+
+def _axis_format(chart: Chart, lang: str) -> FuncFormatter:
+    return FuncFormatter(lambda value, _pos: chart.fmt(value, lang))
+
+
+def _line(ax, chart: Chart, lang: str) -> None:
+    for series in chart.series:
+        ax.plot(series.x, series.y, marker="o" if len(series.x) < 12 else None, markersize=3, linewidth=1.8,
+                label=series.label)
+    ax.yaxis.set_major_formatter(_axis_format(chart, lang))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=8))
+    ax.set_ylim(bottom=min(0, *(min(s.y) for s in chart.series if s.y)))
+    ax.grid(axis="y", color="#dddddd", linewidth=0.6)
+    if len(chart.series) > 1 or chart.series[0].label:
+        ax.legend(frameon=False, fontsize=8)
+
+
+def _bars(ax, chart: Chart, lang: str) -> None:
+    series = chart.series[0]
+    labels, values = list(reversed(series.x)), list(reversed(series.y))
+    bars = ax.barh(labels, values, color=OKABE_ITO[0])
+    ax.bar_label(bars, labels=[chart.fmt(v, lang) for v in values], padding=3, fontsize=7.5)
+    ax.xaxis.set_visible(False)
+    ax.spines["bottom"].set_visible(False)
+    ax.set_xlim(right=max(values) * 1.3 if values and max(values) > 0 else 1)
+    ax.tick_params(axis="y", length=0)
+
+
+def _inline(text: str) -> str:
+    """Drop the XML declaration, DOCTYPE and metadata; keep only the <svg> element."""
+    text = text[text.index("<svg"):]
+    return re.sub(r"<metadata>.*?</metadata>", "", text, flags=re.DOTALL)

@@ -1,0 +1,111 @@
+"""A brief as one self-contained HTML file (Jinja2), and as a PDF (headless Chromium).
+
+The HTML inlines its CSS and its charts (SVG text): no script, no font, no image or style
+sheet is fetched from anywhere, so it opens offline in a meeting room and prints as it shows.
+The PDF is that same HTML printed by Chromium's own print-to-PDF: the browser the test suite
+already drives (Debian's /usr/bin/chromium, installed by `make browser-deps`), so no second
+layout engine (WeasyPrint's Pango/cairo stack, or a bundled browser) is needed and the PDF
+looks exactly like the HTML a delegate previews.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
+
+from readside import brief_charts
+from readside.briefs import Brief, Subject, brief
+from readside.claims import long_date
+from readside.queries import Database
+from readside.text import t
+
+CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+PDF_TIMEOUT = 90  # seconds; a brief prints in about one
+
+
+class PdfError(RuntimeError):
+    """Chromium is missing or failed: the message names `make browser-deps`."""
+
+
+@dataclass(frozen=True)
+class RenderedChart:
+    title: str
+    source: str
+    svg: Markup
+
+
+def environment() -> Environment:
+    return Environment(loader=PackageLoader("readside", "templates"), autoescape=select_autoescape(["html", "j2"]),
+                       trim_blocks=True, lstrip_blocks=True)
+
+
+def render_html(content: Brief) -> str:
+    """The brief as one HTML document (UTF-8 text)."""
+    lang = content.lang
+    charts = [RenderedChart(c.title, c.source, Markup(brief_charts.svg(c, lang))) for c in content.charts]  # noqa: S704 - our own SVG
+    text = {key: t(lang, f"briefs.html.{key}") for key in (
+        "talking_points", "key_figures", "charts", "caveats", "sources", "availability", "vintages", "footer",
+        "no_points")}
+    text["date"] = t(lang, "briefs.html.date", date=content.date)
+    text["build"] = t(lang, "briefs.html.build", build=content.build_id[:12])
+    intro = t(lang, f"briefs.meeting.{content.subject.key}") if content.subject.kind == "theme" else ""
+
+    def retrieved(source: dict) -> str:
+        return t(lang, "briefs.html.retrieved", date=long_date(str(source.get("retrieved_at", "")), lang))
+
+    return environment().get_template("brief.html.j2").render(
+        brief=content, charts=charts, text=text, intro=intro, retrieved=retrieved)
+
+
+def brief_html(db: Database, subject: Subject, lang: str) -> str:
+    return render_html(brief(db, subject, lang))
+
+
+def chromium() -> str:
+    """The Chromium binary: $MIGDASH_CHROMIUM, else the first on PATH, else /usr/bin/chromium."""
+    configured = os.environ.get("MIGDASH_CHROMIUM")
+    if configured:
+        return configured
+    found = next((shutil.which(name) for name in CHROMIUM_CANDIDATES if shutil.which(name)), None)
+    if found is None:
+        raise PdfError("no Chromium found for the PDF (run `make browser-deps`, which installs Debian's chromium, "
+                       "or set MIGDASH_CHROMIUM); the HTML brief (--format html) needs no browser")
+    return found
+
+
+def html_to_pdf(html: str) -> bytes:
+    """Print the HTML with headless Chromium (fresh profile, no network, no header/footer)."""
+    binary = chromium()
+    with tempfile.TemporaryDirectory(prefix="migdash-brief-") as folder:
+        source, target = Path(folder, "brief.html"), Path(folder, "brief.pdf")
+        source.write_text(html, encoding="utf-8")
+        command = [binary, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                   "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                   "--no-pdf-header-footer", f"--user-data-dir={Path(folder, 'profile')}",
+                   f"--print-to-pdf={target}", source.as_uri()]
+        try:
+            done = subprocess.run(command, capture_output=True, timeout=PDF_TIMEOUT, check=False)  # noqa: S603
+        except (OSError, subprocess.TimeoutExpired) as error:
+            raise PdfError(f"Chromium ({binary}) could not print the brief: {error}") from error
+        if not target.is_file() or target.stat().st_size == 0:
+            detail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [f"exit {done.returncode}"]
+            raise PdfError(f"Chromium ({binary}) wrote no PDF: {detail[0]}")
+        return target.read_bytes()
+
+
+def render(db: Database, subject: Subject, lang: str, fmt: str) -> bytes:
+    """The brief in a format: 'html' (UTF-8 bytes) or 'pdf'."""
+    html = brief_html(db, subject, lang)
+    return html_to_pdf(html) if fmt == "pdf" else html.encode("utf-8")
+
+
+def file_name(db: Database, subject: Subject, lang: str, fmt: str) -> str:
+    """migdash-brief-area-484-es.pdf: ASCII, from validated parts only."""
+    return f"migdash-brief-{subject.slug}-{lang}.{fmt}"
