@@ -24,7 +24,7 @@ import pandas as pd
 import yaml
 
 from etl.areas import AMERICAS_PARTS, WORLD
-from readside import corridors, flows, groupings, queries
+from readside import availability, corridors, flows, groupings, queries
 from readside.claims import long_date
 from readside.queries import Database
 from readside.text import decimal, language, money, name_column, people, percent, percent_of_gdp, t
@@ -523,10 +523,8 @@ def overview_points(db: Database, lang: str) -> list[TalkingPoint]:
     members = oas_members(db)
     top = stock(db, members)
     top = top[top["year"] == year].sort_values("value", ascending=False)
-    first = int(top["area_code"].iloc[0])
-    point = area_points_for(db, first, lang, "stock")
-    if point is not None:
-        points.append(point)
+    if not top.empty:  # a build holding only the regional totals has no member to rank
+        points.append(area_points_for(db, int(top["area_code"].iloc[0]), lang, "stock"))
     available = loaded_sources(db)
     if "worldbank" in available:
         points.append(aggregate_point(db, "lac_remittances", METRICS["remittances"], LAC, lang))
@@ -794,7 +792,7 @@ def data_points(db: Database, lang: str) -> list[TalkingPoint]:
     """Collection of data: what each IMS revision says, and how many members each source covers."""
     points = revision_points(db, lang)
     members = oas_members(db)
-    for row in availability(db).itertuples(index=False):
+    for row in source_coverage(db).itertuples(index=False):
         if row.members is None:
             continue
         sentence = t(lang, "briefs.tp.coverage", what=t(lang, f"briefs.source.{row.source}"), count=row.members,
@@ -817,35 +815,18 @@ THEME_POINTS: dict[str, Callable[[Database, str], list[TalkingPoint]]] = {
 # ---------------------------------------------------------------- availability
 
 
-def availability(db: Database) -> pd.DataFrame:
+def source_coverage(db: Database) -> pd.DataFrame:
     """source, vintage, latest (year), members (OAS member states with a figure that year): one
-    row per source in the build, the newest vintage of each (a small stand-in for a fuller matrix)."""
-    members = oas_members(db)
-    rows = []
-    revision = latest_revision(db)
-    latest = stock(db, members)
-    rows.append(_coverage("undesa_ims", str(revision), latest))
-    for source, series in (("worldbank", RECEIVED), ("unhcr", "unhcr.refugees.asylum"), ("wpp", "wpp.net_migration")):
-        frame = indicator(db, [series], members)
-        if not frame.empty:
-            rows.append(_coverage(source, str(vintage_of(db, series)), frame))
-    knomad = emigrants(db, members)
-    if not knomad.empty:
-        rows.append(_coverage("knomad", _knomad_vintage(db), knomad))
-    idmc = disaster_displacement(db, members)
-    if not idmc.empty:
-        rows.append(_coverage("idmc", str(idmc_vintage(db)), idmc))
-    oecd = db.frame("SELECT destination_code AS area_code, year, persons AS value FROM migration_flow "
-                    "WHERE flow_type = 'permanent' AND destination_code IN (SELECT unnest(?))", [members])
-    if not oecd.empty:
-        rows.append(_coverage("oecd", "", oecd))
-    return pd.DataFrame(rows, columns=["source", "vintage", "latest", "members"])
-
-
-def _coverage(source: str, vintage: str, frame: pd.DataFrame) -> dict:
-    year = int(frame["year"].max())
-    return {"source": source, "vintage": vintage, "latest": year,
-            "members": int(frame.loc[frame["year"] == year, "area_code"].nunique())}
+    row per source in the build, read from the `availability` view (readside/availability.py),
+    so the brief and the /availability page never disagree."""
+    rows = availability.availability(db, oas_members(db))
+    out = []
+    for source, frame in rows.groupby("source", sort=False):
+        latest = int(frame["latest_year"].max())
+        newest = frame[frame["latest_year"] == latest]
+        out.append({"source": source, "vintage": ", ".join(sorted(set(newest["vintage"]))), "latest": latest,
+                    "members": int(newest["area_code"].nunique())})
+    return pd.DataFrame(out, columns=["source", "vintage", "latest", "members"])
 
 
 # ---------------------------------------------------------------- the brief around the points
@@ -1193,7 +1174,7 @@ CHARTS: dict[str, Callable[[Database, Subject, str], list[Chart]]] = {
 
 def availability_table(db: Database, lang: str) -> tuple[list[str], list[list[str]]]:
     """The data-and-statistics brief's matrix: per source, vintage, latest year, members covered."""
-    frame = availability(db)
+    frame = source_coverage(db)
     headers = [t(lang, f"briefs.avail.{c}") for c in ("source", "vintage", "latest", "members")]
     rows = [[t(lang, f"briefs.source.{r.source}"), str(r.vintage) or "—", str(r.latest), str(r.members)]
             for r in frame.itertuples(index=False)]

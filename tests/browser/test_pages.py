@@ -25,7 +25,9 @@ def page_paths() -> list[str]:
 
 def wait_for_page(dash_duo) -> None:
     dash_duo.wait_for_element("main h1", timeout=20)
-    dash_duo.wait_for_element(".js-plotly-plot, #sources-table, #data-preview, .notice", timeout=20)
+    # A chart, a table or a notice; the text checker and the briefs list start with their form.
+    dash_duo.wait_for_element(".js-plotly-plot, #sources-table, #data-preview, .notice, main table, "
+                              "#check-text, .brief-themes", timeout=20)
 
 
 def test_every_page_renders_in_both_languages_without_console_errors(dash_duo, app):
