@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from html import escape
 from urllib.parse import urlencode
 
 import dash
@@ -85,11 +86,30 @@ def notice(message: str, kind: str = "info") -> html.Div:
     return html.Div(message, className=f"notice notice-{kind}", role="status")
 
 
-def data_table(frame: pd.DataFrame, headers: list[str], table_id: str) -> html.Table:
-    """A plain, accessible HTML table of the numbers behind a chart."""
-    head = html.Thead(html.Tr([html.Th(h, scope="col") for h in headers]))
-    body = html.Tbody([html.Tr([html.Td(v) for v in row]) for row in frame.itertuples(index=False)])
-    return html.Table([head, body], id=table_id, className="data-table")
+def data_table(frame: pd.DataFrame, headers: list[str], table_id: str) -> html.Table | dcc.Markdown:
+    """A plain, accessible HTML table of the numbers behind a chart.
+
+    Text-only tables travel as one escaped HTML string in a dcc.Markdown: Dash's renderer spends
+    seconds on a layout of thousands of html.Td components (the Remittances page took 11 s to
+    settle in Chromium), and one component holding the same <table> renders at once. Tables whose
+    cells hold components (links, badges) keep the component form."""
+    rows = list(frame.itertuples(index=False))
+    if any(isinstance(v, dash.development.base_component.Component) for row in rows for v in row):
+        head = html.Thead(html.Tr([html.Th(h, scope="col") for h in headers]))
+        body = html.Tbody([html.Tr([html.Td(v) for v in row]) for row in rows])
+        return html.Table([head, body], id=table_id, className="data-table")
+    return dcc.Markdown(table_html(headers, rows, table_id), dangerously_allow_html=True, className="data-table-holder")
+
+
+def table_html(headers: list[str], rows: list[tuple], table_id: str) -> str:
+    """<table> markup with every header and cell escaped (the values come from publishers' files)."""
+    def cell(value: object) -> str:
+        return "" if value is None or (isinstance(value, float) and pd.isna(value)) else escape(str(value))
+
+    head = "".join(f'<th scope="col">{escape(str(h))}</th>' for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{cell(v)}</td>" for v in row) + "</tr>" for row in rows)
+    return (f'<table id="{escape(table_id)}" class="data-table"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{body}</tbody></table>")
 
 
 def needs_database(path: str) -> Callable[[Callable[..., html.Div]], Callable[..., html.Div]]:

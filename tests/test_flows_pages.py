@@ -4,8 +4,10 @@ database, every chart has data, and an empty table gives one notice naming its c
 
 from __future__ import annotations
 
+import re
 import shutil
 import sys
+from html.parser import HTMLParser
 
 import dash
 import duckdb
@@ -28,8 +30,44 @@ def rows(db, sql: str, params=()) -> list[tuple]:
         return con.execute(sql, list(params)).fetchall()
 
 
-def table_rows(table: html.Table) -> list[list[str]]:
-    """The body cells of a data_table, as text."""
+class _BodyCells(HTMLParser):
+    """The <tbody> cells of a table's markup, as text."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[list[str]] = []
+        self._in_body = self._in_cell = False
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        self._in_body |= tag == "tbody"
+        if self._in_body and tag == "tr":
+            self.rows.append([])
+        if self._in_body and tag == "td":
+            self._in_cell = True
+            self.rows[-1].append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_cell &= tag != "td"
+
+    def handle_data(self, data: str) -> None:
+        if self._in_cell:
+            self.rows[-1][-1] += data
+
+
+def table_id(component) -> str | None:
+    """The id of a data_table: the component's, or that of the <table> in a text-only table's markup."""
+    if isinstance(component, dcc.Markdown) and isinstance(component.children, str):
+        found = re.match(r'<table id="([^"]*)"', component.children)
+        return found.group(1) if found else None
+    return getattr(component, "id", None)
+
+
+def table_rows(table: html.Table | dcc.Markdown) -> list[list[str]]:
+    """The body cells of a data_table (components, or the markup of a text-only table), as text."""
+    if isinstance(table, dcc.Markdown):
+        parser = _BodyCells()
+        parser.feed(table.children)
+        return parser.rows
     _, body = table.children
     return [[text_of(cell) for cell in row.children] for row in body.children]
 
@@ -245,7 +283,7 @@ def test_source_comparison_puts_each_total_beside_the_other(app, built_db, editi
 def test_sources_page_compares_knomad_and_un_desa_for_oas_members_and_lists_world_checks(app, built_db, editions):
     with app.server.test_request_context("/sources"):
         layout = page("sources").layout(lang="en")
-    table = next(c for c in _walk(layout) if getattr(c, "id", None) == "sources-comparison")
+    table = next(c for c in _walk(layout) if table_id(c) == "sources-comparison")
     body = table_rows(table)
     members = {n for (n,) in rows(built_db, "SELECT name_en FROM area WHERE oas_member AND kind = 'country'")}
     assert {r[0] for r in body} <= members and len(body) >= 30
@@ -257,7 +295,7 @@ def test_sources_page_compares_knomad_and_un_desa_for_oas_members_and_lists_worl
     totals = rows(built_db, "SELECT count(*) FROM bilateral_check WHERE \"check\" <> 'missing_marker'")[0][0]
     assert ("Every World total equals the sum of its parts" in text) == (totals == 0)
     checks = rows(built_db, "SELECT count(*) FROM bilateral_check")[0][0]
-    found = [c for c in _walk(layout) if getattr(c, "id", None) == "sources-checks"]
+    found = [c for c in _walk(layout) if table_id(c) == "sources-checks"]
     assert (len(table_rows(found[0])) if found else 0) == checks
 
 
