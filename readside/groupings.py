@@ -107,3 +107,105 @@ def americas_outside(db: Database, grouping: str, revision: int, year: int, sex:
         """,  # noqa: S608
         [revision, year, sex, WORLD, *AMERICAS_PARTS, grouping],
     )
+
+
+# Units whose country figures add up to a grouping figure. Shares (% of GDP, per 1,000
+# population) do not: a grouping's share needs its own numerator and denominator.
+SUMMABLE_UNITS = ("current US$", "persons")
+_ROSTER = "SELECT member_code FROM area_group WHERE grouping = ? AND roster"
+
+
+class NotSummable(ValueError):
+    """A series whose country figures cannot be added (a share): never offered for a grouping."""
+
+
+def stock_by_group(db: Database, grouping: str, revision: int) -> pd.DataFrame:
+    """year, sex, migrants, members_counted, members_total from the view `stock_by_group`
+    (the roster's published stock summed), for the trend and the sex split of a grouping."""
+    return db.frame(
+        "SELECT year, sex, migrants, members_counted, members_total FROM stock_by_group "
+        "WHERE grouping = ? AND revision = ? ORDER BY year, sex",
+        [grouping, revision],
+    )
+
+
+def is_summable(db: Database, series: str) -> bool:
+    """Whether a series' country figures may be summed (its unit is a count or an amount)."""
+    rows = db.rows("SELECT unit FROM series WHERE code = ?", [series])
+    return bool(rows) and rows[0][0] in SUMMABLE_UNITS
+
+
+def indicator_by_group(db: Database, grouping: str, series: str) -> pd.DataFrame:
+    """year, value (sum of the roster members' figures in the newest vintage), members_counted,
+    members_total, unit, vintage. Raises NotSummable for a share such as % of GDP."""
+    if not is_summable(db, series):
+        raise NotSummable(series)
+    return db.frame(
+        f"""
+        WITH members AS ({_ROSTER})
+        SELECT i.year, sum(i.value) AS value, count(*) AS members_counted,
+               (SELECT count(*) FROM members) AS members_total, any_value(i.unit) AS unit,
+               any_value(i.revision) AS vintage
+        FROM indicator i JOIN members m ON m.member_code = i.area_code
+        WHERE i.series = ? AND i.value IS NOT NULL
+        GROUP BY i.year ORDER BY i.year
+        """,  # noqa: S608 - only a constant subquery is interpolated
+        [grouping, series],
+    )
+
+
+def indicator_members_without(db: Database, grouping: str, series: str, year: int) -> pd.DataFrame:
+    """Roster members with no figure of the series that year (newest vintage): named, never hidden."""
+    return db.frame(
+        f"""
+        SELECT m.member_code, {AREA_NAMES} FROM area_group m JOIN area a ON a.code = m.member_code
+        WHERE m.grouping = ? AND m.roster AND NOT EXISTS (
+          SELECT 1 FROM indicator i WHERE i.series = ? AND i.year = ? AND i.area_code = m.member_code
+            AND i.value IS NOT NULL)
+        ORDER BY a.name_en
+        """,  # noqa: S608 - only a constant column list is interpolated
+        [grouping, series, year],
+    )
+
+
+# Roster members' stock and population the same year, revision and sex: the pairs a share
+# of the grouping may be computed from (a member with one and not the other is left out).
+_PAIRS = f"""
+    WITH members AS ({_ROSTER})
+    SELECT s.year, s.destination_code AS member_code, s.migrants, p.population_thousands
+    FROM stock s JOIN members m ON m.member_code = s.destination_code
+    JOIN population p ON p.revision = s.revision AND p.year = s.year AND p.area_code = s.destination_code
+         AND p.sex = s.sex
+    WHERE s.revision = ? AND s.sex = ? AND s.origin_code = ? AND s.migrants IS NOT NULL
+      AND p.population_thousands > 0"""  # noqa: S608 - only a constant subquery is interpolated
+
+
+def population_share(db: Database, grouping: str, revision: int, sex: str = "total") -> pd.DataFrame:
+    """year, migrants, population, percent_of_population = sum(stock) / sum(population) over the
+    roster members having both that year, members_counted, members_total. Never an average of
+    the members' percentages, which would weigh Saint Kitts and Nevis like the United States."""
+    return db.frame(
+        f"""
+        WITH pairs AS ({_PAIRS})
+        SELECT year, sum(migrants) AS migrants, sum(population_thousands) * 1000 AS population,
+               100.0 * sum(migrants) / (sum(population_thousands) * 1000.0) AS percent_of_population,
+               count(*) AS members_counted,
+               (SELECT count(*) FROM area_group WHERE grouping = ? AND roster) AS members_total
+        FROM pairs GROUP BY year ORDER BY year
+        """,  # noqa: S608 - only constant SQL is interpolated
+        [grouping, revision, sex, WORLD, grouping],
+    )
+
+
+def share_members_without(db: Database, grouping: str, revision: int, year: int, sex: str = "total") -> pd.DataFrame:
+    """Roster members left out of the share that year: without the stock or the population."""
+    return db.frame(
+        f"""
+        WITH pairs AS ({_PAIRS})
+        SELECT m.member_code, {AREA_NAMES} FROM area_group m JOIN area a ON a.code = m.member_code
+        WHERE m.grouping = ? AND m.roster
+          AND m.member_code NOT IN (SELECT member_code FROM pairs WHERE year = ?)
+        ORDER BY a.name_en
+        """,  # noqa: S608 - only constant SQL is interpolated
+        [grouping, revision, sex, WORLD, grouping, year],
+    )

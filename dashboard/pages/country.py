@@ -1,4 +1,5 @@
-"""Country profile: any area's immigrant stock, share of population, sex split, partners."""
+"""Country profile: any area's immigrant stock, share of population, sex split, partners; or a
+grouping's (OAS, CARICOM, SICA, CAN, Mercosur) sums of country figures (dashboard.grouping_profile)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,8 @@ import dash
 import pandas as pd
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
-from dashboard import figures
-from dashboard.briefing import country_points, country_points_block
+from dashboard import figures, grouping_profile
+from dashboard.briefing import country_points, country_points_block, talking_point_section
 from dashboard.components import (
     chart_block,
     data_table,
@@ -27,7 +28,8 @@ from dashboard.components import (
 )
 from dashboard.maps import locator_graph
 from dashboard.panels import remittance_panel
-from readside import corridors, queries
+from readside import corridors, groupings, queries
+from readside.briefs import Subject
 from readside.text import LANGUAGES, decimal, language, name_column, percent, signed_people, t
 
 dash.register_page(__name__, path="/country", name="Country", order=30)
@@ -54,14 +56,15 @@ def layout(lang: str = "en", area: str | None = None, revision: str | None = Non
     available = queries.revisions(db)
     countries = queries.countries(db)
     name_col = name_column(lang)
-    code, bad_area = parse_area(area, set(countries["code"]))
+    group_options = grouping_profile.group_options(db, lang)
+    code, bad_area = parse_area(area, set(countries["code"]) | {o["value"] for o in group_options})
     chosen, sex, notices = resolve_selection(lang, revision, sex, available)
     if bad_area is not None:
         default_name = countries.loc[countries["code"] == code, name_col].iloc[0]
         notices.append(notice(t(lang, "notice.bad_area", value=bad_area, name=default_name), "warning"))
-    options = [{"label": f"{row[name_col]} ({row['iso3'] or row['code']})", "value": int(row["code"])} for _, row in countries.iterrows()]
+    options = group_options + [{"label": f"{row[name_col]} ({row['iso3'] or row['code']})", "value": int(row["code"])} for _, row in countries.iterrows()]
     selector = html.Div(
-        [html.Label(t(lang, "country.select"), htmlFor="country-area"),
+        [html.Label(t(lang, "group.select"), htmlFor="country-area"),
          dcc.Dropdown(id="country-area", options=options, value=code, clearable=False, searchable=True)],
         style={"minWidth": "320px"},
     )
@@ -82,6 +85,7 @@ def layout(lang: str = "en", area: str | None = None, revision: str | None = Non
                  id="country-partners"),
         html.Div(id="country-comparison"),
         html.Div(id="country-indicators"),
+        html.Div(id="country-members"),
         dcc.Store(id="country-lang", data=lang),
         html.Div(id="country-url-sync", hidden=True),
     )
@@ -100,6 +104,9 @@ def update_country(area: object, revision: object, sex: object, lang: object):
     db = database()
     revision, _ = parse_revision(revision, queries.revisions(db))
     sex, _ = parse_sex(sex)
+    grouping = _grouping(db, area)
+    if grouping is not None:
+        return _group_profile(db, grouping, revision, sex, lang)
     row = queries.area_row(db, int(area)) if str(area).isdigit() else None
     row = row or queries.area_row(db, DEFAULT_AREA)
     name_col = name_column(lang)
@@ -133,6 +140,18 @@ def update_country(area: object, revision: object, sex: object, lang: object):
     )
 
 
+def _grouping(db: queries.Database, area: object) -> str | None:
+    """The grouping ('oas', 'caricom'...) a selector value names (codes 9801-9805), else None."""
+    return groupings.grouping_of_code(db, int(area)) if str(area).isdigit() else None
+
+
+def _group_profile(db: queries.Database, grouping: str, revision: int, sex: str, lang: str) -> tuple:
+    """Title, membership rule and the three stock panels of a grouping, as sums of country figures."""
+    name = grouping_profile.grouping_row(db, grouping)[name_column(lang)]
+    panels = grouping_profile.stock_panels(db, grouping, revision, sex, source_line(db, revision, lang), lang)
+    return (t(lang, "group.title", name=name), grouping_profile.facts(db, grouping, lang), *panels)
+
+
 def _area(db: queries.Database, area: object) -> dict:
     """The area row of a selector value, else the default area."""
     return (queries.area_row(db, int(area)) if str(area).isdigit() else None) or queries.area_row(db, DEFAULT_AREA)
@@ -151,6 +170,8 @@ def update_partners(area: object, revision: object, sex: object, lang: object):
     notice and no chart."""
     lang = language(lang)
     db = database()
+    if _grouping(db, area) is not None:  # partners are a country's: one line, no chart
+        return (*[dash.no_update] * 4, grouping_profile.country_only_note(lang), True)
     revision, _ = parse_revision(revision, queries.revisions(db))
     row = _area(db, area)
     name, code = row[name_column(lang)], int(row["code"])
@@ -199,7 +220,10 @@ def _partner_charts(origins: pd.DataFrame, destinations: pd.DataFrame, source: s
 @callback(Output("country-locator", "children"), Input("country-area", "value"), State("country-lang", "data"))
 def update_locator(area: object, lang: object) -> list:
     """Where the area lies on the map of the Americas (nothing for an area outside it)."""
-    row = _area(database(), area)
+    db = database()
+    if _grouping(db, area) is not None:  # a grouping has no single place: the partners' note says so
+        return []
+    row = _area(db, area)
     return locator_graph(row["iso3"], row[name_column(language(lang))], language(lang), "country-locator-map")
 
 
@@ -209,6 +233,8 @@ def update_comparison(area: object, lang: object) -> list:
     the difference and one line per source on what it counts; never their sum."""
     lang = language(lang)
     db = database()
+    if _grouping(db, area) is not None:  # comparing a sum with a sum says nothing new: the note covers it
+        return []
     row = _area(db, area)
     name, code = row[name_column(lang)], int(row["code"])
     heading = [html.H2(t(lang, "flows.comparison_heading", name=name)), html.P(t(lang, "flows.comparison_intro"))]
@@ -240,9 +266,13 @@ def update_indicator_panels(area: object, lang: object) -> list:
     """Remittances, refugees and net migration of the chosen area, or which command loads them."""
     lang = language(lang)
     db = database()
-    row = (queries.area_row(db, int(area)) if str(area).isdigit() else None) or queries.area_row(db, DEFAULT_AREA)
-    code, name = int(row["code"]), row[name_column(lang)]
     loaded = queries.loaded_sources(db)
+    grouping = _grouping(db, area)
+    if grouping is not None:
+        return [*(not_loaded_notice(lang, s) for s in ("worldbank", "unhcr") if s not in loaded),
+                *grouping_profile.indicator_panels(db, grouping, loaded, lang)]
+    row = _area(db, area)
+    code, name = int(row["code"]), row[name_column(lang)]
     panels: list = []
     for source, build in (("worldbank", _remittance_panel), ("unhcr", _refugee_panel), ("wpp", _net_migration_panel)):
         if source not in loaded:
@@ -328,8 +358,19 @@ def _table(frame: pd.DataFrame, columns: list[str], lang: str) -> html.Table:
 
 @callback(Output("country-talking-points", "children"), Input("country-area", "value"), State("country-lang", "data"))
 def update_talking_points(area: object, lang: object) -> list:
-    """The same sentences as the area's brief, each with a copy button (dashboard.briefing)."""
+    """The same sentences as the area's (or grouping's) brief, each with a copy button (dashboard.briefing)."""
+    grouping = _grouping(database(), area)
+    if grouping is not None:
+        return talking_point_section(database(), Subject("group", grouping), language(lang), "country-tp")
     return country_points(area, lang)
+
+
+@callback(Output("country-members", "children"), Input("country-area", "value"), State("country-lang", "data"))
+def update_members(area: object, lang: object) -> list:
+    """A grouping's members with their membership notes and the rule the sums use; nothing for a country."""
+    db = database()
+    grouping = _grouping(db, area)
+    return [] if grouping is None else grouping_profile.members_section(db, grouping, language(lang))
 
 
 clientside_callback(
