@@ -224,6 +224,35 @@ def _frame_map(fig: go.Figure, *, title: str, source: str, lang: str) -> None:
                        yanchor="top", font={"size": 11, "color": "#444"})
 
 
+INCIDENT_COLOUR = PALETTE[4]  # vermillion (Okabe–Ito)
+INCIDENT_HOVER = ("<b>%{customdata[0]}</b><br>%{customdata[1]}<br>%{customdata[2]}<br>%{customdata[3]}"
+                  "<extra></extra>")
+MAX_MARKER = 34  # px across the largest incident's circle
+
+
+def incidents_map(frame: pd.DataFrame, *, lang: str, title: str, source: str, legend: str,
+                  hover: list[list[str]]) -> go.Figure:
+    """IOM incidents as circles whose area is the dead and missing, on the app's own base map
+    (every shape of the Americas in light grey for orientation). Area, not radius, scales with
+    the count so a shipwreck of 60 does not look 60 times larger than a single death."""
+    lang = language(lang)
+    every = list(shapes())
+    largest = float(frame["dead_and_missing"].max()) if not frame.empty else 1.0
+    fig = go.Figure([
+        go.Choropleth(locations=every, z=[0] * len(every), locationmode="ISO-3", hoverinfo="skip", showscale=False,
+                      colorscale=[[0, "#e3e3e3"], [1, "#e3e3e3"]], marker={"line": {"color": "#ffffff", "width": 0.5}},
+                      showlegend=False),
+        go.Scattergeo(lat=list(frame["latitude"]), lon=list(frame["longitude"]), mode="markers", name=legend,
+                      customdata=hover, hovertemplate=INCIDENT_HOVER, showlegend=True,
+                      marker={"size": list(frame["dead_and_missing"]), "sizemode": "area",
+                              "sizeref": 2.0 * largest / MAX_MARKER ** 2, "sizemin": 3, "color": INCIDENT_COLOUR,
+                              "opacity": 0.6, "line": {"color": "#1a1a1a", "width": 0.6}}),
+    ])
+    _frame_map(fig, title=title, source=source, lang=lang)
+    fig.update_layout(geo={**GEO, "landcolor": "#e3e3e3"}, uirevision="incidents")
+    return fig
+
+
 def locator(iso3: str | None, name: str, *, lang: str, title: str) -> go.Figure | None:
     """Where an area of the Americas lies (a ring around it if its shape is small), or None
     for an area the base map does not hold (outside the Americas, or an aggregate)."""
@@ -254,4 +283,4 @@ def locator_graph(iso3: str | None, name: str, lang: str, graph_id: str) -> list
                       style={"height": "320px", "maxWidth": "460px"})]
 
 
-__all__ = ["americas_map", "classify", "locator", "locator_graph", "map_config", "shapes"]
+__all__ = ["americas_map", "classify", "incidents_map", "locator", "locator_graph", "map_config", "shapes"]

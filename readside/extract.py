@@ -25,7 +25,7 @@ from urllib.parse import urlencode
 import pandas as pd
 import pandera.pandas as pa
 
-from readside import queries
+from readside import flows, queries
 from readside.queries import EXTRACT_VIEWS, SEXES, Database, Selection
 from readside.text import language, t
 from schemas.area import AreaSchema
@@ -33,6 +33,9 @@ from schemas.area_group import StockByGroupSchema
 from schemas.bilateral_stock import BilateralStockSchema
 from schemas.displacement import DisplacementSchema
 from schemas.indicator import IndicatorSchema
+from schemas.internal_displacement import InternalDisplacementSchema
+from schemas.migration_flow import MigrationFlowSchema
+from schemas.missing_migrants import MissingMigrantsSchema
 from schemas.population import PopulationSchema
 from schemas.provenance import ProvenanceSchema
 from schemas.refugee_stock import RefugeeStockSchema
@@ -53,7 +56,12 @@ SCHEMAS: dict[str, type[pa.DataFrameModel]] = {
     "displacement": DisplacementSchema,
     "stock_by_group": StockByGroupSchema,
     "bilateral_stock": BilateralStockSchema,
+    "migration_flow": MigrationFlowSchema,
+    "missing_migrants": MissingMigrantsSchema,
+    "internal_displacement": InternalDisplacementSchema,
 }
+# Further columns counted in persons beside the value column (Missing Migrants' parts of the total).
+PERSON_COLUMNS = ("dead", "missing", "survivors", "persons_rounded")
 FORMATS = ("csv", "zip", "parquet")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MAX_ITEMS = 400  # more areas or years than the database could hold is not a selection
@@ -333,6 +341,8 @@ def field(dataset: str, name: str) -> dict[str, object]:
     if name == "vintage":
         column = IndicatorSchema.to_schema().columns["revision"]
         return {"name": name, "type": "string", "description": column.description, "constraints": {"required": True}}
+    if name == "revision" and spec.revision_note:
+        return {"name": name, "type": "integer", "constraints": {"required": True}, "description": spec.revision_note}
     if name == "revision" and spec.revision_column != "revision":
         return {"name": name, "type": "integer", "constraints": {"required": True},
                 "description": f"the publisher's {spec.revision_column} (World Bank/KNOMAD matrix)"}
@@ -345,7 +355,7 @@ def field(dataset: str, name: str) -> dict[str, object]:
                                      "constraints": _constraints(column)}
     if qualifier == "area of origin" and name != "origin_code":
         descriptor["constraints"] = {**_constraints(column), "required": False}  # the publisher's "Other" has no area row
-    if name == spec.value_column and not spec.by_series:
+    if (name == spec.value_column and not spec.by_series) or name in PERSON_COLUMNS:
         descriptor["unit"] = spec.unit
     return descriptor
 
@@ -358,7 +368,7 @@ def primary_key(dataset: str) -> list[str]:
     spec = EXTRACT_VIEWS[dataset]
     places = [f"{side}_code" for side in spec.sides]
     keys = ["revision", "year", *places, *(["sex"] if spec.has_sex else []), *(["series"] if spec.by_series else [])]
-    return keys + [c for c in spec.extra if c in ("population",)]
+    return keys + [c for c in spec.extra if c in spec.extra_keys]
 
 
 def csv_resource(selection: Selection, path: str, *, rows: int, size: int, sha256: str) -> dict[str, object]:
@@ -376,7 +386,11 @@ def csv_resource(selection: Selection, path: str, *, rows: int, size: int, sha25
 def _sources(db: Database, selection: Selection) -> pd.DataFrame:
     """Provenance rows behind the selection: the revision's files (origin files only if used)."""
     rows = queries.provenance(db)
-    rows = rows[(rows["revision"] == selection.revision) & (rows["source"] == EXTRACT_VIEWS[selection.dataset].source)]
+    spec = EXTRACT_VIEWS[selection.dataset]
+    if spec.sources_by_vintage:  # the files the revision's rows name, whatever revision provenance gives them
+        vintages = queries.extract_vintages(db, selection.dataset, selection.revision)
+        return rows[(rows["source"] == spec.source) & rows["vintage"].isin(vintages)]
+    rows = rows[(rows["revision"] == selection.revision) & (rows["source"] == spec.source)]
     if not selection.all_origins:
         rows = rows[~rows["dataset"].str.startswith("origin_destination")]
     return rows
@@ -395,9 +409,11 @@ def datapackage(db: Database, selection: Selection, resource: dict[str, object])
         "created": str(build["built_at"]),
         "revision": selection.revision,
         "citation": " ".join(sorted(set(sources["citation"]))),
+        **({"description": caveat} if (caveat := description(db, selection.dataset)) else {}),
         "licenses": [{"name": str(r.licence).replace(" ", "-"), "title": r.licence, "path": r.licence_url}
                      for r in licences.itertuples()],
-        "sources": [{"title": r.citation, "path": r.url, "publisher": r.publisher, "version": str(r.revision),
+        "sources": [{"title": r.citation, "path": r.url, "publisher": r.publisher,
+                     "version": str(r.vintage if EXTRACT_VIEWS[selection.dataset].sources_by_vintage else r.revision),
                      "file": r.dataset, "hash": f"sha256:{r.sha256}", "retrieved": str(r.retrieved_at)}
                     for r in sources.itertuples()],
         "selection": {"dataset": selection.dataset, "revision": selection.revision, "areas": list(selection.areas),
@@ -406,6 +422,24 @@ def datapackage(db: Database, selection: Selection, resource: dict[str, object])
                       **({"series": list(selection.series)} if EXTRACT_VIEWS[selection.dataset].by_series else {})},
         "resources": [resource],
     }
+
+
+def description(db: Database, dataset: str) -> str:
+    """What a reader of the file must know before using its numbers (metadata, in English like
+    the field descriptions): Missing Migrants' minimum estimates and years covered, IDMC's licence."""
+    if dataset == "missing_migrants":
+        coverage = flows.coverage(db)
+        covered = "; ".join(f"{row.year} {row.coverage} (file of {row.vintage})" for row in coverage.itertuples())
+        missing = [y for y in range(int(coverage["year"].min()), int(coverage["year"].max()) + 1)
+                   if y not in set(coverage["year"])] if not coverage.empty else []
+        absent = f" No loaded file covers {', '.join(map(str, missing))}: no figure, not zero." if missing else ""
+        return ("IOM Missing Migrants Project: incidents in the Americas (IOM's regions North America, Central America, "
+                "Caribbean, South America). Figures are minimum estimates of the dead and missing. Coverage by year: "
+                f"{covered}.{absent} A partial year holds only the incidents recorded up to the file's date.")
+    if dataset == "internal_displacement":
+        return ("IDMC Global Internal Displacement Database, licence CC BY-NC 4.0: non-commercial use only. People "
+                "displaced inside their own country, not international migrants.")
+    return ""
 
 
 # ---- Parquet: batches into a spooled temporary file ----

@@ -57,6 +57,11 @@ def permanent_totals(db: Database, codes: Sequence[int]) -> pd.DataFrame:
     )
 
 
+def coverage(db: Database) -> pd.DataFrame:
+    """year, coverage (complete | partial), vintage: the years the loaded IOM files cover."""
+    return db.frame("SELECT year, coverage, vintage FROM missing_migrants_coverage ORDER BY year")
+
+
 def dead_and_missing_by_year(db: Database) -> pd.DataFrame:
     """year, dead_and_missing (all parts of every incident in the Americas' regions), coverage."""
     return db.frame(
@@ -97,3 +102,21 @@ def internal_displacement_ranking(db: Database, year: int, cause: str, measure: 
 def internal_displacement_years(db: Database, cause: str) -> list[int]:
     return [y for (y,) in db.rows("SELECT DISTINCT year FROM internal_displacement WHERE cause = ? ORDER BY year",
                                   [cause])]
+
+
+def incidents(db: Database, year: int) -> pd.DataFrame:
+    """incident_id, date, region, route, cause, dead_and_missing, latitude, longitude: one row
+    per incident in the Americas in `year`, its parts summed (a split or corrected record is one
+    event) and placed where its first located part is; largest first. Incidents whose
+    corrections net to nothing are left out."""
+    return db.frame(
+        f"""SELECT incident_id, strftime(min(date), '%Y-%m-%d') AS date, min(region) AS region,
+                   arg_min(route, part) AS route, arg_min(cause, part) AS cause,
+                   sum(dead_and_missing) AS dead_and_missing,
+                   arg_min(latitude, part) FILTER (WHERE latitude IS NOT NULL AND longitude IS NOT NULL) AS latitude,
+                   arg_min(longitude, part) FILTER (WHERE latitude IS NOT NULL AND longitude IS NOT NULL) AS longitude
+            FROM missing_migrants WHERE year = ? AND region IN ({placeholders(AMERICAS_REGIONS)})
+            GROUP BY incident_id HAVING sum(dead_and_missing) > 0
+            ORDER BY dead_and_missing DESC, date, incident_id""",  # noqa: S608 - only placeholders
+        [year, *AMERICAS_REGIONS],
+    )

@@ -17,7 +17,15 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from etl.areas import AMERICAS_PARTS, AMERICAS_SUBREGIONS, WORLD
+from etl.areas import (
+    AMERICAS_PARTS,
+    AMERICAS_SUBREGIONS,
+    CARIBBEAN,
+    CENTRAL_AMERICA,
+    NORTHERN_AMERICA,
+    SOUTH_AMERICA,
+    WORLD,
+)
 
 AMERICAS_CODE = -19  # synthetic code for the Americas total (LAC + Northern America); M49's 019
 SEXES = ("total", "male", "female")
@@ -140,7 +148,7 @@ def world_total(db: Database, revision: int, sex: str = "total") -> pd.DataFrame
 
 def provenance(db: Database) -> pd.DataFrame:
     return db.frame(
-        "SELECT source, dataset, revision, url, publisher, licence, licence_url, citation, "
+        "SELECT source, dataset, revision, vintage, url, publisher, licence, licence_url, citation, "
         "retrieved_at, sha256, rows FROM provenance ORDER BY revision DESC, dataset"
     )
 
@@ -474,7 +482,16 @@ class ExtractView:
     source: str = "undesa_ims"
     revision_column: str = "revision"  # what the extract calls `revision` (KNOMAD: the edition)
     world_origin: bool = True  # pairs with an origin "World" row (UN DESA): the default extract keeps only it
-    extra: tuple[str, ...] = ()  # further key columns carried as they are (e.g. UNHCR's population)
+    extra: tuple[str, ...] = ()  # further columns carried as they are (e.g. UNHCR's population)
+    extra_keys: tuple[str, ...] = ()  # those of `extra` that belong to the primary key
+    relation: str = ""  # a constant SELECT deriving `revision` (and areas) for tables that have none
+    sources_by_vintage: bool = False  # each row's source and licence are those of the file of its `vintage`
+    revision_note: str = ""  # what `revision` means where the table has no revision of its own
+
+    @property
+    def from_clause(self) -> str:
+        """What the extract's SQL reads: the view, or the allow-listed derived relation."""
+        return f"({self.relation})" if self.relation else self.view
 
     @property
     def sides(self) -> tuple[str, ...]:
@@ -482,6 +499,25 @@ class ExtractView:
         own = self.area_column.removesuffix("_code")
         return (own, "origin") if self.has_origin else (own,)
 
+
+# Tables without a revision column get one derived by a constant relation (no user input in it):
+# OECD's "data to YYYY" (the newest year of the file), IDMC's export year, and for Missing
+# Migrants, whose table already merges every file (each year from its authority), the year of the
+# newest file. IOM's regions of the Americas are given the M49 code of the UN subregion they are.
+OECD_FLOWS = ("SELECT max(year) OVER (PARTITION BY vintage) AS revision, year, destination_code, vintage, category, "
+              "flow_type, status, persons FROM migration_flow")
+IDMC_DISPLACEMENT = ("SELECT CAST(left(vintage, 4) AS INTEGER) AS revision, year, area_code, vintage, cause, measure, "
+                     "persons_rounded, persons FROM internal_displacement")
+IOM_REGIONS = {"North America": NORTHERN_AMERICA, "Central America": CENTRAL_AMERICA, "Caribbean": CARIBBEAN,
+               "South America": SOUTH_AMERICA}
+IOM_INCIDENTS = (  # constants of this module, no input
+    "SELECT (SELECT CAST(left(max(vintage), 4) AS INTEGER) FROM missing_migrants) AS revision, m.year, "  # noqa: S608
+    "r.code AS region_code, "
+    "m.incident_id, m.part, strftime(m.date, '%Y-%m-%d') AS date, m.region, m.country_code, m.route, m.cause, m.dead, "
+    "m.missing, m.survivors, m.latitude, m.longitude, m.source_quality, m.vintage, m.dead_and_missing "
+    "FROM missing_migrants m JOIN (VALUES " + ", ".join(f"('{name}', {int(code)})" for name, code in IOM_REGIONS.items())
+    + ") r(region, code) ON r.region = m.region"
+)
 
 EXTRACT_VIEWS: dict[str, ExtractView] = {
     "stock": ExtractView("stock", "destination_code", "migrants", "persons", has_origin=True),
@@ -493,11 +529,28 @@ EXTRACT_VIEWS: dict[str, ExtractView] = {
         for name, source in (("remittances", "worldbank"), ("unhcr_refugees", "unhcr"), ("net_migration", "wpp"))
     },
     "displacement": ExtractView("displacement", "asylum_code", "persons", "persons", has_sex=False, has_origin=True,
-                                source="unhcr", world_origin=False, extra=("vintage", "population")),
+                                source="unhcr", world_origin=False, extra=("vintage", "population"),
+                                extra_keys=("population",)),
     "stock_by_group": ExtractView("stock_by_group", "area_code", "migrants", "persons",
                                   extra=("members_counted", "members_total")),
     "bilateral_stock": ExtractView("bilateral_stock", "destination_code", "migrants", "persons", has_sex=False,
                                    has_origin=True, source="knomad", revision_column="edition", world_origin=False),
+    "migration_flow": ExtractView(
+        "migration_flow", "destination_code", "persons", "persons", has_sex=False, source="oecd",
+        extra=("vintage", "category", "flow_type", "status"), extra_keys=("vintage", "category", "flow_type"),
+        relation=OECD_FLOWS, sources_by_vintage=True,
+        revision_note="newest year of the OECD file ('data to YYYY'; the file itself is in `vintage`)"),
+    "missing_migrants": ExtractView(
+        "missing_migrants", "region_code", "dead_and_missing", "persons", has_sex=False, source="iom_missing_migrants",
+        extra=("incident_id", "part", "date", "region", "country_code", "route", "cause", "dead", "missing", "survivors",
+               "latitude", "longitude", "source_quality", "vintage"),
+        extra_keys=("incident_id", "part"), relation=IOM_INCIDENTS, sources_by_vintage=True,
+        revision_note="year of the newest IOM file in the build (every file merged; each row's file is in `vintage`)"),
+    "internal_displacement": ExtractView(
+        "internal_displacement", "area_code", "persons", "persons", has_sex=False, source="idmc",
+        extra=("vintage", "cause", "measure", "persons_rounded"), extra_keys=("vintage", "cause", "measure"),
+        relation=IDMC_DISPLACEMENT, sources_by_vintage=True,
+        revision_note="year of IDMC's export ('Last update'; the full date is in `vintage`)"),
 }
 
 
@@ -540,7 +593,7 @@ def extract_revisions(db: Database) -> dict[str, list[int]]:
 
 
 def _revisions_of(db: Database, spec: ExtractView) -> list[int]:
-    sql = f"SELECT DISTINCT {spec.revision_column} FROM {spec.view} ORDER BY 1"  # noqa: S608 - allow-listed
+    sql = f"SELECT DISTINCT {spec.revision_column} FROM {spec.from_clause} ORDER BY 1"  # noqa: S608 - allow-listed
     return [r for (r,) in db.rows(sql)]
 
 
@@ -553,7 +606,7 @@ def extract_series(db: Database, dataset: str) -> pd.DataFrame:
 
 def extract_years(db: Database, dataset: str, revision: int) -> list[int]:
     spec = EXTRACT_VIEWS[dataset]
-    sql = f"SELECT DISTINCT year FROM {spec.view} WHERE {spec.revision_column} = ? ORDER BY year"  # noqa: S608
+    sql = f"SELECT DISTINCT year FROM {spec.from_clause} WHERE {spec.revision_column} = ? ORDER BY year"  # noqa: S608
     return [y for (y,) in db.rows(sql, [revision])]
 
 
@@ -592,7 +645,7 @@ def _extract_sql(selection: Selection, limit: int | None = None) -> tuple[str, l
              *(["s.series"] if spec.by_series else []), *(f"s.{c}" for c in spec.extra), "s.year"]
     sql = f"""
         SELECT s.{spec.revision_column} AS revision, s.year, {places}{sex_column}, s.{spec.value_column}
-        FROM {spec.view} s
+        FROM {spec.from_clause} s
         WHERE s.{spec.revision_column} = ? AND s.{spec.area_column} IN (SELECT unnest(?))
           AND s.year IN (SELECT unnest(?)){filters}
         ORDER BY {", ".join(order)}
@@ -634,9 +687,13 @@ def extract_batches(
     lookups = {part: _lookup([int(c) for c in areas.index], areas[part].tolist(), text)
                for part in ("iso3", *NAME_COLUMNS)}
     citations = _lookup(list(labels.series_citations), list(labels.series_citations.values()), text)
-    # indicator rows carry their own unit, and each series its own citation
-    constants = {"licence": labels.licence} if spec.by_series else \
-        {"unit": labels.unit, "source": labels.source, "licence": labels.licence}
+    files = labels.vintage_files
+    by_vintage = {"source": _lookup(list(files), [c for c, _ in files.values()], text),
+                  "licence": _lookup(list(files), [lic for _, lic in files.values()], text)} \
+        if spec.sources_by_vintage else {}
+    # indicator rows carry their own unit, and each series its own citation; flow rows their file's
+    constants = {"licence": labels.licence} if spec.by_series else {"unit": labels.unit} if spec.sources_by_vintage \
+        else {"unit": labels.unit, "source": labels.source, "licence": labels.licence}
     constants = {name: text(value) for name, value in constants.items()}
     sides = [(f"{side}_", f"{side}_code") for side in spec.sides] if spec.has_origin else [("", spec.area_column)]
     names = extract_columns(selection.dataset)
@@ -651,6 +708,9 @@ def extract_batches(
                 columns[prefix + part] = take(lookup, columns[code])
         if spec.by_series:
             columns["source"] = take(citations, columns["series"])
+        columns.update({part: take(lookup, columns["vintage"]) for part, lookup in by_vintage.items()})
+        for name in spec.extra:
+            columns[name] = _text_column(columns[name], text)
         for name, value in constants.items():
             columns[name] = pyarrow.repeat(pyarrow.scalar(value, pyarrow.string()), batch.num_rows)
         return pyarrow.RecordBatch.from_arrays([columns[n] for n in names], names=names)
@@ -665,6 +725,19 @@ def extract_batches(
         cursor.close()
 
 
+def _text_column(column, text: TextCell):
+    """A text column of the table itself through `text` (formula protection), once per distinct
+    value: IOM's routes and causes come from a publisher's free text, not from our area list."""
+    import pyarrow
+    import pyarrow.compute as pc
+
+    if not pyarrow.types.is_string(column.type):
+        return column
+    encoded = pc.dictionary_encode(column)
+    dictionary = pyarrow.array([text(v) for v in encoded.dictionary.to_pylist()], type=pyarrow.string())
+    return pc.take(dictionary, encoded.indices)
+
+
 @dataclass(frozen=True)
 class _Labels:
     """What every row of one extract shares or looks up: area names by code, unit, source, licence."""
@@ -674,6 +747,7 @@ class _Labels:
     unit: str
     source: str | None
     licence: str | None
+    vintage_files: dict[str, tuple[str, str]]  # the source's files by vintage: (citation, licence)
 
 
 def _labels(db: Database, selection: Selection) -> _Labels:
@@ -685,7 +759,17 @@ def _labels(db: Database, selection: Selection) -> _Labels:
     )
     source, licence = rows[0] if rows else (None, None)
     citations = dict(db.rows("SELECT code, citation FROM series"))
-    return _Labels(areas, citations, EXTRACT_VIEWS[selection.dataset].unit, source, licence)
+    files = {vintage: (citation, licence) for vintage, citation, licence in db.rows(
+        "SELECT vintage, citation, licence FROM provenance WHERE source = ? ORDER BY dataset DESC",
+        [EXTRACT_VIEWS[selection.dataset].source])}
+    return _Labels(areas, citations, EXTRACT_VIEWS[selection.dataset].unit, source, licence, files)
+
+
+def extract_vintages(db: Database, dataset: str, revision: int) -> list[str]:
+    """The files (by vintage) behind one revision of a dataset whose rows name their file."""
+    spec = EXTRACT_VIEWS[dataset]
+    sql = f"SELECT DISTINCT vintage FROM {spec.from_clause} WHERE {spec.revision_column} = ? ORDER BY 1"  # noqa: S608
+    return [v for (v,) in db.rows(sql, [revision])]
 
 
 def extract_chunks(db: Database, selection: Selection, rows_per_chunk: int = 50_000) -> Iterator[pd.DataFrame]:

@@ -25,7 +25,7 @@ from readside.extract import (
     read_selection,
 )
 from readside.queries import EXTRACT_VIEWS, SEXES, NoDatabase, Selection
-from readside.text import decimal, language, name_column, t
+from readside.text import decimal, language, name_column, strings, t
 
 dash.register_page(__name__, path="/data", name="Data", order=50)
 
@@ -89,7 +89,7 @@ def _controls(db: queries.Database, selection: Selection, sexes: tuple[str, ...]
     return html.Div(
         [
             _dataset_control(revisions, selection.dataset, lang),
-            html.Div(_revision_control(revisions[selection.dataset], selection.revision, lang)),
+            html.Div(_revision_control(revisions[selection.dataset], selection.revision, lang, selection.dataset)),
             _area_control(db, list(selection.areas or AMERICAS_PRESET), lang),
             html.Div([html.Label(t(lang, "data.years"), htmlFor="data-years"),
                       dcc.Dropdown(id="data-years", options=published, value=years, multi=True,
@@ -119,14 +119,17 @@ def _dataset_control(held: dict[str, list[int]], dataset: str, lang: str) -> htm
     )
 
 
-def _revision_control(held: list[int], chosen: int, lang: str) -> list:
+def _revision_control(held: list[int], chosen: int, lang: str, dataset: str) -> list:
     return [html.Label(t(lang, "control.revision"), htmlFor="data-revision"),
-            dcc.Dropdown(id="data-revision", options=_revision_options(held, lang), value=chosen,
+            dcc.Dropdown(id="data-revision", options=_revision_options(held, lang, dataset), value=chosen,
                          clearable=False, searchable=False, **dropdown_labels(lang))]
 
 
-def _revision_options(held: list[int], lang: str) -> list[dict]:
-    return [{"label": t(lang, "revision.label", revision=r), "value": r} for r in reversed(held)]
+def _revision_options(held: list[int], lang: str, dataset: str = "stock") -> list[dict]:
+    """Each revision named as its publisher dates it (OECD's "data to", IDMC's export year…)."""
+    own = f"data.revision_label.{dataset}"
+    key = own if own in strings(language(lang)) else "revision.label"
+    return [{"label": t(lang, key, revision=r), "value": r} for r in reversed(held)]
 
 
 def _area_control(db: queries.Database, chosen: list[int], lang: str) -> html.Div:
@@ -229,7 +232,7 @@ def on_dataset(dataset: object, revision: object, series: object, lang: object):
     note = None if spec.has_sex else t(lang, "data.sexes.none")
     options = _series_options(database(), dataset, lang)
     kept = [s for s in _list(series) if s in {o["value"] for o in options}]
-    return (_revision_options(held, lang), chosen if chosen != revision else dash.no_update,
+    return (_revision_options(held, lang, dataset), chosen if chosen != revision else dash.no_update,
             _sex_options(dataset, lang), note, not spec.has_origin,
             options, kept if kept != _list(series) else dash.no_update, not spec.by_series)
 

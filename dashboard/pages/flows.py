@@ -8,7 +8,7 @@ import dash
 import pandas as pd
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
-from dashboard import figures
+from dashboard import figures, maps
 from dashboard.components import (
     chart_block,
     data_table,
@@ -18,6 +18,7 @@ from dashboard.components import (
     not_loaded_notice,
     page_frame,
     parse_choice,
+    table_box,
     url_sync_script,
 )
 from readside import flows, queries
@@ -80,7 +81,16 @@ def _human_cost_section(db: queries.Database, lang: str, year: object, loaded: b
                       dcc.Dropdown(id="flows-year", options=[{"label": str(y), "value": y} for y in reversed(years)],
                                    value=chosen, clearable=False)], className="controls", style={"maxWidth": "220px"}),
             *chart_block("flows-routes", "migdash-human-cost-routes", lang),
+            *_incidents_block(lang),
             html.Div(id="flows-year-sync", hidden=True)]
+
+
+def _incidents_block(lang: str) -> list:
+    """The year's incidents on the app's own base map, what the files cover, the top incidents."""
+    return [html.H3(t(lang, "flows_page.incidents_heading")),
+            html.P(id="flows-incidents-note", className="note", **{"aria-live": "polite"}),
+            dcc.Graph(id="flows-incidents", config=maps.map_config("migdash-incidents-map"), style={"height": "640px"}),
+            html.Details([html.Summary(t(lang, "map.table")), table_box("flows-incidents-table", lang)])]
 
 
 def _displacement_section(db: queries.Database, lang: str, loaded: bool) -> list:
@@ -167,6 +177,59 @@ def update_human_cost(year: object, lang: object):
         ["route", "region", "shown"]], [t(lang, "flows_page.route"), t(lang, "flows_page.region"),
                                         t(lang, "flows_page.dead_missing")], "flows-routes-data")
     return cost, cost_table, routes_fig, routes_table
+
+
+TOP_INCIDENTS = 25
+
+
+@callback(
+    Output("flows-incidents", "figure"), Output("flows-incidents-table", "children"),
+    Output("flows-incidents-note", "children"),
+    Input("flows-year", "value"), State("flows-lang", "data"),
+)
+def update_incidents(year: object, lang: object):
+    """The chosen year's incidents in the Americas (only years a file covers can be chosen)."""
+    lang = language(lang)
+    db = database()
+    coverage = dict(flows.coverage(db)[["year", "coverage"]].itertuples(index=False, name=None))
+    year = year if year in coverage else max(coverage)
+    frame = flows.incidents(db, year)
+    located = frame.dropna(subset=["latitude", "longitude"])
+    shown = t(lang, f"flows_page.coverage.{coverage[year]}")
+    source = f"{indicator_source_line(db, 'iom_missing_migrants', lang)} {t(lang, 'flows_page.minimum_estimates')}"
+    title = t(lang, "flows_page.incidents_title", year=year, coverage=shown)
+    figure = maps.incidents_map(located, lang=lang, title=title, source=source,
+                                legend=t(lang, "flows_page.incidents_legend"), hover=_incident_hover(located, lang))
+    return figure, _incidents_table(frame, lang), _incidents_note(frame, located, coverage, lang)
+
+
+def _incident_hover(frame: pd.DataFrame, lang: str) -> list[list[str]]:
+    """Per incident: date, the count with its words, the route, the cause (the publisher's own labels)."""
+    none = t(lang, "flows_page.not_stated")
+    return [[date, t(lang, "flows_page.incident_count", count=decimal(count, lang, 0)),
+             t(lang, "flows_page.incident_route", route=route if isinstance(route, str) else f"— ({region})"),
+             t(lang, "flows_page.incident_cause", cause=cause if isinstance(cause, str) else none)]
+            for date, count, route, region, cause in frame[["date", "dead_and_missing", "route", "region", "cause"]]
+            .itertuples(index=False, name=None)]
+
+
+def _incidents_table(frame: pd.DataFrame, lang: str):
+    """The largest incidents of the year: what a reader of the map would ask for first."""
+    top = frame.head(TOP_INCIDENTS)
+    shown = top.assign(shown=top["dead_and_missing"].map(lambda v: decimal(v, lang, 0)),
+                       route=top["route"].fillna("—"), cause=top["cause"].fillna("—"))
+    return data_table(shown[["date", "region", "route", "cause", "shown"]],
+                      [t(lang, "flows_page.date"), t(lang, "flows_page.region"), t(lang, "flows_page.route"),
+                       t(lang, "flows_page.cause"), t(lang, "flows_page.dead_missing")], "flows-incidents-data")
+
+
+def _incidents_note(frame: pd.DataFrame, located: pd.DataFrame, coverage: dict[int, str], lang: str) -> str:
+    """How many incidents, how many drawn, and which years the loaded files cover (and how)."""
+    years = ", ".join(f"{y} ({t(lang, f'flows_page.coverage.{c}')})" for y, c in sorted(coverage.items()))
+    note = t(lang, "flows_page.incidents_note", count=decimal(len(frame), lang, 0),
+             total=decimal(frame["dead_and_missing"].sum(), lang, 0), top=TOP_INCIDENTS, years=years)
+    unplaced = len(frame) - len(located)
+    return f"{note} {t(lang, 'flows_page.incidents_unplaced', count=decimal(unplaced, lang, 0))}" if unplaced else note
 
 
 @callback(
