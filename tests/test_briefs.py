@@ -100,16 +100,17 @@ def test_every_member_state_has_five_to_eight_sourced_points_in_every_language(d
                     assert "billón" not in point.sentence and "billones" not in point.sentence
 
 
-def test_html_brief_of_every_member_state_builds_and_is_self_contained(db, members, frames):
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_html_brief_of_every_member_state_builds_and_is_self_contained(db, members, frames, lang):
     for code in members:
-        content = briefs.brief(db, Subject("area", str(code)), "en", frames=frames)
+        content = briefs.brief(db, Subject("area", str(code)), lang, frames=frames)
         html = render_html(content)
         assert fetches(html) == [], code
         assert 3 <= html.count("<svg") <= 4, code
-        assert html.startswith("<!DOCTYPE html>") and '<html lang="en">' in html
+        assert html.startswith("<!DOCTYPE html>") and f'<html lang="{lang}">' in html
         for point in content.points:
             assert str(escape(point.sentence)) in html
-        assert str(escape(t("en", "briefs.caveat.unhcr"))) in html
+        assert str(escape(t(lang, "briefs.caveat.unhcr"))) in html
 
 
 @pytest.mark.parametrize("code", [484, 862, 28])  # Mexico, Venezuela, Antigua and Barbuda
