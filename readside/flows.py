@@ -62,6 +62,18 @@ def coverage(db: Database) -> pd.DataFrame:
     return db.frame("SELECT year, coverage, vintage FROM missing_migrants_coverage ORDER BY year")
 
 
+def file_covering(db: Database, year: int) -> dict | None:
+    """citation, licence of the IOM file that covers `year` (the newest file wins an overlap, as
+    in the build), so a year's map cites the file its incidents come from."""
+    rows = db.rows(
+        """SELECT p.citation, p.licence FROM missing_migrants_coverage c
+           JOIN provenance p ON p.source = 'iom_missing_migrants' AND p.vintage = c.vintage
+           WHERE c.year = ? LIMIT 1""",
+        [int(year)],
+    )
+    return {"citation": rows[0][0], "licence": rows[0][1]} if rows else None
+
+
 def dead_and_missing_by_year(db: Database) -> pd.DataFrame:
     """year, dead_and_missing (all parts of every incident in the Americas' regions), coverage."""
     return db.frame(

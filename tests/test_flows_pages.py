@@ -376,3 +376,19 @@ def test_subregions_without_un_desa_origin_data_show_both_bars_from_one_matrix(a
                                       WHERE edition = ? AND o.subregion = 916""", [edition])
     bars = {trace.name: dict(zip(trace.x, trace.y, strict=True)) for trace in flows.data}
     assert bars["Emigrants (born in the subregion, living anywhere)"]["Central America"] == emigrants
+
+
+def test_each_years_incident_map_cites_the_iom_file_that_covers_that_year(built_db):
+    from readside import flows
+    from readside.queries import Database
+
+    db = Database(built_db)
+    covered = rows(built_db, "SELECT year, vintage FROM missing_migrants_coverage")
+    if not covered:
+        pytest.skip("no IOM file in this build")
+    for year, vintage in covered:
+        cited = flows.file_covering(db, year)
+        (expected,), = rows(built_db, "SELECT citation FROM provenance WHERE source = 'iom_missing_migrants' "
+                                      "AND vintage = ?", [vintage])
+        assert cited["citation"] == expected, year
+    assert flows.file_covering(db, 1900) is None

@@ -196,7 +196,10 @@ def update_incidents(year: object, lang: object):
     frame = flows.incidents(db, year)
     located = frame.dropna(subset=["latitude", "longitude"])
     shown = t(lang, f"flows_page.coverage.{coverage[year]}")
-    source = f"{indicator_source_line(db, 'iom_missing_migrants', lang)} {t(lang, 'flows_page.minimum_estimates')}"
+    cited = flows.file_covering(db, year)
+    line = (t(lang, "indicator.source_line", **cited) if cited
+            else indicator_source_line(db, "iom_missing_migrants", lang))
+    source = f"{line} {t(lang, 'flows_page.minimum_estimates')}"
     title = t(lang, "flows_page.incidents_title", year=year, coverage=shown)
     figure = maps.incidents_map(located, lang=lang, title=title, source=source,
                                 legend=t(lang, "flows_page.incidents_legend"), hover=_incident_hover(located, lang))
