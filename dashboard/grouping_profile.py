@@ -151,12 +151,23 @@ def _graph(graph_id: str, figure, table, lang: str, note: html.Div | None = None
 
 
 def _remittances(db: Database, grouping: str, name: str, lang: str) -> list:
-    """Received, summed; years where some member has no figure drawn apart, never as a fall."""
+    """Received, summed, with the line saying why % of GDP is not offered."""
     gdp_line = html.P(t(lang, "group.gdp_not_offered"), id="country-group-gdp")
-    sums = groupings.indicator_by_group(db, grouping, RECEIVED)
-    if sums.empty:
+    made = remittances_sum(db, grouping, name, lang, "country-group-remittances-data")
+    if made is None:
         return [notice(t(lang, "group.no_series", publisher="World Bank", what=t(lang, "what.worldbank"), name=name)),
                 gdp_line]
+    fig, table, note = made
+    return [*_graph("country-group-remittances", fig, table, lang, html.P(note, className="group-sum-note")), gdp_line]
+
+
+def remittances_sum(db: Database, grouping: str, name: str, lang: str, table_id: str) -> tuple | None:
+    """(figure, table, note) of remittances received summed over a grouping's members (also the
+    Remittances page's choice of a grouping); years where some member has no figure are drawn
+    apart, never as a fall. None when no member has a figure."""
+    sums = groupings.indicator_by_group(db, grouping, RECEIVED)
+    if sums.empty:
+        return None
     most = int(sums["members_counted"].max())  # a year with fewer members would read as a fall
     full = sums["members_counted"] == most
     frame = sums.assign(complete=sums["value"].where(full), partial=sums["value"].where(~full))
@@ -170,8 +181,7 @@ def _remittances(db: Database, grouping: str, name: str, lang: str) -> list:
                                series={"complete": t(lang, "group.complete", counted=most, total=total),
                                        "partial": t(lang, "group.partial")})
     _left(fig).update_layout(barmode="overlay")
-    table = _counted_table(sums, "value", money, note, "country-group-remittances-data", lang)
-    return [*_graph("country-group-remittances", fig, table, lang, html.P(note, className="group-sum-note")), gdp_line]
+    return fig, _counted_table(sums, "value", money, note, table_id, lang), note
 
 
 def _hosted(db: Database, grouping: str, name: str, lang: str) -> list:

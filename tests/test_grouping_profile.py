@@ -145,13 +145,13 @@ def test_the_sum_note_names_the_members_without_a_figure(built_db):
     assert "todos los miembros" in sum_note(8, 8, 2024, without.iloc[0:0], "es")
 
 
-def country_page():
-    """The country page module Dash loaded (its callbacks are plain functions)."""
+def country_page(path: str = "/country"):
+    """The page module Dash loaded (its callbacks are plain functions)."""
     import sys
 
     import dash
 
-    entry = next(p for p in dash.page_registry.values() if p["path"] == "/country")
+    entry = next(p for p in dash.page_registry.values() if p["path"] == path)
     return sys.modules[entry["module"]]
 
 
@@ -206,3 +206,24 @@ def test_a_grouping_profile_sums_and_says_so(app, built_db):
     assert any("% of GDP are not offered" in str(getattr(p, "children", "")) for p in panels)
     table = next(c for c in members if getattr(c, "id", None) == "country-group-members" or "Markdown" in type(c).__name__)
     assert "Montserrat" in str(table.children) and "British Overseas Territory" in str(table.children)
+
+
+def test_the_remittances_page_offers_the_groupings_as_sums(app, built_db):
+    remittances = country_page("/remittances")
+    expected = dict(rows(built_db, """
+        SELECT i.year, sum(i.value) FROM indicator i WHERE i.series = ? AND i.value IS NOT NULL
+          AND i.area_code IN (SELECT member_code FROM area_group WHERE grouping = 'sica' AND roster)
+        GROUP BY i.year""", [RECEIVED]))
+    if not expected:
+        pytest.skip("no World Bank series in this build")
+    with app.server.test_request_context("/remittances"):
+        layout = remittances.layout(lang="es", area="9803")
+        figure, table = remittances.update_country(9803, "es")
+    picker = next(c for c in _walk(layout) if getattr(c, "id", None) == "rem-area")
+    assert picker.value == 9803 and {9801, 9802, 9803, 9804, 9805} <= {o["value"] for o in picker.options}
+    drawn = {}
+    for trace in figure.data:  # complete and partial years are two traces of one series
+        drawn.update({int(x): y for x, y in zip(trace.x, trace.y, strict=True) if y is not None and y == y})
+    assert drawn.keys() == expected.keys()
+    assert all(drawn[year] == pytest.approx(total) for year, total in expected.items())
+    assert "suma de cifras de países" in figure.layout.title.text

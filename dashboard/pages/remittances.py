@@ -7,7 +7,7 @@ import dash
 import pandas as pd
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
-from dashboard import figures
+from dashboard import figures, grouping_profile
 from dashboard.components import (
     chart_block,
     data_table,
@@ -15,6 +15,7 @@ from dashboard.components import (
     indicator_source_line,
     needs_database,
     not_loaded_notice,
+    notice,
     page_frame,
     parse_choice,
     url_sync_script,
@@ -27,7 +28,7 @@ from etl.areas import (
     LATIN_AMERICA_AND_CARIBBEAN,
     SOUTH_AMERICA,
 )
-from readside import queries
+from readside import groupings, queries
 from readside.queries import NAME_COLUMNS
 from readside.text import language, money, name_column, percent, percent_of_gdp, t
 
@@ -52,8 +53,8 @@ def layout(lang: str = "en", year: str | None = None, measure: str = "usd", area
     years = queries.indicator_years(db, RECEIVED)
     receivers = queries.indicator_ranking(db, RECEIVED, years[-1], AMERICAS_SUBREGIONS, limit=100)
     name_col = name_column(lang)
-    countries = [{"label": row[name_col], "value": int(row["area_code"])}
-                 for _, row in receivers.sort_values(name_col).iterrows()]
+    countries = grouping_profile.group_options(db, lang) + [
+        {"label": row[name_col], "value": int(row["area_code"])} for _, row in receivers.sort_values(name_col).iterrows()]
     country_codes = [c["value"] for c in countries]
     vintages = queries.series_vintages(db, RECEIVED)
     return page_frame(
@@ -217,7 +218,15 @@ def update_country(area: object, lang: object):
     if row is None:
         code, row = DEFAULT_COUNTRY, queries.area_row(db, DEFAULT_COUNTRY)
     name = row[name_column(lang)] if row else str(code)
-    return remittance_panel(db, code, name, lang, "rem-country")
+    grouping = groupings.grouping_of_code(db, code)
+    if grouping is None:
+        return remittance_panel(db, code, name, lang, "rem-country")
+    made = grouping_profile.remittances_sum(db, grouping, name, lang, "rem-country-data")
+    if made is None:
+        return figures.empty_figure(name), notice(t(lang, "group.no_series", publisher="World Bank",
+                                                    what=t(lang, "what.worldbank"), name=name), "info")
+    fig, table, note = made
+    return fig, [html.P(note, className="group-sum-note"), table, html.P(t(lang, "group.gdp_not_offered"))]
 
 
 clientside_callback(
