@@ -61,6 +61,34 @@ def load(driver: webdriver.Chrome, url: str) -> tuple[float, list[dict]]:
     return float(ms), driver.execute_script(TRANSFER)
 
 
+SETTLE_PAGES = ("/remittances", "/refugees", "/country")
+# Resolves with performance.now() once no Dash callback is in flight and every graph has drawn:
+# what a reader waits for before the page stops changing.
+WAIT_FOR_SETTLED = """
+const done = arguments[arguments.length - 1];
+const settled = () => document.querySelector('main h1') && !document.querySelector('[data-dash-is-loading="true"]')
+  && [...document.querySelectorAll('.dash-graph')].every(g => g.querySelector('.main-svg'));
+const poll = () => settled() ? done(performance.now()) : setTimeout(poll, 50);
+setTimeout(poll, 300);
+"""
+
+
+def settle_times(server: Server) -> dict[str, float]:
+    """ms from navigation until each heavy page has settled, in one warm browser (scripts cached)."""
+    driver = chromium()
+    driver.set_script_timeout(60)
+    try:
+        driver.get(server.base_url + "/")
+        driver.execute_async_script(WAIT_FOR_SETTLED)
+        out = {}
+        for path in SETTLE_PAGES:
+            driver.get(server.base_url + path)
+            out[path] = float(driver.execute_async_script(WAIT_FOR_SETTLED))
+        return out
+    finally:
+        driver.quit()
+
+
 def gzip_bytes(entries: list[dict]) -> int:
     """What the same responses would weigh gzip-compressed (by a reverse proxy, say)."""
     total = 0
@@ -98,7 +126,9 @@ def measure(server: Server, runs: int) -> dict[str, object]:
             continue
         cold.append(ms)
         warm.append(warm_ms)
+    settles = [settle_times(server) for _ in range(runs)]
     return {
+        **{f"settled_ms {path}": statistics.median(s[path] for s in settles) for path in SETTLE_PAGES},
         "first_chart_ms_cold": statistics.median(cold),
         "first_chart_ms_warm": statistics.median(warm),
         "requests": len(resources),

@@ -81,6 +81,8 @@ def extract_section(result: dict) -> str:
 PAGE_ROWS = [
     ("first chart drawn, cold profile", lambda r: f"{r['first_chart_ms_cold']:.0f} ms", "first_chart_ms_cold"),
     ("first chart drawn, reload (browser cache)", lambda r: f"{r['first_chart_ms_warm']:.0f} ms", "first_chart_ms_warm"),
+    *[(f"{path} settled (callbacks done, charts drawn)", lambda r, k=f"settled_ms {path}": f"{r[k]:.0f} ms",
+       f"settled_ms {path}") for path in page_bench.SETTLE_PAGES],
     ("requests", lambda r: str(r["requests"]), "requests"),
     ("transferred, cold", lambda r: f"{r['transfer_bytes_cold'] / 2**20:.2f} MB", "transfer_bytes_cold"),
     ("transferred, reload", lambda r: f"{r['transfer_bytes_warm'] / 2**10:.0f} kB", "transfer_bytes_warm"),
