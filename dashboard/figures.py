@@ -256,3 +256,15 @@ def add_claim_markers(fig: go.Figure, points: pd.DataFrame, *, lang: str) -> go.
         marker={"symbol": "diamond-open", "size": 16, "color": PALETTE[4], "line": {"width": 3}},
     ))
     return fig
+
+
+def add_total_line(fig: go.Figure, frame: pd.DataFrame, *, x: str, y: str, label: str, lang: str) -> go.Figure:
+    """A black line of markers over stacked bars: the total, drawn only at the rows given (the
+    caller passes only the years where the total is a complete sum)."""
+    if not frame.empty:
+        fig.add_trace(go.Scatter(
+            x=frame[x], y=frame[y], name=label, mode="lines+markers", line={"color": TOTAL_COLOUR, "width": 2},
+            marker={"size": 7}, customdata=[people(v, language(lang)) for v in frame[y]],
+            hovertemplate="%{x}: %{customdata}<extra>%{fullData.name}</extra>",
+        ))
+    return fig

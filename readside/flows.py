@@ -132,3 +132,89 @@ def incidents(db: Database, year: int) -> pd.DataFrame:
             ORDER BY dead_and_missing DESC, date, incident_id""",  # noqa: S608 - only placeholders
         [year, *AMERICAS_REGIONS],
     )
+
+
+# ---- one country's panels on the country profile ----
+
+def flow_citations(db: Database, code: int, flow_type: str) -> list[dict]:
+    """citation, licence of the OECD files one destination's inflows of one type come from: each
+    flow type is its own OECD dataset (DF_MIG_INT_PER, DF_MIG), so a chart cites its own."""
+    rows = db.rows(
+        """SELECT DISTINCT p.citation, p.licence FROM migration_flow f
+           JOIN provenance p ON p.source = f.source AND p.vintage = f.vintage
+           WHERE f.destination_code = ? AND f.flow_type = ? ORDER BY 1""",
+        [code, flow_type],
+    )
+    return [{"citation": c, "licence": licence} for c, licence in rows]
+
+
+def complete_permanent_totals(db: Database, code: int) -> pd.DataFrame:
+    """year, persons, categories: one destination's permanent-type inflows summed only in the years
+    where every category it publishes in any year is present, so a missing category never
+    passes for a fall in the total."""
+    return db.frame(
+        """WITH p AS (SELECT year, category, persons FROM migration_flow
+                      WHERE destination_code = ? AND flow_type = 'permanent')
+           SELECT year, sum(persons) AS persons, count(DISTINCT category) AS categories FROM p GROUP BY year
+           HAVING count(DISTINCT category) = (SELECT count(DISTINCT category) FROM p) ORDER BY year""",
+        [code],
+    )
+
+
+def foreign_inflows(db: Database, code: int) -> pd.DataFrame:
+    """year, persons: inflows of foreign population by nationality (national definitions)."""
+    return db.frame(
+        "SELECT year, persons FROM migration_flow WHERE destination_code = ? "
+        "AND flow_type = 'foreign_inflow_national' ORDER BY year",
+        [code],
+    )
+
+
+def country_displacement(db: Database, code: int) -> pd.DataFrame:
+    """year, disaster, conflict, disaster_vintage, conflict_vintage: one country's new internal
+    displacements per year, each cause from the newest IDMC release that publishes it (the
+    disaster and conflict files are released apart); a year a cause has no figure is null."""
+    return db.frame(
+        """WITH newest AS (SELECT cause, max(vintage) AS vintage FROM internal_displacement
+                           WHERE measure = 'new_displacements' GROUP BY cause),
+           d AS (SELECT d.year, d.cause, d.persons, d.vintage FROM internal_displacement d
+                 JOIN newest n ON n.cause = d.cause AND n.vintage = d.vintage
+                 WHERE d.area_code = ? AND d.measure = 'new_displacements')
+           SELECT year, max(persons) FILTER (WHERE cause = 'disaster') AS disaster,
+                  max(persons) FILTER (WHERE cause = 'conflict') AS conflict,
+                  max(vintage) FILTER (WHERE cause = 'disaster') AS disaster_vintage,
+                  max(vintage) FILTER (WHERE cause = 'conflict') AS conflict_vintage
+           FROM d GROUP BY year ORDER BY year""",
+        [code],
+    )
+
+
+def idmc_citations(db: Database, vintages: Sequence[str]) -> list[dict]:
+    """citation, licence (CC BY-NC 4.0) of the IDMC releases a country's series come from."""
+    if not vintages:
+        return []
+    rows = db.rows(
+        f"""SELECT DISTINCT citation, licence FROM provenance WHERE source = 'idmc'
+            AND vintage IN ({placeholders(vintages)}) ORDER BY 1""",  # noqa: S608 - only placeholders
+        list(vintages),
+    )
+    return [{"citation": c, "licence": licence} for c, licence in rows]
+
+
+def country_named_years(db: Database) -> list[int]:
+    """The years whose loaded IOM files name the country of an incident (the others name only a
+    region, so a country's count is only known for these)."""
+    return [int(y) for (y,) in db.rows(
+        "SELECT DISTINCT year FROM missing_migrants WHERE country_code IS NOT NULL ORDER BY year")]
+
+
+def country_dead_and_missing(db: Database, code: int) -> pd.DataFrame:
+    """year, dead_and_missing: migrants recorded dead or missing in one country, for each year whose
+    files name countries (0 there means none recorded, a year not listed means not known)."""
+    return db.frame(
+        """WITH named AS (SELECT DISTINCT year FROM missing_migrants WHERE country_code IS NOT NULL)
+           SELECT n.year, coalesce(sum(m.dead_and_missing), 0) AS dead_and_missing
+           FROM named n LEFT JOIN missing_migrants m ON m.year = n.year AND m.country_code = ?
+           GROUP BY n.year ORDER BY n.year""",
+        [code],
+    )

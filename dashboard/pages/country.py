@@ -7,7 +7,7 @@ import dash
 import pandas as pd
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
-from dashboard import figures, grouping_profile
+from dashboard import country_flows, figures, grouping_profile
 from dashboard.briefing import country_points, country_points_block, talking_point_section
 from dashboard.components import (
     chart_block,
@@ -85,6 +85,9 @@ def layout(lang: str = "en", area: str | None = None, revision: str | None = Non
                  id="country-partners"),
         html.Div(id="country-comparison"),
         html.Div(id="country-indicators"),
+        html.Div(id="country-oecd"),
+        html.Div(id="country-idmc"),
+        html.Div(id="country-iom"),
         html.Div(id="country-members"),
         dcc.Store(id="country-lang", data=lang),
         html.Div(id="country-url-sync", hidden=True),
@@ -286,6 +289,36 @@ def update_indicator_panels(area: object, lang: object) -> list:
                              style={"height": "460px"}),
                    html.Details([html.Summary(t(lang, "overview.table")), table])]
     return panels
+
+
+def _flow_panel(area: object, lang: object, build) -> list:
+    """One of a country's flow panels (dashboard.country_flows); nothing for a grouping, whose
+    sums these are not (the partners' note already says a grouping shows only what adds up)."""
+    db = database()
+    if _grouping(db, area) is not None:
+        return []
+    row = _area(db, area)
+    lang = language(lang)
+    return build(db, int(row["code"]), row[name_column(lang)], lang)
+
+
+@callback(Output("country-oecd", "children"), Input("country-area", "value"), State("country-lang", "data"))
+def update_oecd_panel(area: object, lang: object) -> list:
+    """OECD permanent-type inflows by category and foreign-population inflows, or the line that
+    the OECD publishes none for this country."""
+    return _flow_panel(area, lang, country_flows.oecd_panel)
+
+
+@callback(Output("country-idmc", "children"), Input("country-area", "value"), State("country-lang", "data"))
+def update_idmc_panel(area: object, lang: object) -> list:
+    """IDMC's new displacements by disasters and by conflict per year, or the line that it has none."""
+    return _flow_panel(area, lang, country_flows.idmc_panel)
+
+
+@callback(Output("country-iom", "children"), Input("country-area", "value"), State("country-lang", "data"))
+def update_iom_panel(area: object, lang: object) -> list:
+    """IOM's dead and missing recorded in the country in the years whose files name a country."""
+    return _flow_panel(area, lang, country_flows.iom_panel)
 
 
 def _remittance_panel(db: queries.Database, code: int, name: str, lang: str):
