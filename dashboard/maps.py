@@ -253,6 +253,44 @@ def incidents_map(frame: pd.DataFrame, *, lang: str, title: str, source: str, le
     return fig
 
 
+ORIGIN_COLOUR = PALETTE[0]  # orange (Okabe–Ito): the origin country
+HOST_COLOUR = PALETTE[3]  # blue: the circles of people hosted
+HOST_HOVER = "<b>%{customdata[1]}</b><br>%{customdata[2]}<extra></extra>"
+
+
+def hosts_map(hosts: pd.DataFrame, origin_iso3: str | None, *, lang: str, title: str, source: str, legend: str,
+              origin_legend: str, hover: list[str]) -> go.Figure:
+    """Where one origin's displaced people are hosted: a circle on each host of the Americas
+    (`hosts`: asylum_code, iso3, name, persons) whose area is the persons hosted, and the origin
+    filled orange with a black outline. Hosts outside the
+    base map are left to the table beside it; `hover` is one line per host."""
+    lang = language(lang)
+    every = [iso for iso in shapes() if iso != origin_iso3]
+    largest = float(hosts["persons"].max()) if not hosts.empty else 1.0
+    traces: list = [go.Choropleth(locations=every, z=[0] * len(every), locationmode="ISO-3", hoverinfo="skip",
+                                  showscale=False, colorscale=[[0, "#e3e3e3"], [1, "#e3e3e3"]], showlegend=False,
+                                  marker={"line": {"color": "#ffffff", "width": 0.5}})]
+    if origin_iso3 in shapes():
+        traces.append(_origin_trace(origin_iso3, origin_legend))
+    traces.append(go.Scattergeo(
+        locations=list(hosts["iso3"]), locationmode="ISO-3", mode="markers", name=legend, showlegend=True,
+        customdata=[[int(c), n, h] for c, n, h in zip(hosts["asylum_code"], hosts["name"], hover, strict=True)],
+        hovertemplate=HOST_HOVER,
+        marker={"size": list(hosts["persons"]), "sizemode": "area", "sizeref": 2.0 * largest / MAX_MARKER ** 2,
+                "sizemin": 4, "color": HOST_COLOUR, "opacity": 0.7, "line": {"color": "#1a1a1a", "width": 0.8}}))
+    fig = go.Figure(traces)
+    _frame_map(fig, title=title, source=source, lang=lang)
+    fig.update_layout(geo={**GEO, "landcolor": "#e3e3e3"}, uirevision="hosts")
+    return fig
+
+
+def _origin_trace(iso3: str, name: str) -> go.Choropleth:
+    """The origin's shape, filled and outlined so the eye starts there."""
+    return go.Choropleth(locations=[iso3], z=[1], locationmode="ISO-3", showscale=False, name=name, showlegend=True,
+                         colorscale=[[0, ORIGIN_COLOUR], [1, ORIGIN_COLOUR]], hovertemplate=f"{name}<extra></extra>",
+                         marker={"line": {"color": MEMBER_LINE, "width": 1.5}})
+
+
 def locator(iso3: str | None, name: str, *, lang: str, title: str) -> go.Figure | None:
     """Where an area of the Americas lies (a ring around it if its shape is small), or None
     for an area the base map does not hold (outside the Americas, or an aggregate)."""
@@ -283,4 +321,4 @@ def locator_graph(iso3: str | None, name: str, lang: str, graph_id: str) -> list
                       style={"height": "320px", "maxWidth": "460px"})]
 
 
-__all__ = ["americas_map", "classify", "incidents_map", "locator", "locator_graph", "map_config", "shapes"]
+__all__ = ["americas_map", "classify", "hosts_map", "incidents_map", "locator", "locator_graph", "map_config", "shapes"]

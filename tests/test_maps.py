@@ -11,10 +11,12 @@ import duckdb
 import pandas as pd
 import pytest
 
+from dashboard import indicator_maps
 from dashboard import maps as drawing
 from dashboard.app import create_app
 from etl import geometry
-from readside import maps
+from etl.areas import AMERICAS_PARTS
+from readside import corridors, maps
 from readside.queries import Database
 from readside.text import LANGUAGES, t
 from tests.test_page_layouts import text_of
@@ -195,7 +197,7 @@ def test_hover_data_equal_the_database_and_every_member_is_clickable(app, built_
     for trace in figure.data:
         for location, custom in zip(trace.locations, trace.customdata, strict=True):
             code, name, shown, status = custom
-            expected = page.hover_text("stock", published[code], year, lang) if code in published else t(lang, "map.no_figure")
+            expected = indicator_maps.hover_text("stock", published[code], year, lang) if code in published else t(lang, "map.no_figure")
             assert shown == expected, (location, shown)
             seen.setdefault(location, set()).add(trace.type)
     members = [iso for (iso,) in rows(built_db, "SELECT iso3 FROM area WHERE oas_member")]
@@ -252,3 +254,73 @@ def test_the_locator_marks_the_area_or_is_absent():
     assert list(fig.data[1].locations) == ["LCA"] and fig.data[2].type == "scattergeo"  # a ring: it is small
     assert drawing.locator("FRA", "France", lang="en", title="") is None
     assert drawing.locator(None, "World", lang="en", title="") is None
+
+
+# ---------------------------------------------------------------- map tabs: Remittances, Refugees
+
+
+def page_module(path: str):
+    """A page module as Dash loaded it (importing it again would register the path twice)."""
+    entry = next(p for p in dash.page_registry.values() if p["path"] == path)
+    return sys.modules[entry["module"]]
+
+
+def drawn_hover(figure) -> dict[int, str]:
+    """M49 code -> hover text of every area given a figure on the main map (its shape)."""
+    return {int(c[0]): c[2] for trace in figure.data if trace.type == "choropleth" and trace.geo == "geo" and trace.coloraxis
+            for c in trace.customdata}
+
+
+@pytest.mark.parametrize(("measure", "key", "series"), [("usd", "remittances", "BX.TRF.PWKR.CD.DT"),
+                                                        ("gdp", "remittances_gdp", "BX.TRF.PWKR.DT.GD.ZS")])
+def test_the_remittances_map_tab_equals_the_database_for_the_pages_choice(app, built_db, measure, key, series):
+    page = page_module("/remittances")
+    db = Database(built_db)
+    vintage = maps.editions(db, key)[-1]  # the oldest: the map must follow the page's vintage, not the newest
+    year = maps.years(db, key, vintage)[-1]
+    with app.server.test_request_context("/remittances"):
+        _, _, figure = page.update_top(year, measure, vintage, "en")
+    published = dict(rows(built_db, """
+        SELECT i.area_code, i.value FROM indicator_vintages i JOIN area a ON a.code = i.area_code
+        WHERE i.series = ? AND i.revision = ? AND i.year = ? AND i.variant = 'estimate'
+          AND a.kind = 'country' AND list_contains(?, a.region)""", [series, vintage, year, list(AMERICAS_PARTS)]))
+    assert published
+    expected = {code: indicator_maps.hover_text(key, value, year, "en") for code, value in published.items()}
+    assert drawn_hover(figure) == expected
+    assert str(year) in figure.layout.coloraxis.colorbar.title.text
+    assert vintage in figure.layout.coloraxis.colorbar.title.text
+
+
+def test_a_click_on_the_remittances_map_opens_the_profile(app):
+    page = page_module("/remittances")
+    assert page.open_profile({"points": [{"customdata": [662, "Saint Lucia", "x", "y"]}]}, "es") == \
+        "/country?area=662&lang=es"
+    assert page.open_profile({"points": [{}]}, "en") is dash.no_update
+
+
+def test_the_hosts_map_sums_to_the_origins_hosts_and_highlights_the_origin(app, built_db):
+    page = page_module("/refugees")
+    db = Database(built_db)
+    release = corridors.displacement_vintages(db)[0]
+    year = corridors.displacement_years(db, release)[-1]
+    with app.server.test_request_context("/refugees"):
+        figure, table, _ = page.update_hosts_map(release, 862, year, "en")
+    hosted = dict(rows(built_db, """SELECT asylum_code, sum(persons) FROM displacement WHERE vintage = ? AND year = ?
+        AND origin_code = 862 AND population IN ('refugees', 'asylum_seekers', 'oip') GROUP BY ALL""",
+                       [release, year]))
+    circles = next(tr for tr in figure.data if tr.type == "scattergeo")
+    drawn = {int(c[0]): size for c, size in zip(circles.customdata, circles.marker.size, strict=True)}
+    on_map = {props["m49"] for props in drawing.shapes().values()}
+    assert drawn == {code: persons for code, persons in hosted.items() if code in on_map}
+    assert len(table.children[1].children) == len(hosted)  # every host, on the map or not
+    origin = next(tr for tr in figure.data if tr.type == "choropleth" and tr.showlegend)
+    assert list(origin.locations) == ["VEN"] and origin.colorscale[0][1] == drawing.ORIGIN_COLOUR
+    assert "VEN" not in next(tr for tr in figure.data if tr.type == "choropleth").locations
+
+
+def test_any_origin_asks_for_one_instead_of_a_map(app, built_db):
+    page = page_module("/refugees")
+    release = corridors.displacement_vintages(Database(built_db))[0]
+    with app.server.test_request_context("/refugees"):
+        figure, table, said = page.update_hosts_map(release, "any", None, "fr")
+    assert table is None and t("fr", "map.hosts_pick_origin") in text_of(said)

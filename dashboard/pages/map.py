@@ -3,8 +3,6 @@ base map (no request leaves the app); clicking an area opens its country profile
 
 from __future__ import annotations
 
-import math
-
 import dash
 import pandas as pd
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
@@ -19,21 +17,16 @@ from dashboard.components import (
     notice,
     page_frame,
     parse_choice,
-    source_line,
     table_box,
     url_sync_script,
 )
+from dashboard.indicator_maps import clicked_area, edition_label, formatter, map_figure
 from readside import maps
 from readside.queries import Database
 from readside.text import (
     decimal,
     language,
-    money,
     name_column,
-    people,
-    percent,
-    percent_of_gdp,
-    signed_people,
     t,
 )
 
@@ -42,39 +35,6 @@ dash.register_page(__name__, path="/map", name="Map", order=25)
 PATH = "/map"
 DEFAULT = "stock"
 PROFILE = "/country"
-
-
-def formatter(key: str):
-    """(value, lang) -> text in the indicator's unit, as the rest of the app writes it."""
-    spec = maps.INDICATORS[key]
-    return {
-        "persons": signed_people if spec.signed else people,
-        "percent": lambda v, lang: percent(v, lang),
-        "usd": money,
-        "percent_gdp": percent_of_gdp,
-        "per_thousand": lambda v, lang: t(lang, "map.per_thousand", value=decimal(v, lang, 1)),
-    }[spec.unit]
-
-
-def legend_formatter(key: str):
-    """Class edges in the legend: the unit is in its title, the digits are those of the edge
-    (edges have two significant digits: 0.25, 6.2, 16)."""
-    unit = maps.INDICATORS[key].unit
-    if unit in ("persons", "usd"):
-        return formatter(key)
-    return lambda v, lang: decimal(v, lang, significant_decimals(v))
-
-
-def significant_decimals(value: float, significant: int = 2) -> int:
-    """Decimals that show `significant` digits of the value: 0.25 -> 2, 6.2 -> 1, 16 -> 0."""
-    if value == 0:
-        return 0
-    return max(0, min(3, significant - 1 - math.floor(math.log10(abs(value)))))
-
-
-def edition_label(key: str, edition: str, newest: bool, lang: str) -> str:
-    label = t(lang, f"map.edition.{maps.INDICATORS[key].source}", edition=edition)
-    return t(lang, "map.edition_newest", edition=label) if newest else label
 
 
 @needs_database(PATH)
@@ -185,28 +145,6 @@ def update_map(indicator: object, edition: object, year: object, lang: object):
     return fig, map_table(key, frame, lang), summary(key, frame, areas, lang), None, False
 
 
-def map_figure(db: Database, key: str, edition: str, year: int, frame: pd.DataFrame, areas: pd.DataFrame,
-               lang: str):
-    spec = maps.INDICATORS[key]
-    indicator = t(lang, f"map.indicator.{key}")
-    edition_text = edition_label(key, edition, False, lang)
-    if spec.source == "undesa_ims":
-        source = source_line(db, int(edition), lang)
-    else:
-        found = maps.edition_source(db, key, edition) or {}
-        source = t(lang, "indicator.source_line", citation=found.get("citation", spec.source),
-                   licence=found.get("licence", "")) + f" {edition_text}."
-    legend = t(lang, "map.legend", unit=t(lang, f"map.unit.{spec.unit}"), year=year, edition=edition_text)
-    return drawing.americas_map(frame, areas, lang=lang, fmt=legend_formatter(key), signed=spec.signed, legend_title=legend,
-                                title=t(lang, "map.figure_title", indicator=indicator, year=year), source=source,
-                                hover=lambda v: hover_text(key, v, year, lang))
-
-
-def hover_text(key: str, value: float, year: int, lang: str) -> str:
-    """The figure with its unit and year, as the hover label and the table say it."""
-    return t(lang, f"map.value.{key}", value=formatter(key)(value, lang), year=year)
-
-
 def map_table(key: str, frame: pd.DataFrame, lang: str) -> html.Table:
     """The numbers behind the map: each area (a link to its profile), its figure as published."""
     name_col = name_column(lang)
@@ -235,9 +173,8 @@ def summary(key: str, frame: pd.DataFrame, areas: pd.DataFrame, lang: str) -> st
           prevent_initial_call=True)
 def open_profile(click: object, lang: object) -> str:
     """A click on an area (shape or marker) opens its country profile in the same language."""
-    try:
-        code = int(click["points"][0]["customdata"][0])  # type: ignore[index]
-    except (TypeError, KeyError, IndexError, ValueError):
+    code = clicked_area(click)
+    if code is None:
         return dash.no_update
     return href(PROFILE, area=code, lang=language(lang))
 

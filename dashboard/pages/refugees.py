@@ -8,21 +8,25 @@ import pandas as pd
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
 from dashboard import figures
+from dashboard import maps as drawing
 from dashboard.components import (
     chart_block,
     data_table,
     database,
+    href,
     indicator_source_line,
     needs_database,
     not_loaded_notice,
+    notice,
     page_frame,
     parse_choice,
+    table_box,
     url_sync_script,
 )
 from etl.areas import AMERICAS_SUBREGIONS
 from etl.sources.unhcr import POPULATIONS, series_code
 from readside import corridors, queries
-from readside.text import LANGUAGES, decimal, language, name_column, t
+from readside.text import LANGUAGES, decimal, language, name_column, people, t
 
 dash.register_page(__name__, path="/refugees", name="Refugees", order=45)
 
@@ -33,6 +37,7 @@ HOSTS_SHOWN = 12
 # Forcibly displaced across borders: what the corridor charts sum (IDPs stay in their country).
 ACROSS_BORDERS = ("refugees", "asylum_seekers", "oip")
 PAIRS_SHOWN = 15
+HOSTS_MAPPED = 500  # every host: UNHCR reports fewer than 200 countries of asylum
 ANY = "any"
 
 
@@ -100,7 +105,17 @@ def corridor_section(db: queries.Database, lang: str, release: object, origin: o
     return [*heading, controls,
             *chart_block("ref-pairs", "migdash-refugees-corridors", lang, height="620px"),
             *chart_block("ref-pair-trend", "migdash-refugees-corridor-trend", lang),
+            *hosts_map_block(lang),
             html.Div(id="ref-pair-url-sync", hidden=True)]
+
+
+def hosts_map_block(lang: str) -> list:
+    """Where the chosen origin's people are hosted (the corridor controls' release and year),
+    with every host, inside the Americas or not, in the table behind it."""
+    return [html.H3(t(lang, "map.hosts_heading")), html.Div(id="ref-hosts-map-notice"),
+            dcc.Graph(id="ref-hosts-map", config=drawing.map_config("migdash-refugees-hosts-map"),
+                      style={"height": "720px"}),
+            html.Details([html.Summary(t(lang, "map.hosts_table")), table_box("ref-hosts-map-table", lang)])]
 
 
 def _labelled(control_id: str, label: str, options: list[dict], value: object, width: str = "200px") -> html.Div:
@@ -151,6 +166,66 @@ def update_pairs(release: object, origin: object, host: object, year: object, la
                        [t(lang, "table.origin"), t(lang, "refugees.host"), t(lang, "axis.persons")], "ref-pairs-data")
     trend, trend_table = _trend_by_release(db, releases, origin, host, where, lang)
     return sankey, table, trend, trend_table
+
+
+@callback(
+    Output("ref-hosts-map", "figure"), Output("ref-hosts-map-table", "children"),
+    Output("ref-hosts-map-notice", "children"),
+    Input("ref-release", "value"), Input("ref-pair-origin", "value"), Input("ref-pair-year", "value"),
+    State("ref-lang", "data"),
+)
+def update_hosts_map(release: object, origin: object, year: object, lang: object):
+    """The origin's hosts as circles sized by people hosted; 'any origin' has nothing to map."""
+    lang = language(lang)
+    db = database()
+    releases = corridors.displacement_vintages(db)
+    release = parse_choice(release, releases) or releases[0]
+    origin = _area_choice(origin, set(queries.countries(db)["code"]))
+    if origin is None:
+        return figures.empty_figure(""), None, notice(t(lang, "map.hosts_pick_origin"), "info")
+    years = corridors.displacement_years(db, release)
+    year = parse_choice(year, years) or years[-1]
+    name = _names(db, lang).get(origin, str(origin))
+    hosts = origin_hosts(db, release, year, origin, lang)
+    fig = hosts_figure(db, hosts, origin, name, release, year, lang)
+    if hosts.empty:
+        return fig, None, notice(t(lang, "map.hosts_none", origin=name, year=year), "info")
+    outside = hosts[hosts["iso3"].isna()]
+    said = [] if outside.empty else [html.P(t(lang, "map.hosts_outside", count=len(outside),
+                                              persons=people(outside["persons"].sum(), lang)), className="note")]
+    return fig, hosts_table(hosts, lang), said
+
+
+def origin_hosts(db: queries.Database, release: str, year: int, origin: int, lang: str) -> pd.DataFrame:
+    """asylum_code, name, persons, iso3 (None off the base map) of every host of the origin's
+    people displaced across borders, largest first."""
+    pairs = corridors.displacement_pairs(db, release, year, ACROSS_BORDERS, origin=origin, limit=HOSTS_MAPPED)
+    on_map = {props["m49"]: iso for iso, props in drawing.shapes().items()}
+    return pd.DataFrame({"asylum_code": pairs["asylum_code"], "name": pairs[f"asylum_{lang}"],
+                         "persons": pairs["persons"].astype(float),
+                         "iso3": [on_map.get(int(c)) for c in pairs["asylum_code"]]})
+
+
+def hosts_figure(db: queries.Database, hosts: pd.DataFrame, origin: int, name: str, release: str, year: int,
+                 lang: str):
+    """The hosts of the Americas on the app's base map, the origin filled."""
+    mapped = hosts.dropna(subset=["iso3"])
+    origin_iso3 = {props["m49"]: iso for iso, props in drawing.shapes().items()}.get(origin)
+    hover = [t(lang, "map.hosts_hover", persons=decimal(v, lang, 0), origin=name, year=year) for v in mapped["persons"]]
+    return drawing.hosts_map(mapped, origin_iso3, lang=lang, hover=hover,
+                             title=t(lang, "map.hosts_title", origin=name, year=year),
+                             source=indicator_source_line(db, "unhcr", lang) + " " + _release_label(release, lang),
+                             legend=t(lang, "map.hosts_legend"), origin_legend=t(lang, "map.hosts_origin", origin=name))
+
+
+def hosts_table(hosts: pd.DataFrame, lang: str) -> html.Table:
+    """Every host (a link to its profile) and the people it hosts, as published."""
+    shown = pd.DataFrame({
+        "host": [dcc.Link(n, href=href("/country", area=int(c), lang=lang))
+                 for c, n in zip(hosts["asylum_code"], hosts["name"], strict=True)],
+        "persons": [decimal(v, lang, 0) for v in hosts["persons"]],
+    })
+    return data_table(shown, [t(lang, "refugees.host"), t(lang, "axis.persons")], "ref-hosts-map-data")
 
 
 def _names(db: queries.Database, lang: str) -> dict[int, str]:

@@ -7,17 +7,20 @@ import dash
 import pandas as pd
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
-from dashboard import figures, grouping_profile
+from dashboard import figures, grouping_profile, indicator_maps
+from dashboard import maps as drawing
 from dashboard.components import (
     chart_block,
     data_table,
     database,
+    href,
     indicator_source_line,
     needs_database,
     not_loaded_notice,
     notice,
     page_frame,
     parse_choice,
+    table_box,
     url_sync_script,
 )
 from dashboard.panels import RECEIVED, RECEIVED_GDP, remittance_panel
@@ -28,7 +31,7 @@ from etl.areas import (
     LATIN_AMERICA_AND_CARIBBEAN,
     SOUTH_AMERICA,
 )
-from readside import groupings, queries
+from readside import groupings, maps, queries
 from readside.queries import NAME_COLUMNS
 from readside.text import language, money, name_column, percent, percent_of_gdp, t
 
@@ -37,6 +40,7 @@ dash.register_page(__name__, path="/remittances", name="Remittances", order=40)
 PATH = "/remittances"
 
 MEASURES = {"usd": RECEIVED, "gdp": RECEIVED_GDP}
+MAP_INDICATORS = {"usd": "remittances", "gdp": "remittances_gdp"}  # readside.maps keys of the same series
 LAC_SUBREGIONS = (CARIBBEAN, CENTRAL_AMERICA, SOUTH_AMERICA)
 DEFAULT_COUNTRY = 484  # Mexico, the largest receiver in the region
 
@@ -77,13 +81,29 @@ def layout(lang: str = "en", year: str | None = None, measure: str = "usd", area
                                      options=[{"label": t(lang, f"remittances.measure_{m}"), "value": m} for m in MEASURES])],
                      role="radiogroup", **{"aria-labelledby": "rem-measure-label"}),
         ], className="controls"),
-        *chart_block("rem-top", "migdash-remittances-top", lang),
+        top_receivers_block(lang),
         html.Div([_dropdown("rem-area", t(lang, "remittances.country"), countries,
                             parse_choice(area, country_codes) or DEFAULT_COUNTRY, searchable=True)], className="controls"),
         *chart_block("rem-country", "migdash-remittances-country", lang),
+        dcc.Location(id="rem-nav", refresh="callback-nav"),
         dcc.Store(id="rem-lang", data=lang),
         html.Div(id="rem-url-sync", hidden=True),
     )
+
+
+def top_receivers_block(lang: str) -> html.Div:
+    """The top receivers as a bar chart or, one tab over, as a map of every area of the Americas
+    (same year, measure and vintage); the numbers behind both stay below the tabs."""
+    chart = dcc.Graph(id="rem-top", config=figures.graph_config("migdash-remittances-top"), style={"height": "520px"})
+    drawn = dcc.Graph(id="rem-map", config=drawing.map_config("migdash-remittances-map"), style={"height": "720px"})
+    return html.Div([
+        dcc.Tabs(id="rem-top-tabs", value="chart", children=[
+            dcc.Tab(label=t(lang, "map.tab_chart"), value="chart", children=[chart]),
+            dcc.Tab(label=t(lang, "map.tab_map"), value="map",
+                    children=[drawn, html.P(t(lang, "map.click_hint"), className="note")]),
+        ]),
+        html.Details([html.Summary(t(lang, "overview.table")), table_box("rem-top-table", lang)]),
+    ])
 
 
 def _dropdown(control_id: str, label: str, options: list[dict], value: object, searchable: bool = False) -> html.Div:
@@ -181,7 +201,7 @@ def update_regional(vintage: object, lang: object):
 
 
 @callback(
-    Output("rem-top", "figure"), Output("rem-top-table", "children"),
+    Output("rem-top", "figure"), Output("rem-top-table", "children"), Output("rem-map", "figure"),
     Input("rem-year", "value"), Input("rem-measure", "value"), Input("rem-vintage", "value"), State("rem-lang", "data"),
 )
 def update_top(year: object, measure: object, vintage: object, lang: object):
@@ -196,14 +216,31 @@ def update_top(year: object, measure: object, vintage: object, lang: object):
     fmt = money if measure == "usd" else percent_of_gdp
     title = t(lang, "remittances.top_title", year=chosen, measure=t(lang, f"remittances.measure_{measure}"))
     if chosen is None:
-        return figures.empty_figure(title), None
+        return figures.empty_figure(title), None, figures.empty_figure(title)
     top = queries.indicator_ranking(db, MEASURES[measure], chosen, AMERICAS_SUBREGIONS, limit=15, vintage=vintage)
     fig = figures.horizontal_bars(top, label=name_col, value="value", lang=lang, title=title, fmt=fmt,
                                   source=indicator_source_line(db, "worldbank", lang),
                                   x_title=t(lang, "axis.usd") if measure == "usd" else t(lang, "remittances.measure_gdp"))
     table = data_table(top.assign(shown=top["value"].map(lambda v: fmt(v, lang)))[[name_col, "iso3", "shown"]],
                        [t(lang, "table.area"), "ISO3", t(lang, f"remittances.measure_{measure}")], "rem-top-data")
-    return fig, table
+    return fig, table, receivers_map(db, measure, vintage, chosen, lang)
+
+
+def receivers_map(db: queries.Database, measure: str, vintage: str | None, year: int, lang: str):
+    """The Map page's remittances choropleth for the page's own year, measure and vintage (the
+    series' newest where the chosen vintage does not hold it), so both tabs show one edition."""
+    key = MAP_INDICATORS[measure]
+    edition = vintage or maps.editions(db, key)[0]
+    return indicator_maps.map_figure(db, key, edition, year, maps.values(db, key, edition, year),
+                                     maps.americas_areas(db), lang)
+
+
+@callback(Output("rem-nav", "href"), Input("rem-map", "clickData"), State("rem-lang", "data"),
+          prevent_initial_call=True)
+def open_profile(click: object, lang: object) -> str:
+    """A click on an area of the map opens its country profile in the same language."""
+    code = indicator_maps.clicked_area(click)
+    return dash.no_update if code is None else href("/country", area=code, lang=language(lang))
 
 
 @callback(

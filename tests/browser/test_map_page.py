@@ -81,6 +81,36 @@ def test_the_map_draws_offline_in_every_language(dash_thread_server, app, logged
     assert severe == []
 
 
+
+def wait_for(driver, script: str, what: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while not driver.execute_script(script):
+        assert time.monotonic() < deadline, f"{what} did not draw"
+        time.sleep(0.2)
+
+
+def outside_requests(driver) -> list[str]:
+    return [u for u in requested_urls(driver) if urlsplit(u).scheme not in ("data", "blob", "chrome", "about")
+            and urlsplit(u).hostname not in LOCAL_HOSTS]
+
+
+@pytest.mark.parametrize("lang", ["en", "pt"])
+def test_the_remittances_map_tab_and_the_hosts_map_draw_offline(dash_thread_server, app, logged_browser, lang):
+    dash_thread_server(app)
+    driver = logged_browser
+    driver.get(f"{dash_thread_server.url}/remittances?lang={lang}")
+    wait_for(driver, "return !!document.querySelector('#rem-top .js-plotly-plot')", "the top receivers")
+    tab = driver.find_element("xpath", f"//div[@id='rem-top-tabs']//*[normalize-space()='{t(lang, 'map.tab_map')}']")
+    driver.execute_script("arguments[0].click()", tab)
+    wait_for(driver, "return document.querySelectorAll('#rem-map path.choroplethlocation').length > 100",
+             "the remittances map")
+    driver.get(f"{dash_thread_server.url}/refugees?lang={lang}")
+    wait_for(driver, "return document.querySelectorAll('#ref-hosts-map .scattergeo path.point').length > 3 && "
+             "document.querySelectorAll('#ref-hosts-map path.choroplethlocation').length > 50", "the hosts map")
+    assert outside_requests(driver) == [], f"requests leaving 127.0.0.1 ({lang})"
+    assert [e for e in driver.get_log("browser") if e["level"] == "SEVERE"] == []
+
+
 def drawn_locations(driver) -> dict[str, list[str]]:
     """ISO3 -> the kinds of element drawn for it with a visible size ('shape', 'marker')."""
     return driver.execute_script(f"""
