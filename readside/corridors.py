@@ -196,37 +196,51 @@ def displacement_years(db: Database, vintage: str, populations: Sequence[str] | 
     return [y for (y,) in db.rows(sql, [vintage, *(populations or [])])]
 
 
+def _member_codes(value: int | Sequence[int] | None) -> list[int] | None:
+    """One area, several (a grouping's members) or None (any)."""
+    if value is None:
+        return None
+    return [int(value)] if isinstance(value, int) else [int(v) for v in value]
+
+
 def displacement_pairs(
-    db: Database, vintage: str, year: int, populations: Sequence[str], *, origin: int | None = None,
-    asylum: int | None = None, limit: int = 25,
+    db: Database, vintage: str, year: int, populations: Sequence[str], *, origin: int | Sequence[int] | None = None,
+    asylum: int | Sequence[int] | None = None, limit: int = 25,
 ) -> pd.DataFrame:
-    """Largest origin -> asylum pairs of one year (optionally from one origin or into one host):
-    origin_code, origin names, asylum_code, asylum names, persons."""
+    """Largest origin -> asylum pairs of one year (optionally from one origin or into one host,
+    or from / into any of several: a grouping's members): origin_code, origin names, asylum_code,
+    asylum names, persons."""
+    origins, hosts = _member_codes(origin), _member_codes(asylum)
     return db.frame(
         f"""
         SELECT d.origin_code, o.name_en AS origin_en, o.name_es AS origin_es, o.name_fr AS origin_fr, o.name_pt AS origin_pt,
                d.asylum_code, h.name_en AS asylum_en, h.name_es AS asylum_es, h.name_fr AS asylum_fr, h.name_pt AS asylum_pt, sum(d.persons) AS persons
         FROM displacement d JOIN area o ON o.code = d.origin_code JOIN area h ON h.code = d.asylum_code
         WHERE d.vintage = ? AND d.year = ? AND d.population IN ({placeholders(populations)})
-          AND (? IS NULL OR d.origin_code = ?) AND (? IS NULL OR d.asylum_code = ?)
+          AND (?::INTEGER[] IS NULL OR list_contains(?::INTEGER[], d.origin_code))
+          AND (?::INTEGER[] IS NULL OR list_contains(?::INTEGER[], d.asylum_code))
         GROUP BY ALL ORDER BY persons DESC, origin_en, asylum_en LIMIT ?
         """,  # noqa: S608
-        [vintage, year, *populations, origin, origin, asylum, asylum, limit],
+        [vintage, year, *populations, origins, origins, hosts, hosts, limit],
     )
 
 
 def displacement_trend(
-    db: Database, vintage: str, populations: Sequence[str], *, origin: int | None = None, asylum: int | None = None,
+    db: Database, vintage: str, populations: Sequence[str], *, origin: int | Sequence[int] | None = None,
+    asylum: int | Sequence[int] | None = None,
 ) -> pd.DataFrame:
-    """year, persons from one origin (anywhere) or into one host (from anywhere), per year."""
+    """year, persons from one origin (anywhere) or into one host (from anywhere), or from / into
+    any of several (a grouping's members), per year."""
+    origins, hosts = _member_codes(origin), _member_codes(asylum)
     return db.frame(
         f"""
         SELECT year, sum(persons) AS persons FROM displacement
         WHERE vintage = ? AND year >= 1990 AND population IN ({placeholders(populations)})
-          AND (? IS NULL OR origin_code = ?) AND (? IS NULL OR asylum_code = ?)
+          AND (?::INTEGER[] IS NULL OR list_contains(?::INTEGER[], origin_code))
+          AND (?::INTEGER[] IS NULL OR list_contains(?::INTEGER[], asylum_code))
         GROUP BY year ORDER BY year
         """,  # noqa: S608
-        [vintage, *populations, origin, origin, asylum, asylum],
+        [vintage, *populations, origins, origins, hosts, hosts],
     )
 
 

@@ -227,3 +227,32 @@ def test_the_remittances_page_offers_the_groupings_as_sums(app, built_db):
     assert drawn.keys() == expected.keys()
     assert all(drawn[year] == pytest.approx(total) for year, total in expected.items())
     assert "suma de cifras de países" in figure.layout.title.text
+
+
+def test_the_refugees_corridors_take_a_grouping_as_host_or_origin(app, built_db):
+    from readside import corridors
+
+    refugees = country_page("/refugees")
+    db = Database(built_db)
+    releases = corridors.displacement_vintages(db)
+    if not releases:
+        pytest.skip("no UNHCR release in this build")
+    caricom = {c for (c,) in rows(built_db, "SELECT member_code FROM area_group WHERE grouping = 'caricom' AND roster")}
+    with app.server.test_request_context("/refugees"):
+        layout = refugees.layout(lang="en")
+        sankey, _, trend, _ = refugees.update_pairs(releases[0], 862, 9802, None, "en")
+        _, _, said = refugees.update_hosts_map(releases[0], 9802, None, "en")
+    picker = next(c for c in _walk(layout) if getattr(c, "id", None) == "ref-pair-host")
+    assert {9801, 9802, 9803, 9804, 9805} <= {o["value"] for o in picker.options}
+    names = dict(rows(built_db, "SELECT code, name_en FROM area"))
+    hosts = set(sankey.data[0].node.label) - {names[862]}
+    assert "CARICOM" in sankey.layout.title.text and hosts and hosts <= {names[c] for c in caricom}
+    expected = dict(rows(built_db, """
+        SELECT year, sum(persons) FROM displacement WHERE vintage = ? AND year >= 1990 AND origin_code = 862
+          AND population IN (SELECT unnest(?))
+          AND asylum_code IN (SELECT member_code FROM area_group WHERE grouping = 'caricom' AND roster)
+        GROUP BY year""", [releases[0], list(refugees.ACROSS_BORDERS)]))
+    newest = trend.data[0]  # the newest release is drawn first
+    assert {int(x): y for x, y in zip(newest.x, newest.y, strict=True)} == pytest.approx(
+        {int(k): v for k, v in expected.items()})
+    assert "choose a country of origin" in str(said)

@@ -7,7 +7,7 @@ import dash
 import pandas as pd
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
-from dashboard import figures
+from dashboard import figures, grouping_profile
 from dashboard import maps as drawing
 from dashboard.components import (
     chart_block,
@@ -25,7 +25,7 @@ from dashboard.components import (
 )
 from etl.areas import AMERICAS_SUBREGIONS
 from etl.sources.unhcr import POPULATIONS, series_code
-from readside import corridors, queries
+from readside import corridors, groupings, queries
 from readside.text import LANGUAGES, decimal, language, name_column, people, t
 
 dash.register_page(__name__, path="/refugees", name="Refugees", order=45)
@@ -90,8 +90,8 @@ def corridor_section(db: queries.Database, lang: str, release: object, origin: o
                    if c in ORIGINS]
     others = [{"label": n, "value": c} for c, n in zip(countries["code"], countries[name_col], strict=True)
               if c not in ORIGINS]
-    any_option = [{"label": t(lang, "refugees.any"), "value": ANY}]
-    codes = [o["value"] for o in highlighted + others]
+    any_option = [{"label": t(lang, "refugees.any"), "value": ANY}, *grouping_profile.group_options(db, lang)]
+    codes = [o["value"] for o in any_option[1:] + highlighted + others]
     controls = html.Div([
         _labelled("ref-release", t(lang, "refugees.release"),
                   [{"label": _release_label(r, lang), "value": r} for r in releases], chosen),
@@ -134,6 +134,21 @@ def _area_choice(value: object, known: set[int]) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) and value in known else None
 
 
+def _known_areas(db: queries.Database) -> set[int]:
+    """Countries and the groupings (OAS, CARICOM, SICA, CAN, Mercosur) a picker may hold."""
+    return set(queries.countries(db)["code"]) | {int(c) for c in groupings.groupings(db)["code"]}
+
+
+def _members_or_area(db: queries.Database, code: int | None) -> int | list[int] | None:
+    """A grouping stands for its roster members (people from or hosted in any of them, as
+    published per country pair); a country for itself."""
+    grouping = groupings.grouping_of_code(db, code) if code is not None else None
+    if grouping is None:
+        return code
+    members = groupings.members(db, grouping)
+    return [int(c) for c in members.loc[members["roster"], "member_code"]]
+
+
 @callback(
     Output("ref-pairs", "figure"), Output("ref-pairs-table", "children"),
     Output("ref-pair-trend", "figure"), Output("ref-pair-trend-table", "children"),
@@ -145,7 +160,7 @@ def update_pairs(release: object, origin: object, host: object, year: object, la
     db = database()
     releases = corridors.displacement_vintages(db)
     release = parse_choice(release, releases) or releases[0]
-    known = set(queries.countries(db)["code"])
+    known = _known_areas(db)
     origin, host = _area_choice(origin, known), _area_choice(host, known)
     if origin is None and host is None:
         origin = ORIGINS[0]
@@ -155,8 +170,8 @@ def update_pairs(release: object, origin: object, host: object, year: object, la
     where = t(lang, "refugees.pair_where", origin=names.get(origin, t(lang, "refugees.any")),
               host=names.get(host, t(lang, "refugees.any")))
     source = indicator_source_line(db, "unhcr", lang) + " " + _release_label(release, lang)
-    pairs = corridors.displacement_pairs(db, release, year, ACROSS_BORDERS, origin=origin, asylum=host,
-                                         limit=PAIRS_SHOWN)
+    pairs = corridors.displacement_pairs(db, release, year, ACROSS_BORDERS, origin=_members_or_area(db, origin),
+                                         asylum=_members_or_area(db, host), limit=PAIRS_SHOWN)
     title = t(lang, "refugees.pairs_title", where=where, year=year)
     links = pairs.rename(columns={"asylum_code": "destination_code", "persons": "migrants"})
     sankey = figures.sankey(links, names, lang=lang, title=title, source=source)
@@ -180,6 +195,8 @@ def update_hosts_map(release: object, origin: object, year: object, lang: object
     db = database()
     releases = corridors.displacement_vintages(db)
     release = parse_choice(release, releases) or releases[0]
+    if _area_choice(origin, _known_areas(db)) is not None and groupings.grouping_of_code(db, origin) is not None:
+        return figures.empty_figure(""), None, notice(t(lang, "map.hosts_pick_country"), "info")
     origin = _area_choice(origin, set(queries.countries(db)["code"]))
     if origin is None:
         return figures.empty_figure(""), None, notice(t(lang, "map.hosts_pick_origin"), "info")
@@ -236,7 +253,8 @@ def _names(db: queries.Database, lang: str) -> dict[int, str]:
 def _trend_by_release(db: queries.Database, releases: list[str], origin: int | None, host: int | None, where: str,
                       lang: str):
     """One line per release: each rewrites history, so the releases are shown side by side."""
-    frames = [corridors.displacement_trend(db, r, ACROSS_BORDERS, origin=origin, asylum=host)
+    origins, hosts = _members_or_area(db, origin), _members_or_area(db, host)
+    frames = [corridors.displacement_trend(db, r, ACROSS_BORDERS, origin=origins, asylum=hosts)
               .assign(area_code=i, **{f"name_{lang}": _release_label(r, lang) for lang in LANGUAGES})
               for i, r in enumerate(releases)]
     frame = pd.concat([f for f in frames if not f.empty] or [pd.DataFrame()], ignore_index=True)
