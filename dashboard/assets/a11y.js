@@ -346,8 +346,38 @@
     });
   }
 
+  // WCAG 3.1.2: plotly.js writes its toolbar's names and tooltips (aria-label, data-title) and
+  // its download notices in English. Each known English text is replaced by the page
+  // language's (keys a11y.modebar.* in readside/i18n); a replaced text is no longer a key, so a
+  // second pass changes nothing.
+  const MODEBAR = {
+    "Download plot as a PNG": "download_png", "Download plot": "download", "Zoom": "zoom", "Pan": "pan",
+    "Zoom in": "zoom_in", "Zoom out": "zoom_out", "Autoscale": "autoscale", "Reset axes": "reset_axes",
+    "Reset view": "reset_view", "Reset": "reset", "Show closest data on hover": "closest",
+    "Compare data on hover": "compare", "Toggle show closest data on hover": "toggle_closest",
+    "Toggle Spike Lines": "spikes", "Preparing image - this may take a few seconds": "preparing",
+    "Image download succeeded": "downloaded",
+  };
+
+  function translateModebars() {
+    const lang = pageLanguage();
+    if (lang === "en") { return; }
+    document.querySelectorAll(".modebar-btn[data-title]").forEach(function (button) {
+      const key = MODEBAR[button.getAttribute("data-title")];
+      if (!key) { return; }
+      const text = t(lang, "a11y.modebar." + key);
+      setAttr(button, "data-title", text);
+      setAttr(button, "aria-label", text);
+    });
+    document.querySelectorAll(".plotly-notifier .notifier-note p").forEach(function (note) {
+      const key = MODEBAR[note.textContent];
+      if (key) { note.textContent = t(lang, "a11y.modebar." + key); }
+    });
+  }
+
   function repair() {
     syncLanguage();
+    translateModebars();
     fixDropdowns();
     fixOptionLists();
     fixClipboards();

@@ -168,6 +168,19 @@ def test_charts_have_a_text_alternative_in_the_page_language(dash_duo, app):
         assert f"{decimal}" in summary.split(":")[1], summary  # 78.7 million / 78,7 millones
 
 
+def test_the_chart_toolbar_speaks_the_page_language(dash_duo, app):
+    """plotly.js names its toolbar buttons in English; a11y.js gives them the page's language."""
+    dash_duo.start_server(app)
+    for lang, png in (("pt", "Baixar o gráfico como PNG"), ("fr", "Télécharger le graphique en PNG")):
+        dash_duo.driver.get(f"{dash_duo.server_url}/?lang={lang}")
+        settle(dash_duo)
+        titles = dash_duo.driver.execute_script(
+            "return [...document.querySelectorAll('#overview-trend .modebar-btn[data-title]')]"
+            ".map(b => [b.getAttribute('data-title'), b.getAttribute('aria-label')]);")
+        assert [png, png] in titles, titles
+        assert not {"Zoom in", "Zoom out", "Pan", "Autoscale", "Reset axes"} & {title for title, _ in titles}, titles
+
+
 def test_the_overview_works_with_the_keyboard_alone(dash_duo, app):
     dash_duo.start_server(app)
     driver = dash_duo.driver
