@@ -24,7 +24,7 @@ etl: $(VENV)/.installed
 
 test: $(VENV)/.installed browser-deps $(AXE)
 	$(VENV)/bin/ruff check .
-	$(PY) -m pytest tests --headless --webdriver Chrome -q -n $(WORKERS) --dist worksteal
+	$(PY) -m pytest tests --headless --webdriver Chrome -q -n $(WORKERS) --dist worksteal --durations=15
 
 bench: $(VENV)/.installed
 	$(PY) bench/run.py
