@@ -10,6 +10,7 @@ import duckdb
 import pytest
 
 from dashboard.app import create_app
+from tests.browser.test_accessibility import navigate
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
@@ -35,8 +36,8 @@ def test_every_page_renders_in_both_languages_without_console_errors(dash_duo, a
     paths = page_paths()
     assert {"/", "/claims", "/subregions", "/corridors", "/country", "/data", "/sources"} <= set(paths)
     for path in paths:
-        for lang in ("en", "es"):
-            dash_duo.driver.get(f"{dash_duo.server_url}{path}?lang={lang}")
+        for lang in ("en", "es"):  # from page to page and language to language through Dash's router
+            navigate(dash_duo, f"{path}?lang={lang}")
             wait_for_page(dash_duo)
             assert dash_duo.find_element("main").get_attribute("lang") == lang
             assert "Traceback" not in dash_duo.find_element("body").text
