@@ -346,7 +346,7 @@ def edit_csv(change):
     def edit(data: bytes) -> bytes:
         lines = gzip.decompress(data).decode().split("\n")
         change(lines)
-        return gzip.compress("\n".join(lines).encode())
+        return gzip.compress("\n".join(lines).encode(), mtime=0)
     return edit
 
 
