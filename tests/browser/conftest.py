@@ -36,3 +36,16 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture
+def logged_browser():
+    """Chromium as dash_duo starts it, recording its network events (CDP, the performance log):
+    the offline tests of the map and flows pages read it."""
+    from selenium import webdriver
+
+    options = pytest_setup_options()
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
+    driver = webdriver.Chrome(options=options)
+    yield driver
+    driver.quit()

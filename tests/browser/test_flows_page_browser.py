@@ -9,11 +9,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import duckdb
 import pytest
-from selenium import webdriver
 
 from dashboard.app import create_app
 from readside.text import t
-from tests.browser.conftest import pytest_setup_options
 from tests.browser.test_map_page import LOCAL_HOSTS, requested_urls
 
 POINTS = "#flows-incidents .scattergeo path.point"
@@ -25,16 +23,6 @@ def app(built_db):
         if not con.execute("SELECT count(*) FROM missing_migrants").fetchone()[0]:
             pytest.skip("the session database holds no IOM Missing Migrants rows")
     return create_app(built_db)
-
-
-@pytest.fixture
-def logged_browser():
-    """Chromium as dash_duo starts it, recording its network events (CDP, the performance log)."""
-    options = pytest_setup_options()
-    options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
-    driver = webdriver.Chrome(options=options)
-    yield driver
-    driver.quit()
 
 
 def wait_until(driver, script: str, what: str, timeout: float = 30):

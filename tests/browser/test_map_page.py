@@ -12,12 +12,10 @@ from urllib.parse import urlsplit
 
 import duckdb
 import pytest
-from selenium import webdriver
 from selenium.webdriver.common.action_chains import ActionChains
 
 from dashboard.app import create_app
 from readside.text import LANGUAGES, people, t
-from tests.browser.conftest import pytest_setup_options
 
 GRAPH = "#map-graph .js-plotly-plot"
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
@@ -26,16 +24,6 @@ LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 @pytest.fixture
 def app(built_db):
     return create_app(built_db)
-
-
-@pytest.fixture
-def logged_browser():
-    """Chromium as dash_duo starts it, recording its network events (CDP, the performance log)."""
-    options = pytest_setup_options()
-    options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
-    driver = webdriver.Chrome(options=options)
-    yield driver
-    driver.quit()
 
 
 def rows(db_path, sql: str, params: list | None = None) -> list[tuple]:
