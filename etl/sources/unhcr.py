@@ -242,6 +242,8 @@ RDF_HEADER = {  # the download's header -> field (None: a name, not read)
 }
 RDF_NAMELESS = {"Unknown": "UNK"}  # area name -> code, where the download leaves the ISO cell empty
 FIRST_DATA_YEAR, LAST_DATA_YEAR = 1951, 2100
+# The data folder of the `refugees` package holds these R objects, one per .rda file.
+PACKAGE_DATASETS = ("population", "asylum_applications", "asylum_decisions", "flows", "demographics", "solutions")
 _RDA_MAGIC = (b"BZh", b"\x1f\x8b", b"\xfd7zXZ\x00", b"RDX2\n", b"RDX3\n")  # bzip2, gzip, xz, plain
 _COMPRESSED_OPENERS = {b"BZh": bz2.open, b"\x1f\x8b": gzip.open, b"\xfd7zXZ\x00": lzma.open}
 
@@ -291,10 +293,20 @@ def read_rda(path: Path, name: str) -> pd.DataFrame:
     except Exception as exc:  # librdata reports truncation and corruption as generic errors
         raise UpstreamFormatError(SOURCE, name, f"not a readable R data file ({type(exc).__name__}: {exc}); "
                                                 "truncated or corrupt download?") from None
+    if "population" not in frames and len(frames) == 1 and set(frames) <= set(PACKAGE_DATASETS):
+        raise OtherPackageDataset(next(iter(frames)))
     chosen = [frames["population"]] if "population" in frames else list(frames.values())
     if len(chosen) != 1:
         raise UpstreamFormatError(SOURCE, name, f"expected one data frame `population`, found {list(frames)}")
     return _wide_rda(chosen[0], name)
+
+
+class OtherPackageDataset(Exception):  # noqa: N818 - a signal, not an error
+    """The file is another dataset of the `refugees` package (asylum, flows, solutions...)."""
+
+    def __init__(self, dataset: str) -> None:
+        super().__init__(dataset)
+        self.dataset = dataset
 
 
 def _wide_rda(table: pd.DataFrame, name: str) -> pd.DataFrame:
@@ -495,7 +507,10 @@ def collect_files(mirror: str, cache_dir: Path, policy: FetchPolicy) -> Collecte
         if kind is None or mirrored.file.sha256 in seen:  # not UNHCR data, or the same bytes again
             continue
         seen[mirrored.file.sha256] = mirrored.relative
-        release = read_release(mirrored, kind)
+        try:
+            release = read_release(mirrored, kind)
+        except OtherPackageDataset:
+            continue  # read by its own reader (issue 25): recognised, not population
         _check_new_vintage(release, mirrored, releases)
         displacement = displacement_rows(release, mirrored.file.url)
         releases.append((release, mirrored.relative))
