@@ -9,9 +9,11 @@ import pytest
 from dash.testing.application_runners import BaseDashRunner
 
 # Under pytest-xdist each worker serves its apps on its own range of ports (dash_duo counts up
-# from 58050 in every process, so two workers would otherwise collide).
+# from 58050 in every process, so two workers would otherwise collide). MIGDASH_TEST_PORT_BASE
+# moves the whole range, so two checkouts can run their browser tests at once on one machine.
 _WORKER = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
-BaseDashRunner._next_port = 58050 + 500 * int(_WORKER or 0)
+_PORT_BASE = int(os.environ.get("MIGDASH_TEST_PORT_BASE", "58050"))
+BaseDashRunner._next_port = _PORT_BASE + 500 * int(_WORKER or 0)
 
 CHROMIUM_FLAGS = (
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
