@@ -6,6 +6,7 @@ import dash
 import pytest
 
 from dashboard.app import create_app
+from dashboard.components import table_markup
 from readside.text import t
 
 
@@ -16,6 +17,8 @@ def layouts():
 def text_of(component) -> str:
     if isinstance(component, str | int | float):
         return str(component)
+    if (markup := table_markup(component)) is not None:
+        return markup  # a text-only data table: its <table> markup
     children = getattr(component, "children", None)
     if children is None:
         return ""
