@@ -24,6 +24,9 @@ FOLDER = Path(__file__).parent / "vendor" / "plotly"
 ROUTE = "_migdash/plotly/"
 # Dash's own copy of the whole bundle (plotly.py's package data), as dash-renderer requests it.
 FULL_URL = "_dash-component-suites/plotly/package_data/plotly.min.js"
+# dcc's lazily loaded code for graphs and dropdowns (on nearly every page): fetched only once the
+# page's layout has rendered, unless preloaded with the page.
+DCC_CHUNKS = ("_dash-component-suites/dash/dcc/async-graph.js", "_dash-component-suites/dash/dcc/async-dropdown.js")
 
 
 @dataclass(frozen=True)
@@ -88,13 +91,15 @@ def register_bundles(server: Flask) -> None:
 
 
 def config_script(path: str, prefix: str) -> str:
-    """The loader's configuration as inert JSON, and a preload of the page's bundle, for <head>."""
+    """For <head>: the loader's configuration as inert JSON, and preloads of the page's bundle
+    and of dcc's graph and dropdown code (they download while the page's scripts run)."""
     bundles = []
     for bundle in BUNDLES:
         url = f"{prefix}{ROUTE}{bundle.file}?v={_file(bundle.file)[2]}" if bundle.file else prefix + FULL_URL
         bundles.append({"name": bundle.name, "url": url, "types": list(bundle.types) if bundle.types else "*"})
     initial = bundle_for(path)
     payload = json.dumps({"bundles": bundles, "initial": initial}).replace("</", "<\\/")
-    preload = next(b["url"] for b in bundles if b["name"] == initial)
-    return (f'<link rel="preload" as="script" href="{preload}">'
-            f'<script id="migdash-plotly" type="application/json">{payload}</script>')
+    preloads = [next(b["url"] for b in bundles if b["name"] == initial)] + [prefix + c for c in DCC_CHUNKS]
+    links = "".join(f'<link rel="preload" as="script" href="{url}">' for url in preloads)
+    return links + f'<script id="migdash-plotly" type="application/json">{payload}</script>'
+

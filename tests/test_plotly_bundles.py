@@ -47,8 +47,9 @@ def test_the_index_names_the_bundles_and_preloads_the_pages_own(client):
         config = json.loads(re.search(r'<script id="migdash-plotly" type="application/json">(.*?)</script>', page).group(1))
         assert config["initial"] == initial
         assert [b["name"] for b in config["bundles"]] == [b.name for b in BUNDLES]
-        preload = re.search(r'<link rel="preload" as="script" href="([^"]+)">', page).group(1)
-        assert preload == next(b["url"] for b in config["bundles"] if b["name"] == initial)
+        preloads = re.findall(r'<link rel="preload" as="script" href="([^"]+)">', page)
+        assert preloads[0] == next(b["url"] for b in config["bundles"] if b["name"] == initial)
+        assert [client.get(url).status_code for url in preloads] == [200] * 3  # dcc's graph and dropdown code
         assert "plotly.min.js" not in " ".join(re.findall(r'<script[^>]* src="([^"]+)"', page))
         assert '/assets/plotly_loader.js' in page
 

@@ -68,10 +68,13 @@
     if (inFlight) { // wait for the bundle on its way, then look again
       return inFlight.then(function () { return ready(types); }, function () { return ready(types); });
     }
-    if (currentBundle && covers(named(currentBundle), types)) { return Promise.resolve(current); }
+    if (!currentBundle) { // asked before DOMContentLoaded: load the page's bundle now
+      return load(named(config.initial) || bundles[bundles.length - 1]).then(function () { return ready(types); });
+    }
+    if (covers(named(currentBundle), types)) { return Promise.resolve(current); }
     const wanted = types.concat(drawnTypes());
     const next = bundles.find(function (b) { return covers(b, wanted); }) || bundles[bundles.length - 1];
-    if (currentBundle) { state.upgrades.push({ from: currentBundle, to: next.name, types: types }); }
+    state.upgrades.push({ from: currentBundle, to: next.name, types: types });
     return load(next);
   }
 
@@ -110,5 +113,13 @@
     },
   });
 
-  load(named(config.initial) || bundles[bundles.length - 1]);
+  // The page's bundle downloads from the start (a preload in <head>); it runs once Dash's renderer
+  // has started and asked for the page, so its parsing overlaps those requests instead of
+  // delaying them. A figure arriving before then waits for it (ready()).
+  function start() { if (!inFlight && !currentBundle) { load(named(config.initial) || bundles[bundles.length - 1]); } }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start, { once: true });
+  } else {
+    start();
+  }
 })();

@@ -9,7 +9,6 @@ import pytest
 from dash.testing.wait import until
 from selenium.webdriver.common.by import By
 
-from dashboard.app import create_app
 from readside import scan
 from readside.queries import Database
 from readside.text import t
@@ -22,71 +21,70 @@ COPIED_TEXT = "return document.getElementById(arguments[0]).innerText;"
 SHOTS = os.environ.get("MIGDASH_CHECK_SHOTS")  # a folder: save screenshots there (to look at the page)
 
 
-def open_check(dash_duo, built_db, lang: str) -> None:
-    dash_duo.start_server(create_app(built_db))
-    dash_duo.driver.get(f"{dash_duo.server_url}/check?lang={lang}")
-    dash_duo.wait_for_element("#check-text", timeout=30)
+def open_check(duo, built_db, lang: str) -> None:
+    duo.driver.get(f"{duo.server_url}/check?lang={lang}")
+    duo.wait_for_element("#check-text", timeout=30)
 
 
-def paste_and_check(dash_duo, text: str, text_lang: str | None = None) -> None:
-    area = dash_duo.find_element("#check-text")
-    dash_duo.driver.execute_script(  # set the value as React sees it (send_keys is slow for long text)
+def paste_and_check(duo, text: str, text_lang: str | None = None) -> None:
+    area = duo.find_element("#check-text")
+    duo.driver.execute_script(  # set the value as React sees it (send_keys is slow for long text)
         "const setter = Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, 'value').set;"
         "setter.call(arguments[0], arguments[1]); arguments[0].dispatchEvent(new Event('input', {bubbles: true}));",
         area, text)
     if text_lang:
-        dash_duo.select_dcc_dropdown("#check-lang", index=["en", "es", "fr", "pt"].index(text_lang))
-    dash_duo.find_element("#check-run").click()
+        duo.select_dcc_dropdown("#check-lang", index=["en", "es", "fr", "pt"].index(text_lang))
+    duo.find_element("#check-run").click()
 
 
-def test_controls_are_labelled_and_the_language_follows_the_page(dash_duo, built_db):
-    open_check(dash_duo, built_db, "fr")
-    assert dash_duo.find_element("label[for='check-text']").text == t("fr", "scan.text_label")
-    assert dash_duo.find_element("label[for='check-lang']").text == t("fr", "scan.lang_label")
-    assert dash_duo.find_element("#check-lang").text.startswith("Français")
-    assert t("fr", "scan.privacy") in dash_duo.find_element("#check-privacy").text
-    assert dash_duo.find_element("#check-download-button").get_attribute("hidden") is not None
-    assert dash_duo.get_logs() == []
+def test_controls_are_labelled_and_the_language_follows_the_page(duo, built_db):
+    open_check(duo, built_db, "fr")
+    assert duo.find_element("label[for='check-text']").text == t("fr", "scan.text_label")
+    assert duo.find_element("label[for='check-lang']").text == t("fr", "scan.lang_label")
+    assert duo.find_element("#check-lang").text.startswith("Français")
+    assert t("fr", "scan.privacy") in duo.find_element("#check-privacy").text
+    assert duo.find_element("#check-download-button").get_attribute("hidden") is not None
+    assert duo.get_logs() == []
 
 
-def test_a_spanish_paragraph_is_checked_and_refreshed(dash_duo, built_db):
-    open_check(dash_duo, built_db, "es")
-    paste_and_check(dash_duo, PARAGRAPH_ES)
-    dash_duo.wait_for_element("#check-refreshed", timeout=30)
+def test_a_spanish_paragraph_is_checked_and_refreshed(duo, built_db):
+    open_check(duo, built_db, "es")
+    paste_and_check(duo, PARAGRAPH_ES)
+    duo.wait_for_element("#check-refreshed", timeout=30)
     expected = scan.scan(Database(built_db), PARAGRAPH_ES, "es")
     understood = sum(f.understood for f in expected.found)
-    assert dash_duo.find_element("#check-summary").text == t("es", "scan.summary", count=4, understood=understood,
+    assert duo.find_element("#check-summary").text == t("es", "scan.summary", count=4, understood=understood,
                                                                not_understood=4 - understood)
-    badges = [b.text for b in dash_duo.find_elements("#check-figures-1 .badge")]
+    badges = [b.text for b in duo.find_elements("#check-figures-1 .badge")]
     assert badges == [t("es", f"status.{s}") for s in expected.rows[expected.rows["sentence_number"] == 1]["status"]]
-    assert t("es", "status.not understood") in dash_duo.find_element("#check-figures-2").text
-    assert "71,2 ≠ 73,5" in dash_duo.find_element(".consistency-bad").text
-    copied = dash_duo.driver.execute_script(COPIED_TEXT, "check-refreshed")
+    assert t("es", "status.not understood") in duo.find_element("#check-figures-2").text
+    assert "71,2 ≠ 73,5" in duo.find_element(".consistency-bad").text
+    copied = duo.driver.execute_script(COPIED_TEXT, "check-refreshed")
     assert copied == f"{expected.refreshed} {expected.citation}"
     assert "12,5 millones" not in copied and "consultado el" in copied
-    assert dash_duo.find_element("#check-copy").get_attribute("title") == t("es", "scan.copy")
-    assert dash_duo.find_element("#check-download-button").get_attribute("hidden") is None
-    assert "73,5" not in dash_duo.driver.current_url and "text" not in dash_duo.driver.current_url
+    assert duo.find_element("#check-copy").get_attribute("title") == t("es", "scan.copy")
+    assert duo.find_element("#check-download-button").get_attribute("hidden") is None
+    assert "73,5" not in duo.driver.current_url and "text" not in duo.driver.current_url
     if SHOTS:
-        dash_duo.driver.set_window_size(1300, 2200)
-        dash_duo.driver.save_screenshot(os.path.join(SHOTS, "check-es.png"))
-    assert dash_duo.get_logs() == []
+        duo.driver.set_window_size(1300, 2200)
+        duo.driver.save_screenshot(os.path.join(SHOTS, "check-es.png"))
+    assert duo.get_logs() == []
 
 
-def test_an_english_paragraph_from_a_french_page(dash_duo, built_db):
-    open_check(dash_duo, built_db, "fr")
-    paste_and_check(dash_duo, "In 2019 the Americas hosted 70.3 million international migrants.", "en")
-    dash_duo.wait_for_element("#check-figures-1", timeout=30)
-    rows = dash_duo.find_elements("#check-figures-1 tbody tr")
+def test_an_english_paragraph_from_a_french_page(duo, built_db):
+    open_check(duo, built_db, "fr")
+    paste_and_check(duo, "In 2019 the Americas hosted 70.3 million international migrants.", "en")
+    duo.wait_for_element("#check-figures-1", timeout=30)
+    rows = duo.find_elements("#check-figures-1 tbody tr")
     first = [c.text for c in rows[0].find_elements(By.TAG_NAME, "td")]
     assert first[:3] == ["Amériques, migrants internationaux 2019", "70.3 million", "2019"]
     assert first[4] == t("fr", "status.matches")
-    assert dash_duo.find_element("#check-refreshed").get_attribute("lang") == "en"
+    assert duo.find_element("#check-refreshed").get_attribute("lang") == "en"
 
 
-def test_too_long_a_text_says_so(dash_duo, built_db):
-    open_check(dash_duo, built_db, "en")
-    paste_and_check(dash_duo, "x" * (scan.MAX_CHARS + 5))
-    until(lambda: "limit" in dash_duo.find_element("#check-results").text, timeout=20)
-    assert "20,005 characters" in dash_duo.find_element("#check-results").text
-    assert not dash_duo.find_elements("#check-refreshed")
+def test_too_long_a_text_says_so(duo, built_db):
+    open_check(duo, built_db, "en")
+    paste_and_check(duo, "x" * (scan.MAX_CHARS + 5))
+    until(lambda: "limit" in duo.find_element("#check-results").text, timeout=20)
+    assert "20,005 characters" in duo.find_element("#check-results").text
+    assert not duo.find_elements("#check-refreshed")
