@@ -9,6 +9,7 @@ from readside import claims
 from readside.claims import Context
 from readside.queries import Database
 from readside.text import t
+from tests.browser.helpers import settle
 
 pytestmark = pytest.mark.browser
 CLAIM_6 = "cp2023-americas-2020"
@@ -26,6 +27,7 @@ def ctx(built_db) -> Context:
 def open_claims(duo, built_db, lang: str) -> None:
     duo.driver.get(f"{duo.server_url}/claims?lang={lang}")
     duo.wait_for_element(f"#chart-{CLAIM_6} .js-plotly-plot", timeout=30)
+    settle(duo)  # its figure drawn, not the empty graph Dash draws first
 
 
 @pytest.mark.parametrize("lang", ["en", "es"])
@@ -77,8 +79,10 @@ def test_card_chart_marks_the_quoted_values_on_their_series(duo, built_db):
 def test_overview_toggle_shows_the_quoted_points(duo, built_db):
     duo.driver.get(duo.server_url + "/?revision=2019&lang=en")
     duo.wait_for_element("#overview-trend .js-plotly-plot", timeout=20)
+    settle(duo)  # the chart drawn with its data, not only its element
     count = "return document.querySelector('#overview-trend .js-plotly-plot')._fullData.length;"
     before = duo.driver.execute_script(count)
+    assert before > 0
     duo.find_element("#overview-claims input").click()
     duo.wait_for_contains_text("#overview-trend", "Quoted in the document", timeout=10)
     assert duo.driver.execute_script(count) == before + 1

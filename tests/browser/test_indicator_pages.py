@@ -16,6 +16,7 @@ from selenium.webdriver.common.keys import Keys
 
 from dashboard.app import create_app
 from readside.text import money
+from tests.browser.helpers import settle
 from tests.browser.test_data_page import choose
 
 
@@ -74,6 +75,7 @@ def test_remittances_page_headline_ranking_and_country_detail(duo, indicator_db)
                                        "AND area_code = 904 ORDER BY year DESC LIMIT 1")
     duo.wait_for_contains_text("#remittances-headline", f"{money(value, 'en')} in {year}", timeout=20)
     duo.wait_for_element("#rem-trend .js-plotly-plot", timeout=20)
+    settle(duo)  # its figure drawn, not the empty graph Dash draws first
     traces = duo.driver.execute_script(
         "return document.querySelector('#rem-trend .js-plotly-plot').data.map(d => d.name);")
     assert traces[0] == "Latin America and the Caribbean" and "Central America" in traces
@@ -102,10 +104,12 @@ def test_country_profile_shows_the_three_indicator_panels(duo):
     duo.driver.get(duo.server_url + "/country?lang=en&area=484")
     for source in ("worldbank", "unhcr", "wpp"):
         duo.wait_for_element(f"#country-{source} .js-plotly-plot", timeout=20)
+        settle(duo)  # its figure drawn, not the empty graph Dash draws first
     assert "Mexico" in plotted_title(duo, "country-unhcr")
     # an area a publisher has no figure for gets its notice, never an empty chart
     duo.driver.get(duo.server_url + "/country?lang=en&area=862")
     duo.wait_for_element("#country-unhcr .js-plotly-plot", timeout=20)
+    settle(duo)  # its figure drawn, not the empty graph Dash draws first
     if not duo.find_elements("#country-worldbank"):
         duo.wait_for_contains_text("#country-indicators", "World Bank", timeout=10)
 

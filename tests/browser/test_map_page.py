@@ -14,6 +14,7 @@ import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 
 from readside.text import LANGUAGES, people, t
+from tests.browser.helpers import settle
 from tests.browser.network import outside_requests, requested_urls
 
 GRAPH = "#map-graph .js-plotly-plot"
@@ -135,6 +136,7 @@ def test_clicking_a_small_island_state_opens_its_profile(duo, built_db):
     duo.wait_for_contains_text("#country-title", rows(built_db, "SELECT name_fr FROM area WHERE iso3 = 'LCA'")[0][0], timeout=20)
     assert "/country?" in driver.current_url and "area=662" in driver.current_url and "lang=fr" in driver.current_url
     duo.wait_for_element("#country-locator-map .js-plotly-plot", timeout=20)
+    settle(duo)  # its figure drawn, not the empty graph Dash draws first
     located = driver.execute_script("return document.querySelector('#country-locator-map .js-plotly-plot').data[1].locations")
     assert located == ["LCA"]
 

@@ -6,6 +6,7 @@ import duckdb
 import pytest
 
 from readside.text import people
+from tests.browser.helpers import settle
 
 
 def latest_americas_total(db_path) -> tuple[int, int, int]:
@@ -33,6 +34,7 @@ def test_overview_chart_shows_latest_americas_total(duo, built_db):
     duo.wait_for_contains_text("#overview-headline", people(total, "en"), timeout=15)
     assert str(year) in duo.find_element("#overview-headline").text
     duo.wait_for_element("#overview-trend .js-plotly-plot", timeout=15)
+    settle(duo)  # its figure drawn, not the empty graph Dash draws first
     assert plotted_total(duo) == [year, total]
     assert f"International Migrant Stock {revision}" in duo.find_element("#overview-source").text
     assert duo.get_logs() == []
@@ -57,6 +59,7 @@ def test_spanish_and_shared_url_restore_the_view(duo, built_db):
 def test_hostile_url_parameters_give_a_friendly_page(duo, query):
     duo.driver.get(duo.server_url + "/?" + query)
     duo.wait_for_element("#overview-trend .js-plotly-plot", timeout=15)
+    settle(duo)  # its figure drawn, not the empty graph Dash draws first
     body = duo.find_element("body").text
     assert "Traceback" not in body
     if query.startswith(("revision", "sex")):
