@@ -139,6 +139,10 @@ def test_clicking_a_small_island_state_opens_its_profile(duo, built_db):
     settle(duo)  # its figure drawn, not the empty graph Dash draws first
     located = driver.execute_script("return document.querySelector('#country-locator-map .js-plotly-plot').data[1].locations")
     assert located == ["LCA"]
+    # the profile's bars need more than the map's geo bundle: the whole one took over, cleanly
+    state = driver.execute_script("return window.migdashPlotly")
+    assert state["loads"][-1] == "full" and all(u["to"] == "full" for u in state["upgrades"]), state
+    assert duo.get_logs() == []
 
 
 def test_the_png_export_is_slide_sized_with_title_and_source(duo):
