@@ -8,7 +8,7 @@ import time
 import pytest
 import requests
 
-from readside import briefs
+from readside.documents import points, subjects
 from readside.queries import Database
 from readside.text import t
 
@@ -28,8 +28,8 @@ def wait_for(condition, timeout: float = 20):
 
 
 @pytest.mark.parametrize(("path", "prefix", "subject", "lang"), [
-    ("/?lang=es", "overview-tp", briefs.Subject("theme", "overview"), "es"),
-    ("/country?area=484&lang=en", "country-tp", briefs.Subject("area", "484"), "en"),
+    ("/?lang=es", "overview-tp", subjects.Subject("theme", "overview"), "es"),
+    ("/country?area=484&lang=en", "country-tp", subjects.Subject("area", "484"), "en"),
 ])
 def test_card_copy_button_copies_the_sentence_and_its_citation(duo, built_db, path, prefix, subject, lang):
     driver = duo.driver
@@ -37,7 +37,7 @@ def test_card_copy_button_copies_the_sentence_and_its_citation(duo, built_db, pa
         "origin": duo.server_url, "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"]})
     duo.wait_for_page(f"{duo.server_url}{path}", timeout=30)
     duo.wait_for_element(f"#{prefix}-0-copy", timeout=60)
-    point = briefs.talking_points(Database(built_db), subject, lang)[0]
+    point = points.talking_points(Database(built_db), subject, lang)[0]
     shown = driver.execute_script(COPIED_TEXT, f"{prefix}-0")
     assert point.sentence in shown and point.citation in shown
     button = duo.find_element(f"#{prefix}-0-copy")
@@ -54,7 +54,7 @@ def test_card_copy_button_copies_the_sentence_and_its_citation(duo, built_db, pa
 def test_briefs_page_lists_every_theme_and_follows_the_area_picker(duo, built_db):
     duo.wait_for_page(f"{duo.server_url}/briefs?lang=fr&area=332")
     duo.wait_for_element("h1", timeout=20)
-    for key in briefs.themes():
+    for key in subjects.themes():
         href = duo.find_element(f"#brief-theme-{key}-pdf").get_attribute("href")
         assert href.endswith(f"/brief/pdf?theme={key}&lang=fr")
     area = wait_for(lambda: duo.find_element("#brief-area-html").get_attribute("href"))
