@@ -66,17 +66,28 @@ return [...performance.getEntriesByType('navigation'), ...performance.getEntries
 BUNDLES = "return window.migdashPlotly ? window.migdashPlotly.loads : null;"
 
 
-def chromium() -> webdriver.Chrome:
+def chromium(profile: str | None = None) -> webdriver.Chrome:
     """Debian's Chromium with the test suite's flags and a fresh profile (a cold cache)."""
     options = Options()
     options.binary_location = "/usr/bin/chromium"
     for flag in CHROMIUM_FLAGS:
         options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={tempfile.mkdtemp(prefix='migdash-bench-chromium-')}")
+    options.add_argument(f"--user-data-dir={profile or tempfile.mkdtemp(prefix='migdash-bench-chromium-')}")
     driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
     driver.set_script_timeout(60)
     driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": PROBE})
     return driver
+
+
+@contextlib.contextmanager
+def browser() -> Iterator[webdriver.Chrome]:
+    """`chromium()` in a profile folder removed afterwards (a run starts hundreds of them)."""
+    with tempfile.TemporaryDirectory(prefix="migdash-bench-chromium-") as profile:
+        driver = chromium(profile)
+        try:
+            yield driver
+        finally:
+            driver.quit()
 
 
 def is_js(url: str) -> bool:
@@ -94,19 +105,24 @@ def load(driver: webdriver.Chrome, url: str) -> dict[str, object]:
         "js_transfer": sum(e["transfer"] for e in entries if is_js(e["name"])),
         "transfer": sum(e["transfer"] for e in entries),
         "requests": len(entries),
-        "bundles": driver.execute_script(BUNDLES) or ["plotly.min.js (Dash's own)"],
+        "bundles": bundles_loaded(driver.execute_script(BUNDLES), entries),
     }
+
+
+def bundles_loaded(loads: list[str] | None, entries: list[dict]) -> list[str]:
+    """The plotly.js bundles a page loaded: plotly_loader.js's record, or (a tree without it)
+    whether Dash's whole plotly.min.js was fetched."""
+    if loads is None:
+        loads = ["whole"] if any(e["name"].split("?")[0].endswith("/plotly.min.js") for e in entries) else []
+    return loads or ["none"]
 
 
 def one_run(server: Server, path: str) -> tuple[dict, dict]:
     """Cold load in a fresh profile, then a reload served from the browser cache."""
-    driver = chromium()
-    try:
+    with browser() as driver:
         cold = load(driver, server.base_url + path)
         warm = load(driver, server.base_url + path)
         return cold, warm
-    finally:
-        driver.quit()
 
 
 def median(values: list) -> float | None:
@@ -134,14 +150,11 @@ def summarize(samples: list[tuple[dict, dict]]) -> dict[str, object]:
 
 def warm_up(server: Server, pages: tuple[str, ...]) -> None:
     """Each page once (imports, database connections and callback caches of both workers)."""
-    driver = chromium()
-    try:
+    with browser() as driver:
         for _ in range(2):
             for path in pages:
                 with contextlib.suppress(TimeoutException, WebDriverException):
                     load(driver, server.base_url + path)
-    finally:
-        driver.quit()
 
 
 def run(db: Path, runs: int = 3, baseline: str | None = None, pages: tuple[str, ...] = PAGES) -> dict[str, object]:

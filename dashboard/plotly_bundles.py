@@ -43,8 +43,14 @@ BUNDLES = (
     Bundle("full", None, None),
 )
 # Pages whose first figures need more than "basic" (every other page starts with "basic"):
-# maps (choropleth, scattergeo), flows diagrams (sankey) and the corridor matrix (heatmap).
-PAGE_BUNDLE = {
+# maps (choropleth, scattergeo), flows diagrams (sankey) and the corridor matrix (heatmap);
+# and pages that draw no chart at all (None: plotly.js loads only if a chart comes).
+PAGE_BUNDLE: dict[str, str | None] = {
+    "/data": None,
+    "/sources": None,
+    "/availability": None,
+    "/check": None,
+    "/briefs": None,
     "/map": "geo",
     "/country": "full",  # locator map beside bars and lines
     "/corridors": "full",  # sankey, heatmap
@@ -54,7 +60,7 @@ PAGE_BUNDLE = {
 }
 
 
-def bundle_for(path: str) -> str:
+def bundle_for(path: str) -> str | None:
     """The bundle a first load of `path` (with or without the app's prefix) starts with."""
     page = "/" + path.strip("/").rsplit("/", 1)[-1] if path.strip("/") else "/"
     return PAGE_BUNDLE.get(page, "basic")
@@ -99,7 +105,7 @@ def config_script(path: str, prefix: str) -> str:
         bundles.append({"name": bundle.name, "url": url, "types": list(bundle.types) if bundle.types else "*"})
     initial = bundle_for(path)
     payload = json.dumps({"bundles": bundles, "initial": initial}).replace("</", "<\\/")
-    preloads = [next(b["url"] for b in bundles if b["name"] == initial)] + [prefix + c for c in DCC_CHUNKS]
+    preloads = [b["url"] for b in bundles if b["name"] == initial] + [prefix + c for c in DCC_CHUNKS]
     links = "".join(f'<link rel="preload" as="script" href="{url}">' for url in preloads)
     return links + f'<script id="migdash-plotly" type="application/json">{payload}</script>'
 

@@ -68,8 +68,9 @@
     if (inFlight) { // wait for the bundle on its way, then look again
       return inFlight.then(function () { return ready(types); }, function () { return ready(types); });
     }
-    if (!currentBundle) { // asked before DOMContentLoaded: load the page's bundle now
-      return load(named(config.initial) || bundles[bundles.length - 1]).then(function () { return ready(types); });
+    if (!currentBundle) { // asked before DOMContentLoaded, or a page that started without charts
+      const first = named(config.initial) || bundles.find(function (b) { return covers(b, types); }) || bundles[bundles.length - 1];
+      return load(first).then(function () { return ready(types); });
     }
     if (covers(named(currentBundle), types)) { return Promise.resolve(current); }
     const wanted = types.concat(drawnTypes());
@@ -115,8 +116,9 @@
 
   // The page's bundle downloads from the start (a preload in <head>); it runs once Dash's renderer
   // has started and asked for the page, so its parsing overlaps those requests instead of
-  // delaying them. A figure arriving before then waits for it (ready()).
-  function start() { if (!inFlight && !currentBundle) { load(named(config.initial) || bundles[bundles.length - 1]); } }
+  // delaying them. A figure arriving before then waits for it (ready()). A page without charts
+  // (initial: null) loads none until a chart comes.
+  function start() { if (config.initial && !inFlight && !currentBundle) { load(named(config.initial)); } }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start, { once: true });
   } else {
