@@ -45,6 +45,7 @@ PARAGRAPHS = {  # what a secretariat pastes into the text checker, in two langua
           "viven en Colombia.",
 }
 BRIEF_LANGS = ("en", "es", "fr", "pt")
+BRIEF_SUBJECTS = {1: 12, 8: 48, 32: 80}  # (member, language) pairs per concurrency level, disjoint: 140 = 35 x 4
 CONCURRENCY = (1, 8, 32)
 REQUESTS = {1: 50, 8: 200, 32: 320}  # per concurrency level: bounded runs
 TIME_LIMIT = 30.0  # seconds per run, whatever the count
@@ -160,7 +161,7 @@ def measure_briefs(server: Server, name: str, areas: list[int]) -> Iterator[Row]
     time on this server: disjoint sets per concurrency level), then the same ones again (the
     brief cache of each worker). Bounded by the 140 subjects x languages there are."""
     keys = [(area, lang) for lang in BRIEF_LANGS for area in areas]
-    sizes = {1: 12, 8: 48, 32: 80}
+    sizes = BRIEF_SUBJECTS
     start = 0
     for clients in CONCURRENCY:
         chosen = keys[start:start + sizes[clients]]
