@@ -1,4 +1,5 @@
-"""Tidy extracts of exactly what the user selected: plain CSV, zip (CSV + datapackage.json), Parquet.
+"""Tidy extracts of exactly what the user selected: plain CSV, zip (CSV + datapackage.json), Parquet
+(the xlsx workbook is readside.extract_xlsx, the JSON readside.extract_json).
 
 Every request parameter is checked against what the database holds, so a bad link gets a plain
 400 in the reader's language, never a traceback. Datasets and columns come from the allow-list
@@ -6,8 +7,10 @@ in `queries.EXTRACT_VIEWS`; chosen values travel as SQL parameters. Rows are rea
 and written out as they arrive (CSV and zip stream; Parquet goes through a spooled temporary
 file), so no request holds a whole table in memory. The datapackage.json is generated from the
 pandera schemas (field names, types, descriptions, constraints) and the `provenance` view
-(URLs, sha256, retrieval times, citation, licence) — nothing in it is typed by hand. Text cells
-a spreadsheet would run as a formula (= + - @, tab, CR) are prefixed with a quote in CSV.
+(URLs, sha256, retrieval times, citation, licence) — nothing in it is typed by hand, and
+frictionless-py validates every dataset's package with zero errors (tests/test_extract_formats.py).
+Text cells a spreadsheet would run as a formula (= + - @, tab, CR) are prefixed with a quote, in
+every format. Numbers are written in plain decimals (readside.csv_encode).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 import tempfile
 import zipfile
 from collections.abc import Iterator, Mapping
@@ -25,7 +29,7 @@ from urllib.parse import urlencode
 import pandas as pd
 import pandera.pandas as pa
 
-from readside import flows, queries
+from readside import csv_encode, flows, queries
 from readside.queries import EXTRACT_VIEWS, SEXES, Database, Selection
 from readside.text import language, t
 from schemas.area import AreaSchema
@@ -62,7 +66,7 @@ SCHEMAS: dict[str, type[pa.DataFrameModel]] = {
 }
 # Further columns counted in persons beside the value column (Missing Migrants' parts of the total).
 PERSON_COLUMNS = ("dead", "missing", "survivors", "persons_rounded")
-FORMATS = ("csv", "zip", "parquet")
+FORMATS = ("csv", "zip", "parquet", "xlsx")  # the /download/<fmt> routes (the API adds json)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MAX_ITEMS = 400  # more areas or years than the database could hold is not a selection
 MAX_SHOWN = 40  # characters of a rejected value quoted back to the user
@@ -115,8 +119,19 @@ def _pick_ints(raw: object, allowed: list[int], param: str, revision: int | None
     allowed_set = set(allowed)
     good = sorted({int(p) for p in parts if p.isdigit() and int(p) in allowed_set})
     bad = [p for p in parts if not (p.isdigit() and int(p) in allowed_set)]
-    choices = ", ".join(map(str, allowed)) if len(allowed) <= 20 else ""
-    return good, [Rejected(param, _shown(",".join(bad)), choices, revision)] if bad else []
+    return good, [Rejected(param, _shown(",".join(bad)), compact(allowed), revision)] if bad else []
+
+
+def compact(values: list[int]) -> str:
+    """Integers as a short list with runs as ranges: "1960–2023", "1990, 1995, 2000–2024"
+    (the years of an indicator are too many to list, and an empty "published: ()" says nothing)."""
+    runs: list[list[int]] = []
+    for value in sorted(set(values)):
+        if runs and value == runs[-1][-1] + 1:
+            runs[-1].append(value)
+        else:
+            runs.append([value])
+    return ", ".join(f"{run[0]}–{run[-1]}" if len(run) > 2 else ", ".join(map(str, run)) for run in runs)
 
 
 def _pick_dataset(raw: object, held: dict[str, list[int]]) -> tuple[str, list[Rejected]]:
@@ -229,15 +244,10 @@ def neutralize(value: object) -> object:
 def _csv_parts(db: Database, selection: Selection, chunk_rows: int) -> Iterator[tuple[bytes, int]]:
     """(UTF-8 CSV bytes, rows in them): the header, then one part per Arrow batch. Labels come
     formula-safe from queries.extract_batches (`neutralize` runs once per distinct label, not per
-    row) and Arrow's C++ writer formats the rows."""
-    import pyarrow.csv
-
-    yield (",".join(queries.extract_columns(selection.dataset)) + "\n").encode("utf-8"), 0
-    options = pyarrow.csv.WriteOptions(include_header=False, quoting_style="needed")
+    row) and Arrow's vectorised kernels lay out the rows (readside.csv_encode)."""
+    yield csv_encode.header(queries.extract_columns(selection.dataset)), 0
     for batch in queries.extract_batches(db, selection, chunk_rows, text=neutralize):
-        sink = io.BytesIO()
-        pyarrow.csv.write_csv(batch, sink, options)
-        yield sink.getvalue(), batch.num_rows
+        yield csv_encode.encode(batch), batch.num_rows
 
 
 def csv_chunks(db: Database, selection: Selection, chunk_rows: int = CHUNK_ROWS) -> Iterator[bytes]:
@@ -301,8 +311,7 @@ def _column_model(dataset: str, name: str) -> tuple[pa.Column, str]:
             return areas[name.removeprefix(side + "_")], f"area of {side}"
     if name in areas:
         return areas[name], ""
-    provenance = ProvenanceSchema.to_schema().columns
-    return provenance["citation" if name == "source" else name], ""
+    return ProvenanceSchema.to_schema().columns[name], ""
 
 
 def _frictionless_type(column: pa.Column) -> str:
@@ -314,8 +323,11 @@ def _frictionless_type(column: pa.Column) -> str:
 
 
 def _constraints(column: pa.Column) -> dict[str, object]:
-    """Frictionless constraints translated from the pandera checks the build enforced."""
+    """Frictionless constraints translated from the pandera checks the build enforced. A strict
+    bound becomes an inclusive one on integers (code > 0 is code >= 1); Data Package v1 has no
+    exclusive bound for numbers, so there it is left to the build's own check."""
     out: dict[str, object] = {"required": not column.nullable}
+    integer = _frictionless_type(column) == "integer"
     for check in column.checks:
         stats = check.statistics or {}
         if check.name == "isin":
@@ -324,14 +336,25 @@ def _constraints(column: pa.Column) -> dict[str, object]:
             out["minimum"] = stats["min_value"]
         elif check.name == "less_than_or_equal_to":
             out["maximum"] = stats["max_value"]
+        elif check.name == "greater_than" and integer:
+            out["minimum"] = stats["min_value"] + 1
+        elif check.name == "less_than" and integer:
+            out["maximum"] = stats["max_value"] - 1
         elif check.name == "str_matches":
             out["pattern"] = stats["pattern"]
+        elif check.name == "str_startswith":
+            out["pattern"] = re.escape(stats["string"]) + ".*"
+        elif check.name == "str_length":
+            out |= {key: stats[stat] for key, stat in (("minLength", "min_value"), ("maxLength", "max_value"))
+                    if stats.get(stat) is not None}
     return out
 
 
 def field(dataset: str, name: str) -> dict[str, object]:
     """One Frictionless field descriptor for a column of `dataset`'s extract."""
     spec = EXTRACT_VIEWS[dataset]
+    if name in ("source", "citation"):
+        return _provenance_field(dataset, name)
     if name == "unit":
         units = {"required": True} if spec.by_series else {"required": True, "enum": [spec.unit]}
         return {"name": "unit", "type": "string", "description": f"unit of {spec.value_column}", "constraints": units}
@@ -360,6 +383,16 @@ def field(dataset: str, name: str) -> dict[str, object]:
     return descriptor
 
 
+def _provenance_field(dataset: str, name: str) -> dict[str, object]:
+    """`source` (the short code, one per dataset) and `citation`, described as in the provenance contract."""
+    column = ProvenanceSchema.to_schema().columns[name]
+    if name == "citation":
+        return {"name": name, "type": "string", "description": column.description,
+                "constraints": {"required": True, "minLength": 1}}
+    return {"name": name, "type": "string", "description": f"{column.description} (the full reference is in `citation`)",
+            "constraints": {"required": True, "enum": [EXTRACT_VIEWS[dataset].source]}}
+
+
 def fields(dataset: str) -> list[dict[str, object]]:
     return [field(dataset, name) for name in queries.extract_columns(dataset)]
 
@@ -383,7 +416,7 @@ def csv_resource(selection: Selection, path: str, *, rows: int, size: int, sha25
     }
 
 
-def _sources(db: Database, selection: Selection) -> pd.DataFrame:
+def selection_sources(db: Database, selection: Selection) -> pd.DataFrame:
     """Provenance rows behind the selection: the revision's files (origin files only if used)."""
     rows = queries.provenance(db)
     spec = EXTRACT_VIEWS[selection.dataset]
@@ -398,7 +431,7 @@ def _sources(db: Database, selection: Selection) -> pd.DataFrame:
 
 def datapackage(db: Database, selection: Selection, resource: dict[str, object]) -> dict[str, object]:
     """Frictionless data package descriptor: fields from the schemas, the rest from provenance and build."""
-    sources = _sources(db, selection)
+    sources = selection_sources(db, selection)
     build = queries.build_info(db)
     licences = sources.drop_duplicates(["licence", "licence_url"])
     return {
