@@ -21,8 +21,8 @@ from dashboard.components import database
 from dashboard.downloads import extract_response, not_modified
 from dashboard.openapi import API_PREFIX, openapi_document
 from readside import queries
-from readside.extract import Rejected, SelectionError, parse_selection
 from readside.queries import EXTRACT_VIEWS, NoDatabase
+from readside.selection import Rejected, SelectionError, parse_selection
 from readside.text import language, t
 
 API_FORMATS = ("csv", "json", "parquet", "xlsx")

@@ -5,7 +5,7 @@ each column means).
 
 Written with XlsxWriter in constant-memory mode: each row goes to a temporary file as soon as
 it is complete, and strings are written inline rather than gathered into a shared table, so a
-request holds one batch of rows (`CHUNK_ROWS`) plus one worksheet row, whatever the selection's
+request holds one batch of rows (`XLSX_CHUNK_ROWS`) plus one worksheet row, whatever the selection's
 size; the finished workbook is a spooled temporary file (in memory up to 8 MB, then on disk).
 An xlsx cannot be streamed while it is written (the zip is assembled on close), so a selection
 larger than a worksheet holds (1,048,575 rows under the header) is refused before any work with
@@ -23,22 +23,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from readside import csv_encode, flows, queries
-from readside.extract import (
-    CHUNK_ROWS,
-    Rejected,
-    SelectionError,
-    compact,
-    fields,
-    neutralize,
-    selection_sources,
-)
+from readside.extract import fields, neutralize, selection_sources
 from readside.queries import EXTRACT_VIEWS, Database, Selection
+from readside.selection import Rejected, SelectionError, compact
 from readside.text import decimal, t
 
 XLSX_MAX_ROWS = 1_048_575  # Excel's 1,048,576 rows per worksheet, less the header
 MAX_WIDTH = 60  # characters: a citation wider than this wraps in the notes, not in the data sheet
 MAX_URL = 2079  # Excel ignores longer hyperlinks; such a link is written as text
 SPOOL_BYTES = 8 << 20
+XLSX_CHUNK_ROWS = 10_000  # rows per batch: their Python values are what the writer holds at once
 WITHIN_STOCK = ("refugee_stock", "unhcr_refugees", "displacement")  # UNHCR counts inside the migrant stock
 
 
@@ -69,7 +63,7 @@ def check_rows(db: Database, selection: Selection) -> int:
     return rows
 
 
-def xlsx_file(db: Database, selection: Selection, lang: str, links: Links, chunk_rows: int = CHUNK_ROWS) -> IO[bytes]:
+def xlsx_file(db: Database, selection: Selection, lang: str, links: Links, chunk_rows: int = XLSX_CHUNK_ROWS) -> IO[bytes]:
     """The extract as an xlsx workbook in a spooled temporary file, positioned at its start."""
     import xlsxwriter
 
