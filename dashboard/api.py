@@ -18,7 +18,7 @@ from datetime import datetime
 from flask import Flask, Response, request
 
 from dashboard.components import database
-from dashboard.downloads import extract_response, not_modified
+from dashboard.downloads import build_time, extract_response, not_modified
 from dashboard.openapi import API_PREFIX, openapi_document
 from readside import queries
 from readside.queries import EXTRACT_VIEWS, NoDatabase
@@ -74,7 +74,7 @@ def datasets() -> Response:
         })
     body = {"api_version": "1", "build": {"id": build["build_id"], "built_at": build["built_at"]},
             "formats": list(API_FORMATS), "openapi": f"{API_PREFIX}/openapi.json", "datasets": listing}
-    return _json_with_validators(body, datetime.fromisoformat(str(build["built_at"])).replace(microsecond=0))
+    return _json_with_validators(body, build_time(build))
 
 
 def openapi() -> Response:

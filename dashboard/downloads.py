@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 from flask import Flask, Response, request, send_file
@@ -93,7 +93,13 @@ def validators(db: Database, selection: Selection, variant: str, lang: str) -> t
     A new build (and only a new build) changes the rows, so a poll compares these two."""
     build = queries.build_info(db)
     asked = hashlib.sha256(f"{variant}?{query_string(selection, lang)}".encode()).hexdigest()[:16]
-    return f"{build['build_id']}-{asked}", datetime.fromisoformat(str(build["built_at"])).replace(microsecond=0)
+    return f"{build['build_id']}-{asked}", build_time(build)
+
+
+def build_time(build: dict) -> datetime:
+    """When the build was made, to the second, in UTC (HTTP dates have no fractions)."""
+    made = datetime.fromisoformat(str(build["built_at"])).replace(microsecond=0)
+    return made if made.tzinfo else made.replace(tzinfo=UTC)
 
 
 def not_modified(etag: str, modified: datetime) -> bool:

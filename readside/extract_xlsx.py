@@ -26,7 +26,7 @@ from readside import csv_encode, flows, queries
 from readside.extract import fields, neutralize, selection_sources
 from readside.queries import EXTRACT_VIEWS, Database, Selection
 from readside.selection import Rejected, SelectionError, compact
-from readside.text import decimal, t
+from readside.text import decimal, strings, t
 
 XLSX_MAX_ROWS = 1_048_575  # Excel's 1,048,576 rows per worksheet, less the header
 MAX_WIDTH = 60  # characters: a citation wider than this wraps in the notes, not in the data sheet
@@ -149,7 +149,7 @@ def _notes_sheet(book, db: Database, selection: Selection, lang: str, links: Lin
     for name, unit in _column_units(selection.dataset):
         line += 1
         sheet.write_string(line, 0, name)
-        sheet.write_string(line, 1, t(lang, f"data.column.{name}"))
+        sheet.write_string(line, 1, strings(lang).get(f"data.column.{name}") or strings("en").get(f"data.column.{name}", name))
         if unit:
             sheet.write_string(line, 2, unit)
 
