@@ -2,8 +2,8 @@
 (the xlsx workbook is readside.extract_xlsx, the JSON readside.extract_json).
 
 Every request parameter is checked against what the database holds first (readside.selection),
-so a bad link gets a plain 400 in the reader's language, never a traceback. Datasets and columns come from the allow-list
-in `queries.EXTRACT_VIEWS`; chosen values travel as SQL parameters. Rows are read in chunks
+so a bad link gets a plain 400 in the reader's language, never a traceback. Datasets and columns
+come from the allow-list in `queries.EXTRACT_VIEWS`; chosen values travel as SQL parameters. Rows are read in chunks
 and written out as they arrive (CSV and zip stream; Parquet goes through a spooled temporary
 file), so no request holds a whole table in memory. The datapackage.json is generated from the
 pandera schemas (field names, types, descriptions, constraints) and the `provenance` view
