@@ -22,7 +22,7 @@ from dashboard.downloads import build_time, extract_response, not_modified
 from dashboard.openapi import API_PREFIX, openapi_document
 from readside import queries
 from readside.queries import EXTRACT_VIEWS, NoDatabase
-from readside.selection import Rejected, SelectionError, parse_selection
+from readside.selection import MAX_SHOWN, Rejected, SelectionError, parse_selection
 from readside.text import language, t
 
 API_FORMATS = ("csv", "json", "parquet", "xlsx")
@@ -40,10 +40,10 @@ def extract(resource: str) -> Response:
     lang = language(request.args.get("lang"))
     dataset, dot, fmt = resource.rpartition(".")
     if not dot or fmt not in API_FORMATS:
-        return error_response(404, t(lang, "api.bad_format", value=fmt if dot else resource,
+        return error_response(404, t(lang, "api.bad_format", value=(fmt if dot else resource)[:MAX_SHOWN],
                                      choices=", ".join(API_FORMATS)))
     if dataset not in EXTRACT_VIEWS:
-        wrong = Rejected("dataset", dataset[:40], ", ".join(EXTRACT_VIEWS))
+        wrong = Rejected("dataset", dataset[:MAX_SHOWN], ", ".join(EXTRACT_VIEWS))
         return error_response(404, f"{t(lang, 'data.cannot_extract')} {wrong.message(lang)}", [wrong], lang)
     try:
         db = database()  # pinned on one build for the whole response
@@ -57,7 +57,13 @@ def extract(resource: str) -> Response:
 
 def datasets() -> Response:
     """GET /api/v1/datasets: each dataset with its revisions, years, columns and URL pattern."""
-    db = database()
+    try:
+        return _datasets(database())
+    except NoDatabase:
+        return error_response(503, t(language(request.args.get("lang")), "notice.no_database"))
+
+
+def _datasets(db: queries.Database) -> Response:
     build = queries.build_info(db)
     revisions = queries.extract_revisions(db)
     listing = []
