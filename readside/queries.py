@@ -592,6 +592,11 @@ def extract_revisions(db: Database) -> dict[str, list[int]]:
     return {key: _revisions_of(db, spec) for key, spec in EXTRACT_VIEWS.items()}
 
 
+def extract_revisions_of(db: Database, dataset: str) -> list[int]:
+    """Revisions one dataset holds (what a request for that dataset needs to check)."""
+    return _revisions_of(db, EXTRACT_VIEWS[dataset])
+
+
 def _revisions_of(db: Database, spec: ExtractView) -> list[int]:
     sql = f"SELECT DISTINCT {spec.revision_column} FROM {spec.from_clause} ORDER BY 1"  # noqa: S608 - allow-listed
     return [r for (r,) in db.rows(sql)]

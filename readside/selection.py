@@ -73,13 +73,18 @@ def compact(values: list[int]) -> str:
     return ", ".join(f"{run[0]}–{run[-1]}" if len(run) > 2 else ", ".join(map(str, run)) for run in runs)
 
 
-def _pick_dataset(raw: object, held: dict[str, list[int]]) -> tuple[str, list[Rejected]]:
+def _pick_dataset(raw: object, db: Database) -> tuple[str, list[int], list[Rejected]]:
+    """The dataset asked for and the revisions it holds (only its own are read: a poll that ends
+    in 304 should cost little), else the default with what was wrong."""
     value = str(raw or "stock")
     if value not in EXTRACT_VIEWS:
-        return "stock", [Rejected("dataset", _shown(value), ", ".join(EXTRACT_VIEWS))]
-    if not held[value]:
-        return "stock", [Rejected("dataset_empty", value, EXTRACT_VIEWS[value].source)]
-    return value, []
+        return "stock", queries.extract_revisions_of(db, "stock"), [
+            Rejected("dataset", _shown(value), ", ".join(EXTRACT_VIEWS))]
+    held = queries.extract_revisions_of(db, value)
+    if not held and value != "stock":
+        return "stock", queries.extract_revisions_of(db, "stock"), [
+            Rejected("dataset_empty", value, EXTRACT_VIEWS[value].source)]
+    return value, held, [] if held else [Rejected("dataset_empty", value, EXTRACT_VIEWS[value].source)]
 
 
 def _pick_revision(raw: object, held: list[int]) -> tuple[int, list[Rejected]]:
@@ -110,9 +115,7 @@ def read_selection(args: Mapping[str, object], db: Database) -> tuple[Selection,
     The page uses this to show the closest valid view with a notice; downloads refuse instead.
     Years default to every published year; areas stay empty when none is valid.
     """
-    revisions = queries.extract_revisions(db)
-    dataset, rejected = _pick_dataset(args.get("dataset"), revisions)
-    held = revisions[dataset]
+    dataset, held, rejected = _pick_dataset(args.get("dataset"), db)
     if not held:
         return Selection(dataset, 0, (), (), ()), [*rejected, Rejected("revision", "", "")]
     revision, bad = _pick_revision(args.get("revision"), held)
