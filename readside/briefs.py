@@ -24,7 +24,7 @@ import pandas as pd
 import yaml
 
 from etl.areas import AMERICAS_PARTS, WORLD
-from readside import availability, corridors, flows, groupings, queries
+from readside import availability, corridors, flows, groupings, queries, reporting
 from readside.claims import long_date
 from readside.queries import Database
 from readside.text import decimal, language, money, name_column, people, percent, percent_of_gdp, t
@@ -32,7 +32,6 @@ from readside.text import decimal, language, money, name_column, people, percent
 THEMES_FILE = Path(__file__).resolve().parents[1] / "data" / "briefs" / "themes.yaml"
 BASE_YEARS = (2000, 1990)
 MAX_POINTS = 8
-TIMES_FROM = 900.0  # from +900% on, a change is said as a multiple ("19.4 times the 2000 figure")
 LAC = 904
 RECEIVED, RECEIVED_GDP, PAID = "BX.TRF.PWKR.CD.DT", "BX.TRF.PWKR.DT.GD.ZS", "BM.TRF.PWKR.CD.DT"
 # UNHCR: refugees, asylum-seekers and other people in need of international protection.
@@ -245,6 +244,8 @@ class TalkingPoint:
     change: float | None = None
     base_year: int | None = None
     base_shown: str = ""
+    rank_year: int | None = None  # the metric's ranking year, when it is not `year`
+    change_short: str = ""  # the change as the key-figure table states it (readside.reporting.describe)
 
     @property
     def copy_text(self) -> str:
@@ -263,6 +264,7 @@ class Metric:
     vintage: Callable[[Database], str]
     change: str = "percent"  # percent | points | level
     dataset: str = "%"
+    unit: str = "persons"  # the unit of its figures: where a 0 is "not reported" (readside.reporting)
 
 
 def _undesa(db: Database) -> str:
@@ -286,9 +288,9 @@ AREA_METRICS: tuple[Metric, ...] = (
     Metric("stock", stock, people, "undesa_ims", _undesa, dataset="destination_%"),
     Metric("share", share, lambda v, lang: percent(v, lang), "undesa_ims", _undesa, "points", "destination_%"),
     Metric("remittances", lambda db, c: indicator(db, [RECEIVED], c), money, "worldbank",
-           _series_vintage(RECEIVED), dataset=f"%{RECEIVED}%"),
+           _series_vintage(RECEIVED), dataset=f"%{RECEIVED}%", unit="current US$"),
     Metric("remittances_gdp", lambda db, c: indicator(db, [RECEIVED_GDP], c), percent_of_gdp, "worldbank",
-           _series_vintage(RECEIVED_GDP), "points", f"%{RECEIVED_GDP}%"),
+           _series_vintage(RECEIVED_GDP), "points", f"%{RECEIVED_GDP}%", unit="% of GDP"),
     Metric("displaced_abroad", lambda db, c: indicator(db, UNHCR_ORIGIN, c), people, "unhcr",
            _series_vintage(UNHCR_ORIGIN[0])),
     Metric("hosted", lambda db, c: indicator(db, UNHCR_ASYLUM, c), people, "unhcr", _series_vintage(UNHCR_ASYLUM[0])),
@@ -302,9 +304,7 @@ DISASTER = Metric("disaster", lambda db, c: disaster_displacement(db, c), people
 METRICS = {m.key: m for m in (*AREA_METRICS, DISASTER)}
 
 
-def signed(text: str, value: float) -> str:
-    """A formatted magnitude with its sign: '+1.2 million', '−350 thousand' (U+2212)."""
-    return ("+" if value > 0 else "−" if value < 0 else "") + text.lstrip("-−")
+signed = reporting.signed  # '+1.2 million', '−350 thousand' (U+2212)
 
 
 def signed_percent(value: float, lang: str) -> str:
@@ -317,58 +317,55 @@ def base_year(years: Sequence[int], latest: int) -> int | None:
     return next((b for b in BASE_YEARS if b in earlier), min(earlier) if earlier else None)
 
 
-def rank_of(values: pd.Series, code: int) -> tuple[int, int]:
-    """(rank, of): the area's place among the areas with a figure, largest first (ties share a rank)."""
-    ranks = values.rank(ascending=False, method="min")
-    return int(ranks[code]), int(values.notna().sum())
-
-
 def measure(db: Database, metric: Metric, code: int, frame: pd.DataFrame, members: Sequence[int], name: str,
-            lang: str, vintage: str | None = None) -> TalkingPoint | None:
-    """One area's figure of a metric: latest year it has, rank among the OAS member states that
-    year (when it is one), change since the base year. None when the area has no figure."""
-    mine = frame[frame["area_code"] == code].set_index("year")["value"].dropna()
+            lang: str, vintage: str | None = None, more: Sequence[str] = ()) -> TalkingPoint | None:
+    """One area's figure of a metric: the latest year it has a real figure (never a placeholder:
+    readside.reporting), its rank among the OAS member states in the metric's ranking year (when
+    it is one and has a figure then), its change since the base year, then `more` details. None
+    when it has no figure."""
+    mine = reporting.real(frame[frame["area_code"] == code], metric.unit).set_index("year")["value"]
     if mine.empty:
         return None
     year = int(mine.index.max())
     value = float(mine[year])
-    rank = of = None
-    if code in members:
-        that_year = frame[(frame["year"] == year) & frame["area_code"].isin(members)].set_index("area_code")["value"]
-        rank, of = rank_of(that_year, code)
-    base = base_year(list(mine.index), year)
+    rank = reporting.rank_of(frame, code, metric.source, members, unit=metric.unit)
     vintage = vintage or metric.vintage(db)
     shown = metric.fmt(value, lang)
-    details = [t(lang, "briefs.rank", rank=rank, of=of)] if rank else []
-    change = None
-    base_shown = ""
+    details = [rank_words(rank, year, lang)] if rank else []
+    base = base_year(list(mine.index), year)
+    extra: dict = {}
     if base is not None:
-        change, text = describe_change(metric.change, value, float(mine[base]), base, metric.fmt, lang)
-        base_shown = metric.fmt(float(mine[base]), lang)
-        details.append(text)
+        found = reporting.change(metric.change, value, float(mine[base]), base)
+        extra = change_fields(found, metric.fmt(float(mine[base]), lang), lang)
+        details.append(reporting.describe(found, lang, extra["base_shown"]))
+    details += [*not_reported_words(frame[frame["area_code"] == code], metric, year, lang), *more]
     sentence = frame_sentence(t(lang, f"briefs.tp.{metric.key}", name=name, year=year, value=shown), details, lang)
     return TalkingPoint(
         key=metric.key, sentence=sentence, citation=cite(db, metric.source, vintage, metric.dataset, lang),
         label=t(lang, f"briefs.label.{metric.key}"), value=value, shown=shown, year=year, source=metric.source,
-        vintage=vintage, rank=rank, of=of, change=change, base_year=base, base_shown=base_shown,
+        vintage=vintage, rank=rank.rank if rank else None, of=rank.of if rank else None,
+        rank_year=rank.year if rank and rank.year != year else None, **extra,
     )
 
 
-def describe_change(kind: str, value: float, base_value: float, base: int, fmt: Callable[[float, str], str],
-                    lang: str) -> tuple[float | None, str]:
-    """(change, words): % change, percentage points, or (a net flow, or from zero) the base level."""
-    if kind == "percent" and base_value:
-        change = 100 * (value - base_value) / base_value
-        if change >= TIMES_FROM:  # "+1,191,923.7%" says less than "11,920 times"
-            return change, t(lang, "briefs.change.times", times=decimal(value / base_value, lang, 1), base=base,
-                             base_value=fmt(base_value, lang))
-        return change, t(lang, "briefs.change.percent", change=signed_percent(change, lang), base=base,
-                         base_value=fmt(base_value, lang))
-    if kind == "points":
-        change = value - base_value
-        return change, t(lang, "briefs.change.points", change=signed(decimal(abs(change), lang, 1), change),
-                         base=base, base_value=fmt(base_value, lang))
-    return None, t(lang, "briefs.change.level", base=base, base_value=fmt(base_value, lang))
+def rank_words(rank: reporting.Rank, year: int, lang: str) -> str:
+    """'rank 3 of 33 OAS member states' (in the point's year) or '… in 2023' (the ranking year)."""
+    if rank.year == year:
+        return t(lang, "briefs.rank", rank=rank.rank, of=rank.of)
+    return t(lang, "briefs.rank_in", rank=rank.rank, of=rank.of, year=rank.year)
+
+
+def change_fields(found: reporting.Change, base_shown: str, lang: str) -> dict:
+    """A TalkingPoint's change fields, stated by the one change rule (readside.reporting)."""
+    return {"change": found.amount, "base_year": found.base_year, "base_shown": base_shown,
+            "change_short": reporting.describe(found, lang, base_shown, short=True)}
+
+
+def not_reported_words(frame: pd.DataFrame, metric: Metric, year: int, lang: str) -> list[str]:
+    """Placeholders after the point's year ('the file shows 0 for 2017–2023: not reported')."""
+    runs = [r for r in reporting.placeholder_runs(frame, metric.unit) if r[0] > year]
+    return [t(lang, "briefs.not_reported", first=first, last=last) if first != last else
+            t(lang, "briefs.not_reported_year", year=first) for first, last in runs]
 
 
 def frame_sentence(main: str, details: Sequence[str], lang: str) -> str:
@@ -427,26 +424,28 @@ def talking_points(db: Database, subject: Subject, lang: str, frames: Frames | N
 
 def sum_point(db: Database, metric: Metric, codes: Sequence[int], label: str, lang: str, *,
               key: str | None = None, text_key: str | None = None) -> TalkingPoint | None:
-    """A sum of members' figures (said so): the latest year, the members with a figure, change
-    since the base year over the members that have both years, and the largest contributor."""
-    frame = metric.load(db, codes)
-    if frame.empty:
+    """A sum of members' figures (said so) in its latest complete year (readside.reporting: never
+    a year whose reporting members stand for clearly less than usual, never a placeholder): the
+    members with a figure, the change since the base year over the members that have both years,
+    the largest contributor, and the later partial year left out."""
+    frame = reporting.real(metric.load(db, codes), metric.unit)
+    cover = reporting.coverage_for(frame, metric.source, codes, unit=metric.unit)
+    year = reporting.latest_complete_year(cover)
+    if year is None:
         return None
-    year = int(frame["year"].max())
     latest = frame[frame["year"] == year].set_index("area_code")["value"]
     total = float(latest.sum())
     top = int(latest.idxmax())
     details = [t(lang, "briefs.sum_of", counted=int(latest.notna().sum()), total=len(codes)),
                t(lang, "briefs.largest", name=names(db, [top], lang)[top], value=metric.fmt(float(latest[top]), lang))]
-    base = base_year(sorted(frame["year"].unique()), year)
-    change = None
-    base_shown = ""
+    base = base_year(reporting.complete_years(cover), year)
+    extra: dict = {}
     if base is not None:
         both = frame[frame["year"].isin([base, year])].pivot(index="area_code", columns="year", values="value").dropna()
-        change, text = describe_change(metric.change, float(both[year].sum()), float(both[base].sum()), base,
-                                       metric.fmt, lang)
-        base_shown = metric.fmt(float(both[base].sum()), lang)
-        details.append(text)
+        found = reporting.change(metric.change, float(both[year].sum()), float(both[base].sum()), base)
+        extra = change_fields(found, metric.fmt(float(both[base].sum()), lang), lang)
+        details.append(reporting.describe(found, lang, extra["base_shown"]))
+    details += partial_words(cover, len(codes), lang)
     shown = metric.fmt(total, lang)
     vintage = metric.vintage(db)
     sentence = frame_sentence(t(lang, text_key or f"briefs.sum.{metric.key}", name=label, year=year, value=shown),
@@ -454,7 +453,17 @@ def sum_point(db: Database, metric: Metric, codes: Sequence[int], label: str, la
     return TalkingPoint(key=key or f"sum_{metric.key}", sentence=sentence,
                         citation=cite(db, metric.source, vintage, metric.dataset, lang),
                         label=t(lang, f"briefs.label.{metric.key}"), value=total, shown=shown, year=year,
-                        source=metric.source, vintage=vintage, change=change, base_year=base, base_shown=base_shown)
+                        source=metric.source, vintage=vintage, **extra)
+
+
+def partial_words(cover: pd.DataFrame, total: int | None, lang: str) -> list[str]:
+    """The newest partial year, left out of a sum or an aggregate ('2024 left out: 28 of 35 reported so far')."""
+    later = reporting.partial_after(cover)
+    if later.empty:
+        return []
+    last = later.iloc[-1]
+    return [t(lang, "briefs.partial_year", year=int(last["year"]), counted=int(last["reporting"]),
+              total=total if total is not None else int(last["expected"]))]
 
 
 def group_points(db: Database, grouping: str, lang: str, codes: Sequence[int] | None = None,
@@ -472,9 +481,31 @@ def group_points(db: Database, grouping: str, lang: str, codes: Sequence[int] | 
 
 
 def aggregate_point(db: Database, key: str, metric: Metric, code: int, lang: str) -> TalkingPoint | None:
-    """A published aggregate (the Americas' parts, LAC, the world) with its change, no rank."""
-    point = measure(db, metric, code, metric.load(db, [code]), [], names(db, [code], lang)[code], lang)
+    """A published aggregate (the Americas' parts, LAC, the world) with its change, no rank, in
+    its latest year the member countries cover (the World Bank's LAC in 2024 lacks Haiti, Peru…)."""
+    frame = metric.load(db, [code])
+    cover = aggregate_cover(db, metric, code, frame)
+    complete = frame[frame["year"].isin(reporting.complete_years(cover))]
+    point = measure(db, metric, code, complete, [], names(db, [code], lang)[code], lang,
+                    more=partial_words(cover, None, lang))
     return None if point is None else _renamed(point, key)
+
+
+def aggregate_cover(db: Database, metric: Metric, code: int, frame: pd.DataFrame) -> pd.DataFrame:
+    """The coverage of an area's own series by its member countries (a country: always complete)."""
+    members = region_countries(db, code)
+    loaded = metric.load(db, members) if members else frame.iloc[0:0]
+    return reporting.aggregate_coverage(loaded, frame["year"], metric.source, unit=metric.unit)
+
+
+def complete_aggregate_years(db: Database, metric: Metric, code: int, frame: pd.DataFrame) -> list[int]:
+    return reporting.complete_years(aggregate_cover(db, metric, code, frame))
+
+
+def region_countries(db: Database, code: int) -> list[int]:
+    """The countries and territories an M49 region or subregion groups (a publisher's aggregate's members)."""
+    return [c for (c,) in db.rows("SELECT code FROM area WHERE kind = 'country' AND (region = ? OR subregion = ?)",
+                                  [code, code])]
 
 
 def _renamed(point: TalkingPoint, key: str) -> TalkingPoint:
@@ -503,16 +534,16 @@ def overview_points(db: Database, lang: str) -> list[TalkingPoint]:
     world = stock(db, [WORLD]).set_index("year")["value"]
     year = int(total.index.max())
     base = base_year(list(total.index), year)
-    change = 100 * (total[year] - total[base]) / total[base]
+    found = reporting.change("percent", float(total[year]), float(total[base]), base)
+    changed = change_fields(found, people(total[base], lang), lang)
     shown = people(total[year], lang)
     details = [t(lang, "briefs.world_share", share=percent(100 * total[year] / world[year], lang)),
-               t(lang, "briefs.change.percent", change=signed_percent(change, lang), base=base,
-                 base_value=people(total[base], lang))]
+               reporting.describe(found, lang, changed["base_shown"])]
     points = [custom_point(
         db, "americas", frame_sentence(t(lang, "briefs.tp.americas", year=year, value=shown), details, lang),
         label=t(lang, "briefs.label.americas"),
         value=float(total[year]), shown=shown, year=year, source="undesa_ims", vintage=str(revision), lang=lang,
-        dataset="destination_%", change=change, base_year=base, base_shown=people(total[base], lang))]
+        dataset="destination_%", **changed)]
     points += [p for p in group_points(db, OAS, lang)[:1]]
     women = 100 * female[year] / total[year]
     points.append(custom_point(
@@ -542,23 +573,27 @@ def area_points_for(db: Database, code: int, lang: str, key: str) -> TalkingPoin
 
 
 def top_point(db: Database, key: str, codes: Sequence[int], lang: str, *, prefix: str) -> TalkingPoint | None:
-    """The point of the member of `codes` with the largest figure of a metric in its latest year."""
-    frame = METRICS[key].load(db, codes)
-    if frame.empty:
+    """The point of the member of `codes` ranked first by a metric (in its ranking year: readside.reporting)."""
+    metric = METRICS[key]
+    frame = metric.load(db, codes)
+    year = reporting.ranking_year(frame, metric.source, codes, unit=metric.unit)
+    if year is None:
         return None
-    latest = frame[frame["year"] == frame["year"].max()].sort_values("value", ascending=False)
-    point = area_points_for(db, int(latest["area_code"].iloc[0]), lang, key)
+    first = reporting.ranking(frame, codes, year, unit=metric.unit)
+    point = area_points_for(db, int(first["area_code"].iloc[0]), lang, key)
     return None if point is None else _renamed(point, f"{prefix}_{key}")
 
 
 def count_point(db: Database, key: str, series: str, codes: Sequence[int], threshold: float,
                 lang: str) -> TalkingPoint | None:
-    """How many of `codes` received more than `threshold` % of GDP in remittances (latest year)."""
+    """How many of `codes` received more than `threshold` % of GDP in remittances, among those
+    with a real figure in the series' ranking year (readside.reporting)."""
+    unit = METRICS["remittances_gdp"].unit
     frame = indicator(db, [series], codes)
-    if frame.empty:
+    year = reporting.ranking_year(frame, "worldbank", codes, unit=unit)
+    if year is None:
         return None
-    year = int(frame["year"].max())
-    latest = frame[frame["year"] == year]
+    latest = reporting.ranking(frame, codes, year, unit=unit)
     above = latest[latest["value"] > threshold].sort_values("value", ascending=False)
     listed = ", ".join(names(db, [int(c)], lang)[int(c)] for c in above["area_code"])
     sentence = t(lang, f"briefs.tp.{key}", count=len(above), of=len(latest), year=year,
@@ -611,17 +646,17 @@ def situation_point(db: Database, key: str, codes: Sequence[int], lang: str) -> 
     host = int(hosts.index[0])
     details = [t(lang, "briefs.largest_host", name=names(db, [host], lang)[host], value=people(hosts.iloc[0], lang),
                  share=percent(100 * hosts.iloc[0] / trend[year], lang))]
-    change = None
+    changed: dict = {}
     if base is not None:
-        change, text = describe_change("percent", trend[year], trend[base], base, people, lang)
-        details.append(text)
+        found = reporting.change("percent", float(trend[year]), float(trend[base]), base)
+        changed = change_fields(found, people(trend[base], lang), lang)
+        details.append(reporting.describe(found, lang, changed["base_shown"]))
     origin = ", ".join(names(db, codes, lang)[c] for c in codes)
     shown = people(trend[year], lang)
     sentence = frame_sentence(t(lang, "briefs.tp.situation", origin=origin, year=year, value=shown), details, lang)
     return custom_point(db, f"situation_{key}", sentence, label=t(lang, "briefs.label.situation", origin=origin),
                         value=float(trend[year]), shown=shown, year=year,
-                        source="unhcr", vintage=vintage, lang=lang, change=change, base_year=base,
-                        base_shown=people(trend[base], lang) if base else "")
+                        source="unhcr", vintage=vintage, lang=lang, **changed)
 
 
 def special_points(db: Database, lang: str) -> list[TalkingPoint]:
@@ -654,24 +689,30 @@ def hosts_point(db: Database, key: str, threshold: int, lang: str) -> TalkingPoi
 
 
 def yearly_change(db: Database, key: str, series: str, code: int, year: int, lang: str) -> TalkingPoint | None:
-    """An area's change from year-1 to year (remittances in the pandemic: 2020, then 2021)."""
-    values = indicator(db, [series], [code]).set_index("year")["value"]
+    """An area's change from year-1 to year (remittances in the pandemic: 2020, then 2021), only
+    between real figures of years its members cover (readside.reporting)."""
+    frame = reporting.real(indicator(db, [series], [code]), METRICS["remittances"].unit)
+    complete = complete_aggregate_years(db, METRICS["remittances"], code, frame)
+    values = frame[frame["year"].isin(complete)].set_index("year")["value"]
     if year not in values.index or year - 1 not in values.index:
         return None
-    change = 100 * (values[year] - values[year - 1]) / values[year - 1]
+    found = reporting.change("percent", float(values[year]), float(values[year - 1]), year - 1)
+    if found.amount is None:
+        return None
     name = names(db, [code], lang)[code]
     sentence = t(lang, f"briefs.tp.{key}", name=name, year=year, previous=year - 1, value=money(values[year], lang),
-                 change=signed_percent(change, lang), base_value=money(values[year - 1], lang))
+                 change=signed_percent(found.amount, lang), base_value=money(values[year - 1], lang))
     return custom_point(db, key, sentence, label=t(lang, "briefs.label.remittances_in", year=year),
                         value=float(values[year]), shown=money(values[year], lang), year=year,
                         source="worldbank", vintage=str(vintage_of(db, series)), lang=lang, dataset=f"%{series}%",
-                        change=change, base_year=year - 1, base_shown=money(values[year - 1], lang))
+                        **change_fields(found, money(values[year - 1], lang), lang))
 
 
 def fell_point(db: Database, year: int, lang: str) -> TalkingPoint | None:
     """How many OAS member states received less in `year` than the year before (and which)."""
     members = oas_members(db)
-    frame = indicator(db, [RECEIVED], members).pivot(index="area_code", columns="year", values="value")
+    frame = reporting.real(indicator(db, [RECEIVED], members), METRICS["remittances"].unit)
+    frame = frame.pivot(index="area_code", columns="year", values="value")
     if year not in frame or year - 1 not in frame:
         return None
     both = frame[[year - 1, year]].dropna()
@@ -713,8 +754,10 @@ def covid_points(db: Database, lang: str) -> list[TalkingPoint]:
 
 def top_receiver(db: Database) -> int:
     """The OAS member state receiving the most remittances in the latest year (Mexico)."""
-    frame, _ = _latest(indicator(db, [RECEIVED], oas_members(db)))
-    return int(frame.sort_values("value", ascending=False)["area_code"].iloc[0])
+    members = oas_members(db)
+    frame = indicator(db, [RECEIVED], members)
+    year = reporting.ranking_year(frame, "worldbank", members, unit=METRICS["remittances"].unit)
+    return int(reporting.ranking(frame, members, year, unit=METRICS["remittances"].unit)["area_code"].iloc[0])
 
 
 def inflow_point(db: Database, lang: str) -> TalkingPoint | None:
@@ -725,14 +768,17 @@ def inflow_point(db: Database, lang: str) -> TalkingPoint | None:
         return None
     both = totals[[2019, 2020]].dropna()
     before, after = float(both[2019].sum()), float(both[2020].sum())
-    change = 100 * (after - before) / before
+    found = reporting.change("percent", after, before, 2019)
+    if found.amount is None:
+        return None
     listed = ", ".join(sorted(names(db, [int(c) for c in both.index], lang).values()))
     sentence = t(lang, "briefs.tp.inflows", value=people(after, lang), base_value=people(before, lang),
-                 change=signed_percent(change, lang), names=listed)
+                 change=signed_percent(found.amount, lang), names=listed)
     vintage = db.rows("SELECT vintage FROM provenance WHERE dataset = 'oecd_df_mig_int_per'")
-    return custom_point(db, "inflows", sentence, label=t(lang, "briefs.label.inflows"), value=after, shown=people(after, lang), year=2020, source="oecd",
+    return custom_point(db, "inflows", sentence, label=t(lang, "briefs.label.inflows"), value=after,
+                        shown=people(after, lang), year=2020, source="oecd",
                         vintage=vintage[0][0] if vintage else "", lang=lang, dataset="oecd_df_mig_int_per",
-                        change=change, base_year=2019, base_shown=people(before, lang))
+                        **change_fields(found, people(before, lang), lang))
 
 
 def climate_points(db: Database, lang: str) -> list[TalkingPoint]:
@@ -776,15 +822,16 @@ def revision_points(db: Database, lang: str) -> list[TalkingPoint]:
         if len(values) < 2:
             continue
         newest, oldest = max(values), min(values)
-        change = 100 * (values[newest] - values[oldest]) / values[oldest]
+        found = reporting.change("percent", float(values[newest]), float(values[oldest]), oldest)
+        change = found.amount if found.amount is not None else 0.0
         listed = "; ".join(t(lang, "briefs.in_revision", revision=r, value=people(v, lang)) for r, v in values.items())
         sentence = t(lang, "briefs.tp.revised", year=year, values=listed, newest=newest, oldest=oldest,
                      change=signed_percent(change, lang))
         points.append(custom_point(db, f"revised_{year}", sentence, label=t(lang, "briefs.label.revised", year=year),
                                    value=float(values[newest]),
                                    shown=people(values[newest], lang), year=year, source="undesa_ims",
-                                   vintage=str(newest), lang=lang, dataset="destination_%", change=change,
-                                   base_year=oldest, base_shown=people(values[oldest], lang)))
+                                   vintage=str(newest), lang=lang, dataset="destination_%",
+                                   **change_fields(found, people(values[oldest], lang), lang)))
     return points
 
 
@@ -906,17 +953,12 @@ def table_headers(lang: str) -> list[str]:
 
 
 def table_row(point: TalkingPoint, lang: str) -> list[str]:
-    rank = t(lang, "briefs.rank_short", rank=point.rank, of=point.of) if point.rank else "—"
-    change = "—"
-    if point.base_year is not None and point.change is not None:
-        change = t(lang, "briefs.change_short", change=signed(decimal(abs(point.change), lang, 1), point.change),
-                   base=point.base_year, unit=t(lang, "briefs.unit.points") if point.key in POINT_KEYS else "%")
-    elif point.base_year is not None and point.base_shown:
-        change = t(lang, "briefs.change.level", base=point.base_year, base_value=point.base_shown)
+    rank = "—"
+    if point.rank:
+        rank = t(lang, "briefs.rank_short", rank=point.rank, of=point.of)
+        rank = t(lang, "briefs.rank_short_in", rank=rank, year=point.rank_year) if point.rank_year else rank
+    change = point.change_short or "—"  # the same rule as the sentence (readside.reporting.describe)
     return [point.label, str(point.year), point.shown, rank, change, t(lang, f"briefs.source.{point.source}")]
-
-
-POINT_KEYS = {"share", "remittances_gdp", "women", "sids_share", "sids_remittances_gdp", "top_remittances_gdp"}
 
 
 def caveats(db: Database, subject: Subject, points: Sequence[TalkingPoint], lang: str) -> list[str]:
@@ -1001,11 +1043,14 @@ def area_charts(db: Database, subject: Subject, lang: str) -> list[Chart]:
     charts = [Chart("line", t(lang, "briefs.chart.stock", name=name), ims, _lines(stock(db, [code]), labels), "people"),
               Chart("line", t(lang, "briefs.chart.share", name=name), ims, _lines(share(db, parts), labels), "percent")]
     available = loaded_sources(db)
-    if "worldbank" in available:
+    if "worldbank" in available:  # a placeholder (Venezuela's 0 since 2017) is a gap, said so
+        unit = METRICS["remittances"].unit
         received = indicator(db, [RECEIVED], [code])
+        received = received[received["year"] >= 1990]
+        words = not_reported_words(received, METRICS["remittances"], 0, lang)
         charts.append(Chart("line", t(lang, "briefs.chart.remittances", name=name),
-                            source_label(db, "worldbank", vintage_of(db, RECEIVED), lang),
-                            _lines(received[received["year"] >= 1990], labels), "money"))
+                            _with_note(source_label(db, "worldbank", vintage_of(db, RECEIVED), lang), words),
+                            _lines(reporting.with_gaps(received, unit), labels), "money"))
     if "unhcr" in available:
         series = []
         for key, names_of in (("from", UNHCR_ORIGIN), ("in", UNHCR_ASYLUM)):
@@ -1020,8 +1065,12 @@ def area_charts(db: Database, subject: Subject, lang: str) -> list[Chart]:
 
 
 def member_bars(db: Database, key: str, codes: Sequence[int], lang: str, title_key: str, **values: object) -> Chart:
+    """The members ranked by a metric in its ranking year (readside.reporting: real figures of a
+    complete year only)."""
     metric = METRICS[key]
-    frame, year = _latest(metric.load(db, codes))
+    loaded = metric.load(db, codes)
+    year = reporting.ranking_year(loaded, metric.source, codes, unit=metric.unit)
+    frame = reporting.ranking(loaded, codes, year, unit=metric.unit) if year is not None else loaded.iloc[0:0]
     unit = {"share": "percent", "remittances": "money", "remittances_gdp": "gdp"}.get(key, "people")
     return Chart("bars", t(lang, title_key, year=year, **values),
                  source_label(db, metric.source, metric.vintage(db), lang), _bars(frame, names(db, codes, lang)), unit)
@@ -1063,11 +1112,22 @@ def overview_charts(db: Database, lang: str) -> list[Chart]:
     return charts
 
 
-def lac_remittance_chart(db: Database, lang: str) -> Chart:
+def lac_remittance_chart(db: Database, lang: str, since: int = 1990) -> Chart:
+    """The World Bank's LAC total in the years its countries cover; a partial newest year is left
+    out and named under the chart."""
     frame = indicator(db, [RECEIVED], [LAC])
+    cover = aggregate_cover(db, METRICS["remittances"], LAC, frame)
+    frame = frame[frame["year"].isin(reporting.complete_years(cover)) & (frame["year"] >= since)]
     return Chart("line", t(lang, "briefs.chart.lac_remittances"),
-                 source_label(db, "worldbank", vintage_of(db, RECEIVED), lang),
-                 _lines(frame[frame["year"] >= 1990], names(db, [LAC], lang)), "money")
+                 _with_note(source_label(db, "worldbank", vintage_of(db, RECEIVED), lang),
+                            partial_words(cover, None, lang)),
+                 _lines(frame, names(db, [LAC], lang)), "money")
+
+
+def _with_note(source: str, words: Sequence[str]) -> str:
+    """A chart's source line with what it leaves out ('2024 left out: only 26 of 35 have reported it')."""
+    text = "; ".join(words)
+    return f"{source} {text[:1].upper()}{text[1:]}." if words else source
 
 
 def sids_charts(db: Database, lang: str) -> list[Chart]:
@@ -1123,10 +1183,7 @@ def remittance_charts(db: Database, lang: str) -> list[Chart]:
 def covid_charts(db: Database, lang: str) -> list[Chart]:
     charts = []
     if "worldbank" in loaded_sources(db):
-        frame = indicator(db, [RECEIVED], [LAC])
-        charts.append(Chart("line", t(lang, "briefs.chart.lac_remittances"),
-                            source_label(db, "worldbank", vintage_of(db, RECEIVED), lang),
-                            _lines(frame[frame["year"] >= 2015], names(db, [LAC], lang)), "money"))
+        charts.append(lac_remittance_chart(db, lang, since=2015))
     if "oecd" in loaded_sources(db):
         reporters = flows.flow_destinations(db)["area_code"].astype(int).tolist()
         totals = flows.permanent_totals(db, reporters)
