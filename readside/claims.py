@@ -53,6 +53,7 @@ from etl.areas import AMERICAS_PARTS, WORLD
 from etl.sources.worldbank import RECEIVED as REMITTANCES_RECEIVED
 from readside import queries
 from readside.queries import Database
+from readside.reporting import is_placeholder
 from readside.text import decimal, language, t
 
 MATCHES, REVISED, DIFFERS = "matches", "revised", "differs"
@@ -227,7 +228,8 @@ class Context:
             names={int(c): (en, es, fr, pt) for c, en, es, fr, pt in names.itertuples(index=False)},
             source=queries.provenance_citation(db, latest) or {},
             remittances={(str(vintage), int(c), int(y)): float(v) for vintage, y, c, v in
-                         queries.series_all_vintages(db, REMITTANCES_RECEIVED, codes).itertuples(index=False)},
+                         queries.series_all_vintages(db, REMITTANCES_RECEIVED, codes).itertuples(index=False)
+                         if not is_placeholder(v, "current US$")},  # a 0 that means "not reported" is no context
         )
 
     @property

@@ -175,7 +175,7 @@ def update_human_cost(year: object, lang: object):
     cost_table = data_table(shown[["year", "shown", "coverage"]], [t(lang, "table.year"), t(lang, "flows_page.dead_missing"),
                                                                    t(lang, "flows_page.coverage")], "flows-cost-data")
     routes = flows.dead_and_missing_by_route(db, year)
-    coverage = dict(zip(years, by_year["coverage"], strict=True))[year]
+    coverage = dict(zip(by_year["year"], by_year["coverage"], strict=True))[year]
     routes_fig = figures.horizontal_bars(routes, label="route", value="dead_and_missing", lang=lang, source=source,
                                          title=t(lang, "flows_page.routes_title", year=year,
                                                  coverage=t(lang, f"flows_page.coverage.{coverage}")),

@@ -137,9 +137,9 @@ def headline(db: queries.Database, lang: str) -> str:
     found = reporting.change("percent", value, float(complete.loc[year - 1, "value"]), year - 1) \
         if year - 1 in complete.index else None
     if found is None or found.amount is None:
-        return t(lang, "remittances.headline_no_change", amount=money(value, lang), year=year) + partial + " " + vintage
+        return t(lang, "remittances.headline_no_change", amount=money(value, lang), year=year) + " " + vintage + partial
     return t(lang, "remittances.headline", amount=money(value, lang), year=year,
-             change=percent(found.amount, lang, signed=True), previous=year - 1) + partial + " " + vintage
+             change=percent(found.amount, lang, signed=True), previous=year - 1) + " " + vintage + partial
 
 
 def ranking_year(db: queries.Database, series: str, vintage: str | None) -> int | None:
