@@ -318,17 +318,20 @@ def base_year(years: Sequence[int], latest: int) -> int | None:
 
 
 def measure(db: Database, metric: Metric, code: int, frame: pd.DataFrame, members: Sequence[int], name: str,
-            lang: str, vintage: str | None = None, more: Sequence[str] = ()) -> TalkingPoint | None:
+            lang: str, vintage: str | None = None, more: Sequence[str] = (),
+            ranked: dict[int, reporting.Rank] | None = None) -> TalkingPoint | None:
     """One area's figure of a metric: the latest year it has a real figure (never a placeholder:
     readside.reporting), its rank among the OAS member states in the metric's ranking year (when
     it is one and has a figure then), its change since the base year, then `more` details. None
-    when it has no figure."""
+    when it has no figure. `ranked`: the members' ranks, when already known (readside.reporting.ranks)."""
     mine = reporting.real(frame[frame["area_code"] == code], metric.unit).set_index("year")["value"]
     if mine.empty:
         return None
     year = int(mine.index.max())
     value = float(mine[year])
-    rank = reporting.rank_of(frame, code, metric.source, members, unit=metric.unit)
+    if ranked is None:
+        ranked = reporting.ranks(frame, metric.source, members, unit=metric.unit) if code in members else {}
+    rank = ranked.get(code) if code in members else None
     vintage = vintage or metric.vintage(db)
     shown = metric.fmt(value, lang)
     details = [rank_words(rank, year, lang)] if rank else []
@@ -384,6 +387,7 @@ class Frames:
 
     members: list[int]
     frames: dict[str, tuple[pd.DataFrame, str]]  # metric key -> (area_code, year, value), vintage
+    ranks: dict[str, dict[int, reporting.Rank]] = field(default_factory=dict)  # metric key -> the members' ranks
 
 
 def member_frames(db: Database, codes: Sequence[int] | None = None) -> Frames:
@@ -391,7 +395,10 @@ def member_frames(db: Database, codes: Sequence[int] | None = None) -> Frames:
     members = oas_members(db)
     wanted = sorted({*members, *(country_codes(db) if codes is None else codes)})
     available = loaded_sources(db)
-    return Frames(members, {m.key: (m.load(db, wanted), m.vintage(db)) for m in AREA_METRICS if m.source in available})
+    frames = {m.key: (m.load(db, wanted), m.vintage(db)) for m in AREA_METRICS if m.source in available}
+    ranked = {m.key: reporting.ranks(frames[m.key][0], m.source, members, unit=m.unit)
+              for m in AREA_METRICS if m.key in frames}
+    return Frames(members, frames, ranked)
 
 
 def area_points(db: Database, code: int, lang: str, frames: Frames | None = None) -> list[TalkingPoint]:
@@ -403,7 +410,7 @@ def area_points(db: Database, code: int, lang: str, frames: Frames | None = None
         if metric.key not in frames.frames:
             continue
         frame, vintage = frames.frames[metric.key]
-        point = measure(db, metric, code, frame, frames.members, name, lang, vintage)
+        point = measure(db, metric, code, frame, frames.members, name, lang, vintage, ranked=frames.ranks.get(metric.key))
         if point is not None:
             points.append(point)
     return points[:MAX_POINTS]

@@ -139,19 +139,6 @@ def with_gaps(frame: pd.DataFrame, unit: str, value: str = "value", by: str | No
 # ---------------------------------------------------------------- 2. members reporting
 
 
-@dataclass(frozen=True)
-class YearCoverage:
-    year: int
-    reporting: int  # members with a real figure
-    expected: int  # members that report within WINDOW years of this one
-    share: float  # what the reporting members stand for, of the expected members' figures
-    missing: tuple[int, ...]  # expected members without a figure, largest first
-
-    @property
-    def complete(self) -> bool:
-        return self.share >= COMPLETE_SHARE
-
-
 def coverage(frame: pd.DataFrame, members: Iterable[int] | None = None, *, unit: str = "",
              value: str = "value") -> pd.DataFrame:
     """year, reporting, expected, share, complete, missing: per year of the span, how much of
@@ -165,18 +152,22 @@ def coverage(frame: pd.DataFrame, members: Iterable[int] | None = None, *, unit:
     wide = wide.reindex(range(int(wide.index.min()), int(wide.index.max()) + 1))
     if members is not None:
         wide = wide[[c for c in wide.columns if c in set(members)]]
-    reported = wide.notna()
-    weight = wide.ffill(limit=WINDOW).fillna(wide.bfill(limit=WINDOW)).abs()
-    rows = []
-    for year in wide.index:
-        expected = weight.loc[year].dropna()
-        got = expected[reported.loc[year, expected.index]]
-        share = float(got.sum() / expected.sum()) if expected.sum() > 0 else (1.0 if len(got) == len(expected) else 0.0)
-        missing = expected.drop(got.index).sort_values(ascending=False)
-        rows.append(YearCoverage(int(year), int(len(got)), int(len(expected)), share,
-                                 tuple(int(c) for c in missing.index)))
-    out = pd.DataFrame([(r.year, r.reporting, r.expected, r.share, r.complete, r.missing) for r in rows],
-                       columns=columns)
+    weight = wide.ffill(limit=WINDOW).fillna(wide.bfill(limit=WINDOW)).abs().to_numpy()
+    reported = wide.notna().to_numpy()
+    expected = ~np.isnan(weight)
+    got = expected & reported
+    total = np.where(expected, weight, 0.0).sum(axis=1)
+    covered = np.where(got, weight, 0.0).sum(axis=1)
+    counted, wanted = got.sum(axis=1), expected.sum(axis=1)
+    share = np.divide(covered, total, out=np.where(counted == wanted, 1.0, 0.0), where=total > 0)
+    codes = np.asarray(wide.columns, dtype=int)
+    missing = []
+    for row in range(len(wide)):  # expected members without a figure, largest first
+        gap = expected[row] & ~reported[row]
+        order = np.argsort(-weight[row, gap], kind="stable")
+        missing.append(tuple(int(c) for c in codes[gap][order]))
+    out = pd.DataFrame({"year": wide.index.astype(int), "reporting": counted, "expected": wanted, "share": share,
+                        "complete": share >= COMPLETE_SHARE, "missing": missing}, columns=columns)
     return out[out["reporting"] > 0].reset_index(drop=True)
 
 
@@ -268,20 +259,25 @@ def ranking(frame: pd.DataFrame, members: Iterable[int], year: int, *, unit: str
     return that.assign(rank=that[value].rank(ascending=False, method="min").astype(int), of=len(that))
 
 
+def ranks(frame: pd.DataFrame, source: str, members: Iterable[int], *, unit: str = "",
+          value: str = "value") -> dict[int, Rank]:
+    """Every ranked member's place in the metric's ranking year (members without a real figure
+    that year are absent): one computation for all, e.g. the briefs of the 35 member states."""
+    members = list(members)
+    year = ranking_year(frame, source, members, unit=unit, value=value)
+    if year is None:
+        return {}
+    table = ranking(frame, members, year, unit=unit, value=value)
+    return {int(c): Rank(int(r), int(n), year) for c, r, n in zip(table["area_code"], table["rank"], table["of"],
+                                                                  strict=True)}
+
+
 def rank_of(frame: pd.DataFrame, code: int, source: str, members: Iterable[int], *, unit: str = "",
             value: str = "value") -> Rank | None:
     """One area's place among `members` in the metric's ranking year, or None (not a member,
     no ranking year, or no real figure that year)."""
     members = list(members)
-    if code not in members:
-        return None
-    year = ranking_year(frame, source, members, unit=unit, value=value)
-    if year is None:
-        return None
-    table = ranking(frame, members, year, unit=unit, value=value).set_index("area_code")
-    if code not in table.index:
-        return None
-    return Rank(int(table.loc[code, "rank"]), int(table.loc[code, "of"]), year)
+    return ranks(frame, source, members, unit=unit, value=value).get(code) if code in members else None
 
 
 # ---------------------------------------------------------------- 4. one change
