@@ -27,8 +27,9 @@ from etl.build import SNAPSHOT_DIR, read_snapshot_table
 from etl.groupings import roster_iso3
 from etl.indicators import m49_of_iso3
 from etl.sources import iom_missing_migrants as iom
-from readside import availability, briefs, flows, maps, queries, regional, reporting
-from readside.briefs import Subject
+from readside import availability, flows, maps, queries, regional, reporting
+from readside.documents import layout, measures, points, subjects, values
+from readside.documents.subjects import Subject
 from readside.extract import parse_selection
 from readside.queries import Database
 from readside.text import LANGUAGES, t
@@ -198,7 +199,7 @@ def test_iom_files_cover_no_2024_nor_2025_and_the_darien_is_one_route():
 
 def test_venezuelas_remittance_point_is_its_last_real_figure_never_us_0(db):
     for lang in LANGUAGES:
-        point = next(p for p in briefs.talking_points(db, Subject("area", str(VENEZUELA)), lang)
+        point = next(p for p in points.talking_points(db, Subject("area", str(VENEZUELA)), lang)
                      if p.key == "remittances")
         assert point.year == 2016 and point.value > 0 and point.rank is None
         assert t(lang, "briefs.not_reported", first=2017, last=2023) in point.sentence
@@ -206,14 +207,14 @@ def test_venezuelas_remittance_point_is_its_last_real_figure_never_us_0(db):
 
 
 def test_one_ranking_rule_every_member_of_a_metric_ranked_in_one_year_among_one_count(db):
-    frames = briefs.member_frames(db)
+    frames = measures.member_frames(db)
     seen: dict[str, set[tuple[int, int]]] = {}
     for code in frames.members:
-        for point in briefs.area_points(db, code, "en", frames):
+        for point in points.area_points(db, code, "en", frames):
             if point.rank:
                 seen.setdefault(point.key, set()).add((point.rank_year or point.year, point.of))
     assert seen and all(len(pairs) == 1 for pairs in seen.values()), seen
-    jamaica = {p.key: p for p in briefs.area_points(db, JAMAICA, "en", frames)}
+    jamaica = {p.key: p for p in points.area_points(db, JAMAICA, "en", frames)}
     hosted_year, hosted_of = next(iter(seen["hosted"]))
     if jamaica["hosted"].year != hosted_year:  # a figure of another year is not ranked among that year's
         assert jamaica["hosted"].rank is None and "rank" not in jamaica["hosted"].sentence
@@ -223,7 +224,7 @@ def test_the_key_figures_table_states_each_change_as_its_sentence_does(db):
     for subject in (Subject("area", "484"), Subject("area", str(JAMAICA)), Subject("theme", "overview"),
                     Subject("group", "oas")):
         for lang in ("en", "es"):
-            content = briefs.brief(db, subject, lang)
+            content = layout.brief(db, subject, lang)
             for point, row in zip(content.points, content.table_rows, strict=True):
                 if "×" in row[4] or t(lang, "briefs.change_short_times", times="", base="").strip() in row[4]:
                     assert row[4].split()[0] in point.sentence  # "19.4 times" in both
@@ -232,17 +233,17 @@ def test_the_key_figures_table_states_each_change_as_its_sentence_does(db):
 
 
 def test_sums_and_aggregates_rest_on_their_latest_complete_year(db):
-    oas = next(p for p in briefs.group_points(db, "oas", "en") if p.key == "sum_remittances")
-    rows = queries.indicator_series(db, briefs.RECEIVED, briefs.oas_members(db))
-    cover = reporting.coverage(rows, briefs.oas_members(db), unit=USD)
+    oas = next(p for p in points.group_points(db, "oas", "en") if p.key == "sum_remittances")
+    rows = queries.indicator_series(db, values.RECEIVED, subjects.oas_members(db))
+    cover = reporting.coverage(rows, subjects.oas_members(db), unit=USD)
     assert oas.year == reporting.latest_complete_year(cover)
     later = reporting.partial_after(cover)
     if not later.empty:  # the newer partial year is named, never summed into the point
         assert t("en", "briefs.partial_year", year=int(later["year"].iloc[-1]),
                  counted=int(later["reporting"].iloc[-1]), total=35) in oas.sentence
-    series = regional.regional_series(db, briefs.RECEIVED)
-    lac = series[series["area_code"] == briefs.LAC]
-    point = briefs.aggregate_point(db, "lac", briefs.METRICS["remittances"], briefs.LAC, "en")
+    series = regional.regional_series(db, values.RECEIVED)
+    lac = series[series["area_code"] == values.LAC]
+    point = measures.aggregate_point(db, "lac", measures.METRICS["remittances"], values.LAC, "en")
     assert point.year == int(lac.loc[lac["complete"], "year"].max())
 
 
@@ -251,12 +252,12 @@ def test_the_remittances_page_never_compares_a_partial_year(db, built_db):
 
     app = create_app(built_db)
     page = sys.modules[next(p for p in dash.page_registry.values() if p["path"] == "/remittances")["module"]]
-    series = regional.regional_series(db, briefs.RECEIVED)
+    series = regional.regional_series(db, values.RECEIVED)
     partial = series[~series["complete"]]
     with app.server.test_request_context("/remittances"):
         trend, _, growth, _, note = page.update_regional(None, "en")
         headline = page.headline(db, "en")
-    lac = series[(series["area_code"] == briefs.LAC) & series["complete"]]
+    lac = series[(series["area_code"] == values.LAC) & series["complete"]]
     assert f"in {int(lac['year'].max())}," in headline
     grown = {(tr.name, int(x)) for tr in growth.data for x in tr.x}
     names = dict(zip(series["area_code"], series["name_en"], strict=True))
@@ -275,15 +276,15 @@ def test_maps_availability_and_rankings_skip_placeholders(db):
     for year in maps.years(db, "remittances", vintage):
         shown = maps.values(db, "remittances", vintage, year)
         assert (shown["value"] != 0).all(), year
-    ranking = queries.indicator_ranking(db, briefs.RECEIVED, 2020, (915, 916, 931, 905), limit=100)
+    ranking = queries.indicator_ranking(db, values.RECEIVED, 2020, (915, 916, 931, 905), limit=100)
     assert VENEZUELA not in set(ranking["area_code"]) and (ranking["value"] > 0).all()
     rows = availability.availability(db, [VENEZUELA]).set_index("series")
-    real = reporting.real(queries.indicator_series(db, briefs.RECEIVED, [VENEZUELA]), USD)
-    assert rows.loc[briefs.RECEIVED, "latest_year"] == real["year"].max()
+    real = reporting.real(queries.indicator_series(db, values.RECEIVED, [VENEZUELA]), USD)
+    assert rows.loc[values.RECEIVED, "latest_year"] == real["year"].max()
 
 
 def test_the_extract_keeps_the_publishers_0_and_flags_it(db):
-    selection = parse_selection({"dataset": "remittances", "areas": str(VENEZUELA), "series": briefs.RECEIVED}, db)
+    selection = parse_selection({"dataset": "remittances", "areas": str(VENEZUELA), "series": values.RECEIVED}, db)
     extract = pd.concat(list(queries.extract_chunks(db, selection)), ignore_index=True)
     assert reporting.NOT_REPORTED in queries.extract_columns("remittances")
     zeros = extract[extract["value"] == 0]
@@ -314,7 +315,7 @@ def test_the_country_card_and_chart_count_the_same_people(db, built_db):
 
     app = create_app(built_db)
     page = sys.modules[next(p for p in dash.page_registry.values() if p["path"] == "/country")["module"]]
-    card = next(p for p in briefs.talking_points(db, Subject("area", str(VENEZUELA)), "en") if p.key == "displaced_abroad")
+    card = next(p for p in points.talking_points(db, Subject("area", str(VENEZUELA)), "en") if p.key == "displaced_abroad")
     with app.server.test_request_context("/country"):
         figure, _ = page._refugee_panel(db, VENEZUELA, "Venezuela", "en")
     origin = next(tr for tr in figure.data if tr.name.startswith("From"))

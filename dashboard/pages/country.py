@@ -29,7 +29,7 @@ from dashboard.components import (
 from dashboard.maps import locator_graph
 from dashboard.panels import remittance_panel
 from readside import corridors, groupings, queries
-from readside.briefs import Subject
+from readside.documents.subjects import Subject
 from readside.text import (
     LANGUAGES,
     decimal,
@@ -339,7 +339,7 @@ def _remittance_panel(db: queries.Database, code: int, name: str, lang: str):
 def _refugee_panel(db: queries.Database, code: int, name: str, lang: str):
     """People in need of international protection from the area (by origin) and in it (by asylum),
     per year: refugees + asylum-seekers + others in need of international protection, the same
-    three populations its talking-point card counts (readside.briefs), each part in the hover and
+    three populations its talking-point card counts (readside.documents.measures), each part in the hover and
     the table."""
     populations = ("refugees", "asylum_seekers", "oip")
     sides = {}
