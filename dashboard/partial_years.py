@@ -13,6 +13,7 @@ from collections.abc import Callable
 import pandas as pd
 import plotly.graph_objects as go
 
+from readside.style import MUTED_TEXT
 from readside.text import language, name_column, t
 
 Formatter = Callable[[float, str], str]
@@ -53,14 +54,14 @@ def add_partial_years(fig: go.Figure, frame: pd.DataFrame, *, lang: str, fmt: Fo
             fig.add_trace(go.Scatter(
                 x=piece["year"], y=piece[value], name=t(lang, "reporting.partial_legend"), mode="lines+markers",
                 legendgroup=PARTIAL_GROUP, showlegend=False, hoverinfo="skip",
-                line={"color": colours.get(name, "#666666"), "width": 2, "dash": "dot"},
+                line={"color": colours.get(name, MUTED_TEXT), "width": 2, "dash": "dot"},
                 marker={"size": [9 if m else 0 for m in marks], "symbol": "circle-open",
-                        "color": colours.get(name, "#666666"), "line": {"width": 2}},
+                        "color": colours.get(name, MUTED_TEXT), "line": {"width": 2}},
             ))
         hover = part[partial]
         fig.add_trace(go.Scatter(
             x=hover["year"], y=hover[value], mode="markers", showlegend=False, legendgroup=PARTIAL_GROUP,
-            name=name, marker={"size": 12, "opacity": 0, "color": colours.get(name, "#666666")},
+            name=name, marker={"size": 12, "opacity": 0, "color": colours.get(name, MUTED_TEXT)},
             customdata=[t(lang, "reporting.partial_hover", value=fmt(v, lang), reporting=int(r), expected=int(e))
                         for v, r, e in zip(hover[value], hover["reporting"], hover["expected"], strict=True)],
             hovertemplate="%{fullData.name}, %{x}: %{customdata}<extra></extra>",
@@ -68,8 +69,8 @@ def add_partial_years(fig: go.Figure, frame: pd.DataFrame, *, lang: str, fmt: Fo
         drawn = True
     if drawn:  # one legend entry says what the dotted pieces are
         fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines+markers", name=t(lang, "reporting.partial_legend"),
-                                 legendgroup=PARTIAL_GROUP, line={"color": "#666666", "width": 2, "dash": "dot"},
-                                 marker={"symbol": "circle-open", "size": 9, "color": "#666666"}))
+                                 legendgroup=PARTIAL_GROUP, line={"color": MUTED_TEXT, "width": 2, "dash": "dot"},
+                                 marker={"symbol": "circle-open", "size": 9, "color": MUTED_TEXT}))
     return fig
 
 

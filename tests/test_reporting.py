@@ -328,5 +328,5 @@ def test_placeholder_sql_and_python_agree(db):
     assert (flagged["flag"].to_numpy() == reporting.placeholder_flags(flagged["value"], flagged["unit"])).all()
     with duckdb.connect() as con:  # the Arrow flag of the extracts, too
         table = con.sql("SELECT * FROM (VALUES (0.0, 'current US$'), (0.0, 'persons'), (3.0, '% of GDP')) v(value, unit)")
-        batch = table.fetch_arrow_table()
+        batch = table.to_arrow_table()
         assert reporting.not_reported_array(batch["value"], batch["unit"]).to_pylist() == [True, False, False]
