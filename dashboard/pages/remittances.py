@@ -55,8 +55,12 @@ def layout(lang: str = "en", year: str | None = None, measure: str = "usd", area
                           html.P(t(lang, "remittances.intro")), not_loaded_notice(lang, "worldbank"))
     years = queries.indicator_years(db, RECEIVED)
     default_year = ranking_year(db, RECEIVED, None) or years[-1]
-    receivers = queries.indicator_ranking(db, RECEIVED, default_year, AMERICAS_SUBREGIONS, limit=100)
     name_col = name_column(lang)
+    # every country of the Americas the World Bank has a row for, in any year (its panel shows
+    # the gaps where the file says 0 for "not reported"), not only this year's receivers
+    published = set(regional.country_rows(db, RECEIVED)["area_code"])
+    receivers = maps.americas_areas(db)
+    receivers = receivers[receivers["area_code"].isin(published)]
     countries = grouping_profile.group_options(db, lang) + [
         {"label": row[name_col], "value": int(row["area_code"])} for _, row in receivers.sort_values(name_col).iterrows()]
     country_codes = [c["value"] for c in countries]
