@@ -175,8 +175,7 @@ def remittances_sum(db: Database, grouping: str, name: str, lang: str, table_id:
     last = sums.iloc[-1]
     without = groupings.indicator_members_without(db, grouping, RECEIVED, int(last["year"]))
     note = sum_note(int(last["members_counted"]), int(last["members_total"]), int(last["year"]), without, lang)
-    if not bool(full.iloc[-1]):
-        note = f'{note}. {t(lang, "reporting.group_partial", year=int(last["year"]))}'
+    told = f'{note}. {t(lang, "reporting.group_partial", year=int(last["year"]))}' if not bool(full.iloc[-1]) else note
     total = int(last["members_total"])
     fig = figures.grouped_bars(frame, category="year", lang=lang, fmt=money, y_title=t(lang, "axis.usd"),
                                title=t(lang, "group.remittances_title", name=name),
@@ -184,7 +183,7 @@ def remittances_sum(db: Database, grouping: str, name: str, lang: str, table_id:
                                series={"complete": t(lang, "group.complete", counted=most, total=total),
                                        "partial": t(lang, "group.partial")})
     _left(fig).update_layout(barmode="overlay")
-    return fig, _counted_table(sums, "value", money, note, table_id, lang), note
+    return fig, _counted_table(sums, "value", money, told, table_id, lang), told
 
 
 def member_coverage(db: Database, grouping: str, series: str) -> pd.DataFrame:
