@@ -178,13 +178,13 @@ def run_claims_scan(args: argparse.Namespace) -> int:
 
 def run_claims(args: argparse.Namespace) -> int:
     """The secretariat's pre-meeting check; non-zero with --fail-on so a scheduled job can alert."""
-    from readside import claims
+    from readside import claims_report
     from readside.queries import Database, NoDatabase
 
     if args.claims_command == "scan":
         return run_claims_scan(args)
     try:
-        text, reached = claims.run_check(Database(args.db or default_db()), args.format, args.fail_on)
+        text, reached = claims_report.run_check(Database(args.db or default_db()), args.format, args.fail_on)
     except (ValueError, NoDatabase) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
