@@ -357,7 +357,7 @@ def _not_checkable(ctx: Context, figure: pd.Series) -> FigureCheck:
 
 def _check_vintages(ctx: Context, figure: pd.Series) -> list[FigureCheck]:
     """A figure of another publisher against each of its vintages, with the same tolerance."""
-    source, series = vintage_values.SOURCE[figure["metric"]], vintage_values.SERIES_NAME[figure["metric"]]
+    source, series = vintage_values.SOURCE[figure["metric"]], Word(f"scan.series.{figure['metric']}")
     quoted, found = float(figure["value"]), vintage_values.values(ctx.sources, figure)
     out = []
     for i, value in enumerate(found):
@@ -459,18 +459,19 @@ def verdict(checks: list[FigureCheck]) -> Verdict:
         return Verdict(status, last[0], None, last[0].notes)
     newest = published[-1]
     matched = [c for c in published if c.status == MATCHES]
-    names = ", ".join(c.vintage for c in matched)
+    values = {"vintages": ", ".join(c.vintage for c in matched), "newest": newest.vintage, "series": _series(newest),
+              "value": Quantity(newest.actual, newest.unit, SHOWN_DECIMALS.get(newest.unit, 2))}
+    kind = "revision" if newest.source == "undesa_ims" else "vintage"
     if newest.status == MATCHES:
-        return Verdict(MATCHES, newest, newest, (Note("matches_in", {"vintages": names}), *_series_notes(newest)))
+        return Verdict(MATCHES, newest, newest, (Note(f"matches_{kind}", values),))
     if matched:
-        value = Quantity(newest.actual, newest.unit, SHOWN_DECIMALS.get(newest.unit, 2))
-        note = Note("revised_since", {"vintages": names, "newest": newest.vintage, "value": value})
-        return Verdict(REVISED, matched[-1], newest, (note, *_series_notes(newest)))
-    return Verdict(DIFFERS, newest, newest, tuple(n for n in newest.notes))
+        return Verdict(REVISED, matched[-1], newest, (Note(f"revised_{kind}", values),))
+    extra = tuple(n for n in newest.notes if n.key == "remittance_definitions")
+    return Verdict(DIFFERS, newest, newest, (Note(f"differs_{kind}", values), *extra))
 
 
-def _series_notes(check: FigureCheck) -> tuple[Note, ...]:
-    return tuple(n for n in check.notes if n.key == "series")
+def _series(check: FigureCheck) -> object:
+    return next((n.values["series"] for n in check.notes if n.key == "series"), "")
 
 
 def verdicts(checks: list[FigureCheck]) -> dict[tuple[str, str], Verdict]:

@@ -37,12 +37,6 @@ UNHCR = {"refugees": ("refugees",), "asylum_seekers": ("asylum_seekers",), "oip"
 SOURCE = {**dict.fromkeys(WORLDBANK, "worldbank"), **dict.fromkeys(UNHCR, "unhcr"), "net_migration": "wpp",
           "corridor": "knomad", "inflows": "oecd", "dead_missing": "iom_missing_migrants",
           "new_displacements": "idmc"}
-SERIES_NAME = {**WORLDBANK, "refugees": "UNHCR refugees", "asylum_seekers": "UNHCR asylum-seekers",
-               "oip": "UNHCR other people in need of international protection",
-               "displaced_abroad": "UNHCR refugees + asylum-seekers + others in need of international protection",
-               "net_migration": "WPP net migration", "corridor": "KNOMAD bilateral migration matrix",
-               "inflows": "OECD international migration database", "dead_missing": "IOM Missing Migrants Project",
-               "new_displacements": "IDMC Global Internal Displacement Database"}
 IOM_REGIONS = {904: ("Central America", "South America", "Caribbean"), 905: ("North America",),
                915: ("Caribbean",), 916: ("Central America",), 931: ("South America",)}
 AMERICAS_IOM = ("North America", "Central America", "South America", "Caribbean")
@@ -370,7 +364,7 @@ def provenance(db: Database, sources: set[str]) -> dict[str, dict]:
     if not sources:
         return {}
     frame = db.frame(
-        f"""SELECT source, publisher, dataset, citation, url, licence, retrieved_at FROM provenance
+        f"""SELECT source, publisher, dataset, vintage, citation, url, licence, retrieved_at FROM provenance
             WHERE source IN ({placeholders(sorted(sources))}) ORDER BY source, vintage DESC, dataset""",  # noqa: S608
         sorted(sources))
     out: dict[str, dict] = defaultdict(dict)

@@ -20,7 +20,7 @@ from readside.scan.clauses import Sentence
 from readside.scan.numbers import Number, parse_number
 from readside.scan.ties import Tie
 from readside.text import decimal, t
-from readside.vintage_values import provenance
+from readside.vintage_values import provenance, vintage_label
 
 
 def refreshed_paragraph(text: str, sentences: list[Sentence], found: list[Tie], latest: dict[int, float | None]) -> str:
@@ -96,7 +96,7 @@ def citation(db: Database, ctx: Context, sources: set[str], lang: str) -> str:
     if "undesa_ims" in sources or not sources:
         parts.append(claims.citation(ctx, lang))
     for source, row in sorted(provenance(db, sources - {"undesa_ims", ""}).items()):
-        parts.append(t(lang, "claims.citation", citation=row.get("citation") or row.get("publisher") or source,
-                       url=row.get("url") or "", licence=row.get("licence") or "",
-                       accessed=long_date(str(row.get("retrieved_at") or ""), lang)))
+        parts.append(t(lang, "scan.citation", source=t(lang, f"scan.source.{source}"),
+                       vintage=vintage_label(str(row.get("vintage") or "")), url=row.get("url") or "",
+                       licence=row.get("licence") or "", accessed=long_date(str(row.get("retrieved_at") or ""), lang)))
     return " ".join(parts)

@@ -277,6 +277,9 @@ def _percent_metric(tie: Tie, kinds: list) -> str | None:
 def _person_metric(tie: Tie, kinds: list) -> str | None:
     hit = _first(kinds, set(PERSON_KINDS))
     scope, found, _ = hit
+    near = kinds[0][1] | kinds[1][1]  # the head and the phrase
+    if len(near & PROTECTION) > 1:
+        return _no(tie, "several_metrics")
     protection = found & PROTECTION
     if len(protection) > 1 or (protection and "migrants" in found and _coordinated(hit[2])):
         return _no(tie, "several_metrics")

@@ -109,8 +109,7 @@ KEYWORDS = {
                    "frente al", "frente a los", "comparado con", "en comparación con", "contra", "contre",
                    "face à", "par rapport à", "em comparação com", "frente aos", "ante"],
 }
-WHOLE_WORDS = {"women", "men", "parts", "origin", "previous_year", "gdp", "paid", "comparison", "permanent",
-               "temporary", "conflict", "disaster", "flows"}
+WHOLE_WORDS = {"women", "men", "parts", "origin", "previous_year", "gdp", "comparison"}
 
 # Migration routes of IOM's Missing Migrants Project in the Americas: route key -> the route
 # names the files use (merged: "Darien Gap" until 2021, "Darien" since), labels, words.
