@@ -35,7 +35,8 @@ PREPOSITION = (r"(?<!\w)(?:in|within|across|for|to|into|en|em|na|no|nas|nos|dans
                r"de|of|del|da|do|des|du)\s+(?:the\s+|el\s+|la\s+|los\s+|las\s+|les\s+|le\s+|l'|o\s+|os\s+|as\s+|a\s+)?$")
 YEAR_RANGE = (r"(?:between|from|entre|de|desde|du|des|del)\s+(\d{4})\s+(?:and|to|y|a|al|hasta|et|à|au|e|para|até)\s+"
               r"(\d{4})|(\d{4})\s?[-–]\s?(\d{4})")
-LIST_JOINER = r"^\s*(?:,|and|y|e|et|or|o|ou|&)\s*(?:,\s*)?(?:and\s+|y\s+|e\s+|et\s+)?(?:the\s+|el\s+|la\s+|les\s+|le\s+|l'|o\s+|a\s+)?$"
+LIST_JOINER = (r"^\s*(?:,|and|y|e|et|or|o|ou|&)\s*(?:,\s*)?(?:(?:and|y|e|et)\s+)?"
+               r"(?:(?:in|en|em|no|na|nos|nas|au|aux|à|a|dans)\s+)?(?:(?:the|el|la|les|le|o|a|os|as)\s+|l')?$")
 
 
 @dataclass(frozen=True)
@@ -344,11 +345,11 @@ def _referent(sentence: Sentence, clause: Clause, number: Number, words: Phrase,
     if re.search(comparison, folded_lead) and earlier:
         return earlier[-1], "compared"
     if clause.kind == "parts" and clause.numbers and clause.numbers[0] is number:
-        totals = [t for t in earlier if sentence.clause_of(t.number).start < clause.start]
+        totals = [t for t in earlier if sentence.clauses[t.clause].start < clause.start]
         if totals:
             return totals[-1], "parts"
     if clause.kind == "coordinate" and earlier:
-        previous = [t for t in earlier if sentence.clause_of(t.number).start < clause.start]
+        previous = [t for t in earlier if sentence.clauses[t.clause].start < clause.start]
         if previous:
             return previous[-1], "ellipsis"
     if clause.kind == "parts" and earlier:
@@ -361,7 +362,7 @@ def _referent(sentence: Sentence, clause: Clause, number: Number, words: Phrase,
 
 def _origin_before(sentence: Sentence, place: Place) -> bool:
     """'migrants from Venezuela', 'nacidos en Colombia': the place is an origin, not where they live."""
-    return re.search(rf"(?<!\w)(?:{alternation(KEYWORDS['origin'])})\s+(?:{ARTICLES}\s+)?$",
+    return re.search(rf"(?<!\w)(?:{alternation(KEYWORDS['origin'])})(?:\s+|(?<=')|\s*d')(?:{ARTICLES}\s+)?$",
                      fold(sentence.text[:place.start])) is not None
 
 
@@ -392,7 +393,7 @@ def _where(tie: Tie, sentence: Sentence, clause: Clause, words: Phrase, referent
         tie.evidence.append(Evidence("route", route.text, "clause"))
         tie.areas, tie.labels = (), ()
         return True
-    place, place_scope = _host(sentence, clause, number, words, hosts)
+    place, place_scope = _host(sentence, clause, number, words, hosts, origins)
     if place is None and referent is not None and referent.areas and scope in ("compared", "ellipsis"):
         tie.areas, tie.minus, tie.labels = referent.areas, referent.minus, referent.labels
         tie.evidence.append(Evidence("area", _words_of(referent), scope))
@@ -422,7 +423,8 @@ def _nearest(places: list[Place], number: Number) -> Place:
     return min(places, key=lambda p: min(abs(p.start - number.end), abs(number.start - p.end)))
 
 
-def _host(sentence: Sentence, clause: Clause, number: Number, words: Phrase, hosts: list[Place]) -> tuple[Place | None, str]:
+def _host(sentence: Sentence, clause: Clause, number: Number, words: Phrase, hosts: list[Place],
+          origins: list[Place]) -> tuple[Place | None, str]:
     """The area right after the figure when a preposition introduces it ('58,7 millones en América del
     Norte'), else the nearest before it in its phrase, else any after it in its phrase, else the
     only one of its clause (or of the clause around a parenthesis), else the sentence's."""
@@ -443,7 +445,8 @@ def _host(sentence: Sentence, clause: Clause, number: Number, words: Phrase, hos
         parent = [p for p in sentence.clauses[clause.parent].places if p.role in ("area", "ambiguous")]
         if len({p.key for p in parent}) == 1:
             return parent[0], "parent"
-    if sentence.frame_area is not None:
+    if sentence.frame_area is not None and sentence.frame_area not in origins \
+            and not _origin_before(sentence, sentence.frame_area):
         return sentence.frame_area, "sentence"
     return None, ""
 
@@ -471,8 +474,10 @@ def _when(tie: Tie, sentence: Sentence, clause: Clause, number: Number, words: P
     year, where = None, ""
     if adjacent:
         year, where = adjacent[0], "phrase"
-    elif in_phrase:
-        year, where = min(in_phrase, key=lambda y: abs(y.start - number.start)), "phrase"
+    elif (span := _span_end(sentence, clause, number)) is not None:
+        year, where = span, "clause"
+    elif len({int(y.value) for y in in_phrase}) == 1:
+        year, where = in_phrase[0], "phrase"
     elif len({int(y.value) for y in free}) == 1 and not claimed:
         year, where = free[0], "clause"
     elif not clause.years and clause.parent is not None and len({int(y.value) for y in sentence.clauses[clause.parent].years}) == 1:
@@ -489,6 +494,22 @@ def _when(tie: Tie, sentence: Sentence, clause: Clause, number: Number, words: P
         tie.evidence.append(Evidence("year", str(referent.year), scope))
         return
     tie.fail("year")
+
+
+def _span_end(sentence: Sentence, clause: Clause, number: Number) -> Number | None:
+    """'Between 2000 and 2024 … from 4.2 million to 12.6 million': the first figure is the period's
+    start, the second its end (only when the clause says exactly that)."""
+    period = re.search(YEAR_RANGE, clause_text(sentence, clause), flags=re.IGNORECASE)
+    levels = [n for n in clause.numbers if n.unit == number.unit]
+    if period is None or len(levels) != 2 or len(clause.years) != 2:
+        return None
+    first, second = levels
+    lead_first = fold(sentence.text[clause.start:first.start])
+    lead_second = fold(sentence.text[first.end:second.start])
+    if not (re.search(r"(?:from|de|desde|du|da)\s*$", lead_first) and re.search(r"(?:to|a|à|au|hasta|para|até)\s*$", lead_second)):
+        return None
+    years = sorted(clause.years, key=lambda y: y.value)
+    return years[0] if number is first else years[1]
 
 
 def _adjacent_years(clause: Clause, number: Number) -> list[Number]:
