@@ -408,7 +408,7 @@ def check_figures(ctx: Context, figures: pd.DataFrame, cited: int | None) -> lis
     """Figures (registry rows or built in memory) against every loaded revision; `cited` is the
     revision the text cites (`revised` needs it; None: the text names none)."""
     out = []
-    for _, figure in figures.iterrows():
+    for figure in figures.to_dict("records"):  # plain dicts: a pandas row per figure costs ms
         if figure["metric"] in vintage_values.SOURCE:
             out += _check_vintages(ctx, figure)
             continue

@@ -65,7 +65,7 @@ class Data:
     indicator: dict[tuple[str, str, int, int], float] = field(default_factory=dict)  # series, vintage, area, year
     vintages: dict[str, list[str]] = field(default_factory=dict)  # series -> vintages, oldest first
     years: dict[tuple[str, str], set[int]] = field(default_factory=dict)  # (series, vintage) -> years
-    pairs: dict[tuple[str, str], dict[tuple[int, int, int], float]] = field(default_factory=dict)
+    pairs: dict[tuple, dict[tuple[str, str], float]] = field(default_factory=dict)  # (origins, hosts, year) -> ...
     knomad: dict[tuple[int, int, int], float] = field(default_factory=dict)  # edition, origin, destination
     editions: list[int] = field(default_factory=list)
     oecd: dict[tuple[str, str, int, int], float] = field(default_factory=dict)  # flow type, vintage, area, year
@@ -85,14 +85,15 @@ class Data:
         codes = {c for col in ("areas", "minus_areas", "origin_areas") if col in mine for text in mine[col] for c in _codes(text)}
         data.members = _members(db, sorted(codes))
         every = sorted(codes | {m for ms in data.members.values() for m in ms})
+        years = sorted({int(y) for col in ("year", "base_year") for y in mine[col] if pd.notna(y)})
         sources = {SOURCE[m] for m in mine["metric"]}
         series = sorted({WORLDBANK[m] for m in mine["metric"] if m in WORLDBANK} |
                         {f"unhcr.{p}.{side}" for m in mine["metric"] if m in UNHCR for p in UNHCR[m]
                          for side in ("origin", "asylum")} | ({"wpp.net_migration"} if "wpp" in sources else set()))
         if series:
-            _load_indicator(db, data, series, every)
+            _load_indicator(db, data, series, every, years)
         if "unhcr" in sources:
-            _load_pairs(db, data, mine, every)
+            _load_pairs(db, data, mine)
         if "knomad" in sources:
             _load_knomad(db, data, every)
         if "oecd" in sources:
@@ -116,11 +117,12 @@ def _members(db: Database, codes: list[int]) -> dict[int, tuple[int, ...]]:
     return {int(code): tuple(int(m) for m in members) for code, members in rows}
 
 
-def _load_indicator(db: Database, data: Data, series: list[str], codes: list[int]) -> None:
+def _load_indicator(db: Database, data: Data, series: list[str], codes: list[int], years: list[int]) -> None:
     frame = db.frame(
         f"""SELECT series, revision, area_code, year, value FROM indicator_vintages
-            WHERE variant = 'estimate' AND series IN ({placeholders(series)}) AND area_code IN ({placeholders(codes)})""",  # noqa: S608
-        [*series, *codes])
+            WHERE variant = 'estimate' AND series IN ({placeholders(series)}) AND area_code IN ({placeholders(codes)})
+            AND year IN ({placeholders(years)})""",  # noqa: S608 - only placeholders are interpolated
+        [*series, *codes, *years])
     data.indicator = {(s, v, int(a), int(y)): float(x) for s, v, a, y, x in frame.itertuples(index=False)}
     for s, v in db.rows(
             f"""SELECT DISTINCT series, revision FROM indicator_vintages WHERE variant = 'estimate'
@@ -132,18 +134,21 @@ def _load_indicator(db: Database, data: Data, series: list[str], codes: list[int
         data.years[s, v] = {int(y) for y in years}
 
 
-def _load_pairs(db: Database, data: Data, figures: pd.DataFrame, codes: list[int]) -> None:
-    """UNHCR origin x asylum pairs, only for figures that name both."""
-    both = figures[figures["metric"].isin(list(UNHCR)) & figures.get("origin_areas", pd.Series(dtype=object)).notna()
-                   & figures["areas"].notna()] if "origin_areas" in figures else figures.iloc[0:0]
-    if both.empty:
+def _load_pairs(db: Database, data: Data, figures: pd.DataFrame) -> None:
+    """UNHCR totals over origin x asylum pairs, one query per figure that names both."""
+    if "origin_areas" not in figures:
         return
-    frame = db.frame(
-        f"""SELECT population, vintage, year, origin_code, asylum_code, sum(persons) AS persons FROM displacement
-            WHERE origin_code IN ({placeholders(codes)}) AND asylum_code IN ({placeholders(codes)})
-            GROUP BY ALL""", [*codes, *codes])  # noqa: S608
-    for population, vintage, year, origin, asylum, persons in frame.itertuples(index=False):
-        data.pairs.setdefault((population, vintage), {})[int(year), int(origin), int(asylum)] = float(persons)
+    for figure in figures[figures["metric"].isin(list(UNHCR)) & figures["origin_areas"].notna()
+                          & figures["areas"].notna()].to_dict("records"):
+        origins, hosts = _expand(data, _codes(figure["origin_areas"])), _expand(data, _codes(figure["areas"]))
+        key = (tuple(origins), tuple(hosts), int(figure["year"]))
+        if key in data.pairs:
+            continue
+        rows = db.rows(
+            f"""SELECT population, vintage, sum(persons) FROM displacement WHERE year = ?
+                AND origin_code IN ({placeholders(origins)}) AND asylum_code IN ({placeholders(hosts)})
+                GROUP BY ALL""", [key[2], *origins, *hosts])  # noqa: S608 - only placeholders are interpolated
+        data.pairs[key] = {(population, vintage): float(persons) for population, vintage, persons in rows}
 
 
 def _load_knomad(db: Database, data: Data, codes: list[int]) -> None:
@@ -261,8 +266,8 @@ def _unhcr(data: Data, figure: pd.Series) -> list[Value]:
         total = 0.0
         for population in populations:
             if hosts and origins:
-                pairs = data.pairs.get((population, vintage), {})
-                total += sum(pairs.get((year, o, h), 0.0) for o in _expand(data, origins) for h in _expand(data, hosts))
+                key = (tuple(_expand(data, origins)), tuple(_expand(data, hosts)), year)
+                total += data.pairs.get(key, {}).get((population, vintage), 0.0)
             else:
                 side, codes = ("origin", origins) if origins else ("asylum", hosts)
                 series = f"unhcr.{population}.{side}"

@@ -138,9 +138,10 @@ def _rows(found: list[Tie], sentences: list[Sentence], decided: dict, checks: li
     for check in checks:
         by_figure.setdefault((check.claim_id, check.figure_id), []).append(check)
     rows = []
+    per_sentence = dict(tuple(figures.groupby("claim_id"))) if not figures.empty else {}
     for sentence in sentences:
-        mine = figures[figures["claim_id"] == claim_id(sentence.number)]
-        consistency = notes_text(claims.consistency(mine), "en")
+        mine = per_sentence.get(claim_id(sentence.number))
+        consistency = notes_text(claims.consistency(mine), "en") if mine is not None and len(mine) > 1 else ""
         for item in (f for f in found if f.sentence == sentence.number):
             base = _row_base(item, sentence, title, consistency)
             key = (claim_id(item.sentence), item.figure_id)
