@@ -81,7 +81,8 @@ def _baseline(ref: str, db: Path, text: str) -> dict:
     archive = subprocess.run(["git", "-C", str(REPO), "archive", ref, "readside", "etl", "schemas", "data"],
                              capture_output=True, check=True).stdout
     with tempfile.TemporaryDirectory(prefix="migdash-scan-baseline-") as tmp:
-        tarfile.open(fileobj=BytesIO(archive)).extractall(tmp, filter="data")
+        with tarfile.open(fileobj=BytesIO(archive)) as bundle:
+            bundle.extractall(tmp, filter="data")
         (Path(tmp) / "text.txt").write_text(text, encoding="utf-8")
         code = ("import json, statistics, sys, time; from readside import scan; from readside.queries import Database\n"
                 f"db = Database({str(db)!r}); text = open('text.txt', encoding='utf-8').read(); runs = []\n"
