@@ -135,7 +135,7 @@ def _figures_table(ctx: Context, checks: pd.DataFrame, lang: str, claim_id: str)
     when the cited revision is not loaded, so the rows do not repeat it)."""
     by_id = ctx.figures_of(claim_id).set_index("figure_id")
     rows = [
-        (figure_label(ctx, by_id.loc[c.figure_id], lang), c.revision,
+        (figure_label(ctx, by_id.loc[c.figure_id], lang), c.vintage,  # a UN DESA revision or another source's vintage
          claims_check.quoted_text(by_id.loc[c.figure_id], lang),
          _value_text(c.actual, c.basis, c.unit, lang), t(lang, f"status.{c.status}"),
          claims_check.notes_text([n for n in c.notes if n.key != "cited_not_loaded"], lang))
