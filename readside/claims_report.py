@@ -18,12 +18,12 @@ from readside.claims import (
     as_checks,
     check_all,
     claim_status,
-    consistency,
     notes_text,
     quoted_text,
     sentence_with_citation,
     verdicts,
 )
+from readside.consistency import consistency
 from readside.queries import Database
 
 REPORT_COLUMNS = ["claim_id", "figure_id", "revision", "vintage", "status", "verdict", "quoted_as", "quoted", "actual", "basis", "unit", "note",

@@ -31,6 +31,7 @@ from readside.claims import (
     check_figure,
     notes_text,
 )
+from readside.consistency import consistency
 from readside.queries import Database
 from schemas.claim import ClaimFigureSchema, ClaimSchema
 from tests.helpers import publisher_value, sheet_titled
@@ -225,21 +226,21 @@ def test_a_figure_that_matched_an_older_revision_only_is_revised():
 
 
 def test_claim_6_parts_do_not_add_up_to_its_stated_total(ctx):
-    (note,) = claims.consistency(ctx.figures_of("cp2023-americas-2020"))
+    (note,) = consistency(ctx.figures_of("cp2023-americas-2020"))
     assert note.ok is False
     assert note.text("en") == "parts against their stated total: 12.5 + 58.7 = 71.2 ≠ 73.5 million (gap +2.3)"
     assert "12,5 + 58,7 = 71,2 ≠ 73,5 millones (diferencia +2,3)" in note.text("es")
 
 
 def test_claim_3_change_is_recomputed_from_its_own_levels(ctx):
-    (note,) = claims.consistency(ctx.figures_of("cam2017-americas-1990-2013"))
+    (note,) = consistency(ctx.figures_of("cam2017-americas-1990-2013"))
     assert note.key == "change_levels" and note.ok is True
     assert "79.4%" in note.text("en")  # 61 / 34 - 1
     assert "consistent only within the quoted precision" in note.text("en")  # 79.4 > 'nearly 78'
 
 
 def test_claim_4_three_times_is_recomputed_from_17_and_5(ctx):
-    (note,) = claims.consistency(ctx.figures_of("cam2017-flows-sicremi"))
+    (note,) = consistency(ctx.figures_of("cam2017-flows-sicremi"))
     assert note.key == "ratio" and note.ok is True
     assert "17% / 5% = 3.4 times" in note.text("en")
     assert "17\u00a0% / 5\u00a0% = 3,4 veces" in note.text("es")

@@ -17,6 +17,7 @@ from dashboard.components import data_table, database, needs_database, notice, p
 from readside import claims as claims_check
 from readside import scan
 from readside.claims import SHOWN_DECIMALS, Quantity, render
+from readside.consistency import consistency
 from readside.text import LANGUAGE_NAMES, LANGUAGES, decimal, language, t
 
 dash.register_page(__name__, path="/check", name="Check", order=6)
@@ -118,12 +119,12 @@ def results(result: scan.Scan, lang: str) -> list:
 
 def _sentence(result: scan.Scan, sentence: scan.Sentence, lang: str) -> html.Section:
     figures = result.figures[result.figures["claim_id"] == scan.claim_id(sentence.number)]
-    consistency = [html.P(t(lang, "claims.consistency", note=n.text(lang)),
-                          className="consistency-ok" if n.ok else "consistency consistency-bad")
-                   for n in claims_check.consistency(figures)]
+    agrees = [html.P(t(lang, "claims.consistency", note=n.text(lang)),
+                     className="consistency-ok" if n.ok else "consistency consistency-bad")
+              for n in consistency(figures)]
     return html.Section([
         html.Blockquote(" ".join(sentence.text.split()), lang=sentence.lang.lang),
-        *consistency,
+        *agrees,
         _table(result, sentence.number, lang),
     ], className="check-sentence")
 

@@ -14,6 +14,7 @@ from dashboard import figures
 from dashboard.components import data_table, database, needs_database, page_frame, source_line
 from readside import claims as claims_check
 from readside.claims import INTERPOLATED, SHOWN_DECIMALS, Context
+from readside.consistency import consistency
 from readside.text import decimal, language, t
 
 dash.register_page(__name__, path="/claims", name="Claims", order=5)
@@ -35,14 +36,14 @@ def claim_card(ctx: Context, claim_id: str, checks: pd.DataFrame, lang: str) -> 
     claim = ctx.claim(claim_id)
     status = claims_check.claim_status(checks, ctx.latest)
     mine = ctx.figures_of(claim_id)
-    consistency = [_consistency(note, lang) for note in claims_check.consistency(mine)]
+    agrees = [_consistency(note, lang) for note in consistency(mine)]
     return html.Article(
         [
             _header(claim, status, ctx.latest, lang, claim_id),
             html.Blockquote(claim["quote"], lang=claim["document_language"]),
             html.P(t(lang, "claims.cites", source=claim["cited_source"]), className="source-line"),
             *_cited_revision_notice(ctx, claim_id, lang),
-            *consistency,
+            *agrees,
             _chart(ctx, claim, mine, lang, claim_id),
             _figures_table(ctx, checks, lang, claim_id),
             html.H3(t(lang, "claims.refreshed")),

@@ -13,7 +13,7 @@ from readside.claims_report import as_csv as frame_csv
 from readside.claims_report import cell
 from readside.scan.clauses import Sentence
 from readside.scan.paragraph import COLUMNS, Scan, claim_id
-from readside.scan.ties import Tie
+from readside.scan.tie import Tie
 from readside.scan.words import fold
 from readside.text import LANGUAGES, t
 from schemas.claim import METRICS

@@ -14,15 +14,16 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from readside import claims
+from readside import claims, vintage_values
 from readside.claims import COMPUTABLE, Context, FigureCheck, Verdict, notes_text
+from readside.consistency import consistency
 from readside.queries import Database
 from readside.scan.clauses import Sentence
 from readside.scan.language import Detected
 from readside.scan.places import Lexicon
 from readside.scan.reading import read
 from readside.scan.refresh import citation, refreshed_paragraph, refreshed_sentence
-from readside.scan.ties import Tie
+from readside.scan.tie import Tie
 from readside.text import LANGUAGES, t
 
 MAX_CHARS = 20_000
@@ -114,7 +115,7 @@ def figure_frame(found: list[Tie]) -> pd.DataFrame:
 
 def _figure_row(item: Tie) -> dict:
     number = item.number
-    checkable = item.metric in COMPUTABLE or item.metric in claims.vintage_values.SOURCE
+    checkable = item.metric in COMPUTABLE or item.metric in vintage_values.SOURCE
     where = {} if checkable else {("checkable_with" + ("" if code == "en" else f"_{code}")): t(code, f"scan.checkable.{item.metric}")
                                   for code in LANGUAGES}
     value = -abs(number.value) if item.negative else number.value
@@ -141,9 +142,9 @@ def _rows(found: list[Tie], sentences: list[Sentence], decided: dict, checks: li
     per_sentence = dict(tuple(figures.groupby("claim_id"))) if not figures.empty else {}
     for sentence in sentences:
         mine = per_sentence.get(claim_id(sentence.number))
-        consistency = notes_text(claims.consistency(mine), "en") if mine is not None and len(mine) > 1 else ""
+        agrees = notes_text(consistency(mine), "en") if mine is not None and len(mine) > 1 else ""
         for item in (f for f in found if f.sentence == sentence.number):
-            base = _row_base(item, sentence, title, consistency)
+            base = _row_base(item, sentence, title, agrees)
             key = (claim_id(item.sentence), item.figure_id)
             if not item.understood:
                 rows.append({**base, "status": NOT_UNDERSTOOD, "note": t("en", f"scan.reason.{item.reason}"),

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from readside.scan.clauses import Sentence, read_sentence, split_sentences
 from readside.scan.language import Detected, chosen, detect
 from readside.scan.places import Lexicon
-from readside.scan.ties import Tie, tie_sentence
+from readside.scan.tie import Tie
+from readside.scan.ties import tie_sentence
 
 
 @dataclass

@@ -18,7 +18,7 @@ from readside.claims import Context, covers, long_date
 from readside.queries import Database
 from readside.scan.clauses import Sentence
 from readside.scan.numbers import Number, parse_number
-from readside.scan.ties import Tie
+from readside.scan.tie import Tie
 from readside.text import decimal, t
 from readside.vintage_values import provenance, vintage_label
 

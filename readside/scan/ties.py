@@ -19,103 +19,20 @@ leave it not understood, with the reason: a wrong tie is worse than none.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from readside.scan.clauses import Clause, Sentence
-from readside.scan.numbers import Number, as_persons
+from readside.scan.measures import PROTECTION, kinds_of, metric_of, persons_count
+from readside.scan.numbers import Number
 from readside.scan.places import Place
-from readside.scan.words import ARTICLES, KEYWORDS, alternation, fold, has_keyword, keyword_spans
-from readside.text import LANGUAGES, language
+from readside.scan.tie import Evidence, Phrase, Tie, clause_text, phrase
+from readside.scan.words import ARTICLES, KEYWORDS, alternation, fold, has_keyword
 
-PERSON_KINDS = ["displaced_abroad", "oip", "asylum_seekers", "refugees", "net_migration", "dead_missing",
-                "new_displacements", "inflows", "migrants"]
-PROTECTION = {"displaced_abroad", "oip", "asylum_seekers", "refugees"}
-EVENTS = {"net_migration", "dead_missing", "new_displacements", "inflows"}
 PREPOSITION = (r"(?<!\w)(?:in|within|across|for|to|into|en|em|na|no|nas|nos|dans|au|aux|a|à|para|hacia|vers|hacía|"
                r"de|of|del|da|do|des|du)\s+(?:the\s+|el\s+|la\s+|los\s+|las\s+|les\s+|le\s+|l'|o\s+|os\s+|as\s+|a\s+)?$")
 YEAR_RANGE = (r"(?:between|from|entre|de|desde|du|des|del)\s+(\d{4})\s+(?:and|to|y|a|al|hasta|et|à|au|e|para|até)\s+"
               r"(\d{4})|(\d{4})\s?[-–]\s?(\d{4})")
 LIST_JOINER = (r"^\s*(?:,|and|y|e|et|or|o|ou|&)\s*(?:,\s*)?(?:(?:and|y|e|et)\s+)?"
                r"(?:(?:in|en|em|no|na|nos|nas|au|aux|à|a|dans)\s+)?(?:(?:the|el|la|les|le|o|a|os|as)\s+|l')?$")
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """Words that decided part of a tie, and where they were: phrase, clause, sentence, or the
-    figure it refers to (compared, parts, ellipsis)."""
-
-    role: str  # metric | area | origin | year | sex | route | cause | unit
-    words: str
-    scope: str
-
-
-@dataclass
-class Tie:
-    """A statistic of the text as registry figure fields, or the reason it was not understood."""
-
-    sentence: int
-    clause: int
-    number: Number
-    metric: str | None = None
-    areas: tuple[int, ...] = ()
-    minus: tuple[int, ...] = ()
-    labels: tuple[str, ...] = ()
-    origins: tuple[int, ...] = ()
-    origin_labels: tuple[str, ...] = ()
-    detail: str | None = None  # IOM route, IDMC cause, OECD flow type
-    year: int | None = None
-    base_year: int | None = None
-    sex: str = "total"
-    negative: bool = False  # net migration stated as negative in words ("saldo migratorio negativo")
-    reason: str | None = None
-    evidence: list[Evidence] = field(default_factory=list)
-    figure_id: str = ""
-    part_of: str | None = None
-    total: Tie | None = field(default=None, repr=False)
-
-    @property
-    def understood(self) -> bool:
-        return self.reason is None
-
-    def label(self, lang: str) -> str:
-        return self.labels[LANGUAGES.index(language(lang))] if self.labels else ""
-
-    def origin_label(self, lang: str) -> str:
-        return self.origin_labels[LANGUAGES.index(language(lang))] if self.origin_labels else ""
-
-    def fail(self, reason: str) -> Tie:
-        self.reason = reason
-        return self
-
-
-Found = Tie  # the name the command line and older callers use
-
-
-@dataclass(frozen=True)
-class Phrase:
-    """The words around one figure inside its clause."""
-
-    lead: str  # from the previous figure (or the clause start) to the number
-    trail: str  # from the number to the next figure (or the clause end)
-    lead_start: int
-    trail_end: int
-
-    @property
-    def head(self) -> str:
-        """The few words right after the number: its noun ('de migrantes internacionales')."""
-        return " ".join(self.trail.split()[:4])
-
-
-def phrase(sentence: Sentence, clause: Clause, number: Number) -> Phrase:
-    numbers = clause.numbers
-    index = numbers.index(number)
-    lead_start = numbers[index - 1].end if index else clause.start
-    trail_end = numbers[index + 1].start if index + 1 < len(numbers) else clause.end
-    return Phrase(sentence.text[lead_start:number.start], sentence.text[number.end:trail_end], lead_start, trail_end)
-
-
-def clause_text(sentence: Sentence, clause: Clause) -> str:
-    return sentence.text[clause.start:clause.end]
 
 
 # ---- the figures of one sentence ----
@@ -144,15 +61,15 @@ def _tie(sentence: Sentence, clause: Clause, number: Number, before: list[Tie]) 
         return tie.fail(number.problem)
     words = phrase(sentence, clause, number)
     referent, scope = _referent(sentence, clause, number, words, before)
-    kind_scope = _kinds(sentence, clause, words)
-    number = _persons_count(number, words, kind_scope, referent)
+    kind_scope = kinds_of(sentence, clause, words)
+    number = persons_count(number, words, kind_scope, referent)
     tie.number = number
     if number.unit == "plain":
         return tie.fail("unit")
     if number.unit == "times":
         tie.metric = "ratio"
         tie.evidence.append(Evidence("metric", number.text, "phrase"))
-    elif not _metric(tie, kind_scope, referent, scope, any(p.role == "origin" for p in clause.places)):
+    elif not metric_of(tie, kind_scope, referent, scope, any(p.role == "origin" for p in clause.places)):
         return tie
     if tie.metric != "ratio" and not _where(tie, sentence, clause, words, referent, scope):
         return tie
@@ -160,178 +77,6 @@ def _tie(sentence: Sentence, clause: Clause, number: Number, before: list[Tie]) 
         return tie
     _when(tie, sentence, clause, number, words, referent, scope)
     return tie
-
-
-# ---- what the figure measures ----
-
-
-def _kinds(sentence: Sentence, clause: Clause, words: Phrase) -> list[tuple[str, set[str], str]]:
-    """(scope, kinds found, words) for the head noun, the phrase, the clause and the parent clause."""
-    def found(text: str) -> set[str]:
-        folded = fold(text)
-        return {kind for kind in KEYWORDS if kind not in ("parts", "origin", "comparison", "previous_year", "negative")
-                and has_keyword(kind, folded)}
-    out = [("head", found(words.head), words.head), ("phrase", found(words.lead + " " + words.trail),
-                                                      words.lead + "…" + words.trail),
-           ("clause", found(clause_text(sentence, clause)), clause_text(sentence, clause))]
-    if clause.parent is not None:
-        parent = sentence.clauses[clause.parent]
-        out.append(("parent", found(clause_text(sentence, parent)), clause_text(sentence, parent)))
-    return out
-
-
-def _persons_count(number: Number, words: Phrase, kinds: list, referent: Tie | None) -> Number:
-    """A plain count ('1,726,089 migrants', '194 migrantes murieron') is persons when a noun of
-    persons follows it, or when it is large and its phrase is about persons."""
-    if number.unit != "plain" or number.decimals:
-        return number
-    head = kinds[0][1]
-    if head & set(PERSON_KINDS) or (number.value >= 1000 and kinds[1][1] & set(PERSON_KINDS)):
-        return as_persons(number)
-    if referent is not None and referent.number.unit == "million" and number.value >= 1000:
-        return as_persons(number)
-    return number
-
-
-def _first(kinds: list, wanted: set[str]) -> tuple[str, set[str], str] | None:
-    return next(((scope, found & wanted, text) for scope, found, text in kinds if found & wanted), None)
-
-
-def _metric(tie: Tie, kinds: list, referent: Tie | None, scope: str, origin: bool) -> bool:
-    """The metric from the figure's own words; a comparison, part or elided clause without them
-    takes its referent's. False (and the reason set) when it cannot be told."""
-    unit = tie.number.unit
-    own = _first(kinds, _relevant(unit))
-    if own is None and referent is not None and referent.understood and referent.number.unit == unit:
-        _inherit(tie, referent, scope)
-        return True
-    if own is None:
-        tie.fail("origin" if origin else "metric")
-        return False
-    metric = {"billion US$": _money_metric, "percent": _percent_metric, "million": _person_metric}[unit](tie, kinds)
-    if metric is None:
-        return False
-    tie.metric = metric
-    return True
-
-
-def _relevant(unit: str) -> set[str]:
-    return {"billion US$": {"remittances"},
-            "percent": {"remittances", "population", "women", "men", "change", "flows", "inflows", "gdp"},
-            "million": set(PERSON_KINDS)}.get(unit, set())
-
-
-def _evidence(tie: Tie, kinds: list, wanted: set[str], role: str = "metric") -> str | None:
-    """The first scope naming one of `wanted`: record its words; return the kind."""
-    hit = _first(kinds, wanted)
-    if hit is None:
-        return None
-    scope, found, text = hit
-    kind = sorted(found)[0]
-    spans = keyword_spans(kind, fold(text))
-    words = text[spans[0][0]:spans[0][1]] if spans else kind
-    tie.evidence.append(Evidence(role, words, "phrase" if scope == "head" else scope))
-    return kind
-
-
-def _money_metric(tie: Tie, kinds: list) -> str | None:
-    _evidence(tie, kinds, {"remittances"})
-    if _evidence(tie, kinds, {"paid"}):
-        return "remittances_paid"
-    return "remittances"
-
-
-def _percent_metric(tie: Tie, kinds: list) -> str | None:
-    hit = _first(kinds, _relevant("percent"))
-    scope, found, _ = hit
-    level = [k for k in kinds if k[0] == scope][0][1]  # everything said at the deciding level
-    clause = next(k[1] for k in kinds if k[0] == "clause")
-    if "remittances" in level | clause:
-        _evidence(tie, kinds, {"remittances"})
-        if _evidence(tie, kinds, {"gdp"}):
-            return "remittances_gdp"
-        if _evidence(tie, kinds, {"change"}):
-            return "remittances_change_percent"
-        return _no(tie, "metric")
-    if (level | clause) & {"flows", "inflows"} and "change" in level | clause:
-        _evidence(tie, kinds, {"flows", "inflows"})
-        _evidence(tie, kinds, {"change"})
-        return "flow_change_percent"
-    if "population" in level | clause and "migrants" in clause:
-        _evidence(tie, kinds, {"population"})
-        _evidence(tie, kinds, {"migrants"})
-        return "share"
-    sexes = _first(kinds, {"women", "men"})
-    if sexes is not None and "population" not in level:
-        if len(sexes[1]) > 1:
-            return _no(tie, "sex")
-        tie.sex = "female" if "women" in sexes[1] else "male"
-        _evidence(tie, kinds, {"women", "men"}, "sex")
-        return "share_sex"
-    if "change" in level | clause and "migrants" in clause:
-        _evidence(tie, kinds, {"change"})
-        _evidence(tie, kinds, {"migrants"})
-        return "change_percent"
-    return _no(tie, "metric")
-
-
-def _person_metric(tie: Tie, kinds: list) -> str | None:
-    hit = _first(kinds, set(PERSON_KINDS))
-    scope, found, _ = hit
-    near = kinds[0][1] | kinds[1][1]  # the head and the phrase
-    if len(near & PROTECTION) > 1:
-        return _no(tie, "several_metrics")
-    protection = found & PROTECTION
-    if len(protection) > 1 or (protection and "migrants" in found and _coordinated(hit[2])):
-        return _no(tie, "several_metrics")
-    events = found & EVENTS
-    if len(events) > 1:
-        return _no(tie, "several_metrics")
-    kind = next(iter(protection or events or found))
-    _evidence(tie, kinds, {kind})
-    if kind == "net_migration":
-        tie.negative = tie.number.negative or any(has_keyword("negative", fold(text)) for _, _, text in kinds[:3])
-    if kind == "dead_missing":
-        return "dead_missing"
-    if kind == "new_displacements":
-        cause = _evidence(tie, kinds, {"disaster", "conflict"}, "cause")
-        if cause is None:
-            return _no(tie, "cause")
-        tie.detail = cause
-        return "new_displacements"
-    if kind == "inflows":
-        flow = _evidence(tie, kinds, {"permanent", "temporary", "foreign_population"}, "flow")
-        if flow is None:
-            return _no(tie, "flow_type")
-        tie.detail = flow
-        return "inflows"
-    if kind == "migrants":
-        sexes = [k for k in (_first(kinds[:2], {"women", "men"}),) if k]
-        if sexes and len(sexes[0][1]) > 1:
-            return _no(tie, "sex")
-        if sexes:
-            tie.sex = "female" if "women" in sexes[0][1] else "male"
-            _evidence(tie, kinds, {"women", "men"}, "sex")
-        return "stock"
-    return kind
-
-
-def _no(tie: Tie, reason: str) -> None:
-    tie.fail(reason)
-
-
-def _coordinated(text: str) -> bool:
-    """'refugees and migrants', 'refugiados y migrantes': two subjects joined."""
-    folded = fold(text)
-    protection = alternation([w for k in PROTECTION for w in KEYWORDS[k]])
-    migrants = alternation(KEYWORDS["migrants"])
-    joined = rf"(?:{protection})\w*\s+(?:and|y|e|et|or|o|ou)\s+(?:{migrants})|(?:{migrants})\w*\s+(?:and|y|e|et|or|o|ou)\s+(?:{protection})"
-    return re.search(joined, folded) is not None
-
-
-def _inherit(tie: Tie, referent: Tie, scope: str) -> None:
-    tie.metric, tie.sex, tie.detail = referent.metric, referent.sex, referent.detail
-    tie.evidence.append(Evidence("metric", referent.number.text, scope))
 
 
 # ---- which figure a comparison, a part or an elided clause refers to ----
