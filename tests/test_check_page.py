@@ -5,7 +5,9 @@ browser walk covers the rest (tests/browser/test_check_page.py)."""
 from __future__ import annotations
 
 import io
+import sys
 
+import dash
 import pandas as pd
 import pytest
 
@@ -31,9 +33,9 @@ def app(built_db):
 
 @pytest.fixture(scope="module")
 def page(app):
-    from dashboard.pages import check
-
-    return check
+    """The page module Dash loaded (importing dashboard.pages.check again would register /check twice)."""
+    entry = next(p for p in dash.page_registry.values() if p["path"] == "/check")
+    return sys.modules[entry["module"]]
 
 
 def run(app, page, text, text_lang="auto", lang="en"):
