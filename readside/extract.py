@@ -27,7 +27,7 @@ from typing import IO
 import pandas as pd
 import pandera.pandas as pa
 
-from readside import csv_encode, flows, queries
+from readside import csv_encode, flows, queries, reporting
 from readside.queries import EXTRACT_VIEWS, Database, Selection
 from readside.selection import (
     MAX_ITEMS,
@@ -208,6 +208,8 @@ def _constraints(column: pa.Column) -> dict[str, object]:
 def field(dataset: str, name: str) -> dict[str, object]:
     """One Frictionless field descriptor for a column of `dataset`'s extract."""
     spec = EXTRACT_VIEWS[dataset]
+    if name == reporting.NOT_REPORTED:
+        return dict(reporting.NOT_REPORTED_FIELD)
     if name in ("source", "citation"):
         return _provenance_field(dataset, name)
     if name == "unit":

@@ -90,7 +90,7 @@ def _data_sheet(book, db: Database, selection: Selection, chunk_rows: int) -> No
     row = 1
     for batch in queries.extract_batches(db, selection, chunk_rows, text=neutralize):
         widths = [max(width, _width(column)) for width, column in zip(widths, batch.columns, strict=True)]
-        writers = [sheet.write_number if _numeric(field.type) else sheet.write_string for field in batch.schema]
+        writers = [_writer(sheet, field.type) for field in batch.schema]
         for values in zip(*(column.to_pylist() for column in batch.columns), strict=True):
             for col, (write, value) in enumerate(zip(writers, values, strict=True)):
                 if value is not None:
@@ -102,8 +102,11 @@ def _data_sheet(book, db: Database, selection: Selection, chunk_rows: int) -> No
         sheet.set_column(col, col, min(width, MAX_WIDTH) + 2)
 
 
-def _numeric(kind: pa.DataType) -> bool:
-    return pa.types.is_integer(kind) or pa.types.is_floating(kind)
+def _writer(sheet, kind: pa.DataType):
+    """The cell writer for a column: numbers and booleans typed, everything else text (never a formula)."""
+    if pa.types.is_integer(kind) or pa.types.is_floating(kind):
+        return sheet.write_number
+    return sheet.write_boolean if pa.types.is_boolean(kind) else sheet.write_string
 
 
 def _width(column: pa.Array) -> int:

@@ -220,6 +220,8 @@ def test_xlsx_has_typed_numbers_a_frozen_header_and_widths_that_fit(client):
         name = header[cell.column - 1]
         if name in ("revision", "year", "area_code", "value"):
             assert cell.data_type == "n" and isinstance(cell.value, int | float), name
+        elif name == "not_reported":
+            assert cell.data_type == "b" and cell.value is False
         elif cell.value is not None:
             assert cell.data_type == "s", name
     for column in sheet.iter_cols():
