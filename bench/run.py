@@ -28,12 +28,12 @@ if str(REPO) not in sys.path:  # `python bench/run.py` puts bench/ first, not th
 
 import psutil  # noqa: E402
 
-from bench import callbacks_bench, etl_bench, extract_bench, page_bench  # noqa: E402
+from bench import callbacks_bench, etl_bench, extract_bench, page_bench, scan_bench, xlsx_bench  # noqa: E402
 from bench.harness import http_mirror  # noqa: E402
 from etl.build import build, build_from_snapshot  # noqa: E402
 from etl.fetch import FetchPolicy  # noqa: E402
 
-SECTIONS = ("etl", "etl-all", "callbacks", "extract", "page")
+SECTIONS = ("etl", "etl-all", "callbacks", "extract", "page", "scan", "xlsx")
 UPSTREAM_ROOT = Path(os.environ.get("MIGDASH_UPSTREAM_ROOT", REPO.parent / "shared" / "data" / "upstream"))
 DEFAULT_UPSTREAM = UPSTREAM_ROOT / "undesa_ims"
 PAGE_BASELINE = "e76b527"  # main before issue 20: the whole plotly.js on every page
@@ -169,6 +169,7 @@ def main(argv: list[str] | None = None) -> int:
     args.add_argument("--page-baseline", default=PAGE_BASELINE,
                       help=f"git ref whose pages are measured side by side (default {PAGE_BASELINE}; '' for none)")
     args.add_argument("--page-runs", type=int, default=3, help="cold + warm loads of each page per side (medians)")
+    args.add_argument("--scan-baseline", help="git ref whose paragraph checker the scan bench measures side by side")
     opts = args.parse_args(argv)
     sections = opts.only or list(SECTIONS)
     print(f"## Benchmarks\n\nMachine: {machine()}\n\nLoad average (1, 5, 15 min) at the start: {load_now()}\n",
@@ -182,6 +183,8 @@ def main(argv: list[str] | None = None) -> int:
             "callbacks": (lambda: callbacks_bench.run(db), callbacks_section),
             "extract": (lambda: extract_bench.run(db), extract_section),
             "page": (lambda: page_bench.run(db, runs=opts.page_runs, baseline=opts.page_baseline or None), page_section),
+            "scan": (lambda: scan_bench.run(db, baseline=opts.scan_baseline), scan_bench.section),
+            "xlsx": (lambda: xlsx_bench.run(db), xlsx_bench.section),
         }
         for name in sections:
             measure, render = runners[name]

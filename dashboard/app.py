@@ -10,6 +10,7 @@ import dash
 import flask
 from dash import Dash, html
 
+from dashboard.api import register_api
 from dashboard.components import DATABASE_KEY
 from dashboard.downloads import register_downloads
 from dashboard.plotly_bundles import config_script as plotly_config
@@ -59,5 +60,6 @@ def create_app(db_path: Path | str) -> Dash:
     app.layout = html.Div(dash.page_container)
     register_downloads(app.server)
     register_bundles(app.server)
+    register_api(app.server)
     harden(app.server)
     return app

@@ -69,6 +69,10 @@ def test_select_in_the_browser_and_download_exactly_that(duo, built_db):
     plain = fetch(duo.find_element("#download-csv").get_attribute("href"))
     assert plain == archive.read("migdash-stock-2020.csv")  # the plain CSV is the zip's CSV
     assert fetch(duo.find_element("#download-excel").get_attribute("href")) == b"\xef\xbb\xbf" + plain
+    assert fetch(duo.find_element("#data-api-link").get_attribute("href")) == plain  # the API gives the same rows
+    workbook = io.BytesIO(fetch(duo.find_element("#download-xlsx").get_attribute("href")))
+    sheet = pd.read_excel(workbook, sheet_name="data", engine="openpyxl")
+    pd.testing.assert_frame_equal(sheet[["destination_code", "sex", "year", "migrants"]], expected, check_dtype=False)
 
     first = duo.find_element("#data-preview tbody tr:first-child td[data-col='migrants']").text
     assert first.replace(",", "") == str(expected["migrants"].iloc[0])
@@ -105,9 +109,8 @@ def test_refugee_estimates_offer_only_their_revisions_and_no_sex(duo):
     duo.find_element("#data-revision").click()
     options = [o.text for o in duo.find_elements(".dash-dropdown-option")]
     assert "International Migrant Stock 2024" not in options and "International Migrant Stock 2020" in options
-    # the link follows the dataset once its callback has answered
-    until(lambda: "sex=" not in duo.driver.execute_script(
-        "return document.querySelector('#download-csv').getAttribute('href')"), timeout=15)
+    # the links follow once the preview callback has run (it can lag behind the revision list)
+    until(lambda: "sex=" not in duo.find_element("#download-csv").get_attribute("href"), timeout=10)
 
 
 def test_hostile_url_parameters_get_friendly_notices(duo):
