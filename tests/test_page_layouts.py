@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import dash
 import pytest
 
@@ -49,8 +51,8 @@ def test_the_overview_arrives_drawn_and_redraws_only_when_asked(built_db):
     """The first chart comes with the page (no callback round trip before it), the same view the
     callback gives; the callback runs only when a control changes."""
     app = create_app(built_db)
-    from dashboard.pages import overview  # registered by the app
-
+    # the page module Dash loaded (importing dashboard.pages.overview again would register "/" twice)
+    overview = sys.modules[next(p for p in dash.page_registry.values() if p["path"] == "/")["module"]]
     with app.server.test_request_context("/"):
         page = overview.layout(lang="es", sex="female", scope="oas")
         drawn = {c.id: c for c in components(page) if getattr(c, "id", None)}
