@@ -63,14 +63,14 @@ def _number(value: object) -> bool:
 
 def _datasets(frame: pd.DataFrame, lang: str) -> list:
     lines = []
-    for row in frame[frame["kind"].isin(changes.DATASET_KINDS)].itertuples():
-        source = t(lang, f"changes.source.{row.source}")
+    for _, row in frame[frame["kind"].isin(changes.DATASET_KINDS)].iterrows():
+        source, file = t(lang, f"changes.source.{row.source}"), changes.file_name(row)
         if row.kind == "dataset_updated":
-            lines.append(t(lang, "changes.dataset.updated", source=source, dataset=row.series, old=row.old_vintage,
+            lines.append(t(lang, "changes.dataset.updated", source=source, dataset=file, old=row.old_vintage,
                            new=row.new_vintage, old_rows=_rows(row.old_value, lang), new_rows=_rows(row.new_value, lang)))
         else:
             added = row.kind == "dataset_added"
-            lines.append(t(lang, f"changes.dataset.{'added' if added else 'removed'}", source=source, dataset=row.series,
+            lines.append(t(lang, f"changes.dataset.{'added' if added else 'removed'}", source=source, dataset=file,
                            vintage=row.new_vintage if added else row.old_vintage,
                            rows=_rows(row.new_value if added else row.old_value, lang)))
     return [html.H2(t(lang, "changes.datasets_title")), _items(lines, lang, "changes-datasets")]

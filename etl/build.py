@@ -26,7 +26,7 @@ from etl import groupings as grouping_registry
 from etl.errors import EtlError, FetchError, ValidationFailed
 from etl.fetch import FetchedFile, FetchPolicy, fetch, now_utc, resolve_location, sha256_of
 from etl.indicators import Collected, empty_indicator, series_table
-from etl.source_report import ABSENT, KEPT, LOADED, SourceReport, vintages_of
+from etl.source_report import LOADED, SourceReport, asked_for, source_reports, undesa_report
 from etl.sources import idmc, iom_missing_migrants, knomad, oecd, undesa_ims, unhcr, worldbank, wpp
 from schemas.area import AreaSchema
 from schemas.area_group import AreaGroupSchema, GroupingSchema
@@ -479,33 +479,38 @@ def _fsync_dir(folder: Path) -> None:
 def collect_indicators(
     mirrors: dict[str, str], offline: bool, cache_dir: Path, policy: FetchPolicy, previous: Path, show: bool
 ) -> tuple[Collected, list[SourceReport]]:
-    """Every source beside UN DESA, each on its own, the ones asked for first (so a broken file
-    stops the build before anything else is read). An unreachable source, or when building from
-    mirrors one without a mirror, keeps the previous build's rows for it, and its report says
-    so. Data that arrives but is malformed or incomplete stops the build, as for UN DESA."""
-    asked = {name: not offline or name in mirrors for name in INDICATOR_SOURCES}
-    order = sorted(INDICATOR_SOURCES, key=lambda name: not asked[name])
-    collected_by: dict[str, tuple[Collected, SourceReport]] = {}
-    for name in tqdm(order, desc="indicator sources", disable=not show, leave=show):
-        why = None if asked[name] else f"no mirror given for it (--mirror {name}=DIR_OR_URL)"
-        collected = None
-        if why is None:
-            try:
-                collected = INDICATOR_SOURCES[name].collect(mirrors.get(name), cache_dir, policy)
-            except FetchError as exc:
-                why = f"unreachable: {exc}"
-        if collected is not None:
-            report = SourceReport(name, LOADED, asked[name], len(collected.files), _rows(collected),
-                                  vintages_of(collected.provenance))
-        else:
-            collected = carried_over(previous, name)
-            state = KEPT if collected.provenance else ABSENT
-            report = SourceReport(name, state, asked[name], rows=_rows(collected),
-                                  vintages=vintages_of(collected.provenance), why=why)
-        collected_by[name] = (collected, report)
+    """Every source beside UN DESA, each on its own: the ones asked for are read (a broken file
+    stops the build), the others, and the unreachable ones, keep the previous build's rows."""
+    loaded, why = read_sources(mirrors, offline, cache_dir, policy, show)
+    kept = carry_over(previous, [name for name in INDICATOR_SOURCES if name not in loaded])
+    reports = source_reports(INDICATOR_SOURCES, mirrors, offline, loaded, why,
+                             {n: c.provenance for n, c in kept.items()}, kept)
+    return join_sources({**loaded, **kept}), reports
+
+
+def read_sources(mirrors: dict[str, str], offline: bool, cache_dir: Path, policy: FetchPolicy, show: bool
+                 ) -> tuple[dict[str, Collected], dict[str, str]]:
+    """The sources asked for, read; and why each other source was not (unreachable, no mirror).
+    Data that arrives but is malformed or incomplete stops the build, as for UN DESA."""
+    loaded, why = {}, {}
+    for name in tqdm(INDICATOR_SOURCES, desc="indicator sources", disable=not show, leave=show):
+        if not asked_for(name, mirrors, offline):
+            why[name] = f"no mirror given for it (--mirror {name}=DIR_OR_URL)"
+            continue
+        try:
+            loaded[name] = INDICATOR_SOURCES[name].collect(mirrors.get(name), cache_dir, policy)
+        except FetchError as exc:
+            why[name] = f"unreachable: {exc}"
+    return loaded, why
+
+
+def join_sources(collected_by: dict[str, Collected]) -> Collected:
+    """One Collected from every source's, in the publishers' order whatever order they were read in."""
     frames, provenance, files, tables = [], [], [], {}
-    for name in INDICATOR_SOURCES:  # the publishers' order, whatever order they were read in
-        collected = collected_by[name][0]
+    for name in INDICATOR_SOURCES:
+        if name not in collected_by:
+            continue
+        collected = collected_by[name]
         frames.append(collected.indicator)
         provenance.extend(collected.provenance)
         files += [(f"{name}/{relative}", path) for relative, path in collected.files]
@@ -513,11 +518,7 @@ def collect_indicators(
             tables.setdefault(table, []).append(frame)
     indicator = pd.concat([f for f in frames if len(f)] or [empty_indicator()], ignore_index=True)
     joined = {table: pd.concat(parts, ignore_index=True) for table, parts in tables.items()}
-    return Collected(indicator, provenance, files=files, tables=joined), [collected_by[n][1] for n in INDICATOR_SOURCES]
-
-
-def _rows(collected: Collected) -> int:
-    return len(collected.indicator) + sum(len(frame) for frame in collected.tables.values())
+    return Collected(indicator, provenance, files=files, tables=joined)
 
 
 def save_mirror(files: list[tuple[str, Path]], root: Path) -> str:
@@ -532,17 +533,37 @@ def save_mirror(files: list[tuple[str, Path]], root: Path) -> str:
     return f"saved {len(files)} upstream files to {root}; rebuild from them with: migdash etl {mirrors}"
 
 
-def carried_over(db_path: Path, source: str) -> Collected:
-    """The rows and provenance a previous build holds for `source` (none if there is no build
-    or it was written with another table layout)."""
-    if not is_current_schema(db_path):
-        return Collected(empty_indicator(), tables=empty_source_tables(source))
+def previous_provenance(db_path: Path, sources: list[str]) -> dict[str, list[dict]]:
+    """The provenance rows a previous build holds per source (what a build that keeps them cites,
+    and what its fingerprint is made of): cheap, no data rows are read."""
+    if not sources or not is_current_schema(db_path):
+        return {}
     with duckdb.connect(str(db_path), read_only=True) as con:
-        rows = con.execute("SELECT * FROM core.indicator WHERE source = ?", [source]).df()
-        prov = con.execute("SELECT * FROM core.provenance WHERE source = ?", [source]).df()
-        tables = {table: con.execute(f"SELECT * FROM core.{table} WHERE {where}").df()  # noqa: S608 - constants
-                  for table, where in SOURCE_TABLES.get(source, {}).items()}
-    return Collected(rows, prov.to_dict("records"), tables=tables)
+        prov = con.execute("SELECT * FROM core.provenance WHERE list_contains(?, source)", [sources]).df()
+    return {source: rows.to_dict("records") for source, rows in prov.groupby("source")}
+
+
+def carry_over(db_path: Path, sources: list[str]) -> dict[str, Collected]:
+    """The rows and provenance a previous build holds for each of `sources` (none if there is no
+    build or it was written with another table layout)."""
+    if not sources:
+        return {}
+    if not is_current_schema(db_path):
+        return {s: Collected(empty_indicator(), tables=empty_source_tables(s)) for s in sources}
+    out = {}
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        for source in sources:
+            rows = con.execute("SELECT * FROM core.indicator WHERE source = ?", [source]).df()
+            prov = con.execute("SELECT * FROM core.provenance WHERE source = ?", [source]).df()
+            tables = {table: con.execute(f"SELECT * FROM core.{table} WHERE {where}").df()  # noqa: S608 - constants
+                      for table, where in SOURCE_TABLES.get(source, {}).items()}
+            out[source] = Collected(rows, prov.to_dict("records"), tables=tables)
+    return out
+
+
+def carried_over(db_path: Path, source: str) -> Collected:
+    """One source's rows and provenance in a previous build (see carry_over)."""
+    return carry_over(db_path, [source])[source]
 
 
 def empty_source_tables(source: str) -> dict[str, pd.DataFrame]:
@@ -583,24 +604,30 @@ def build(
     offline = bool(undesa_mirror or mirrors)
     policy = policy or FetchPolicy()
     fetched, skipped = fetch_sources(undesa_mirror, cache_dir, policy, show_progress)
-    indicators, reports = collect_indicators(mirrors, offline, cache_dir, policy, db_path, show_progress)
+    loaded, why = read_sources(mirrors, offline, cache_dir, policy, show_progress)
+    previous = loss.previous_holdings(db_path)  # before any previous row is read: a loss stops the build early
+    skipped += loss.refuse_losses(previous, loss.holdings(*_provenance_and_tables(loaded)), set(loaded), accept_loss)
+    keep = [name for name in INDICATOR_SOURCES if name not in loaded]
+    kept_provenance = previous_provenance(db_path, keep)
+    reports = source_reports(INDICATOR_SOURCES, mirrors, offline, loaded, why, kept_provenance)
     skipped += [r.line() for r in reports if r.state != LOADED]
     saved = None
     if save_to is not None:
-        saved = save_mirror([(f"{undesa_ims.SOURCE}/{d.filename}", f.path) for d, f in fetched] + indicators.files,
-                            save_to)
-    inputs = pd.DataFrame({"dataset": [d.key for d, _ in fetched] + [p["dataset"] for p in indicators.provenance],
-                           "sha256": [f.sha256 for _, f in fetched] + [p["sha256"] for p in indicators.provenance]})
+        saved = save_mirror([(f"{undesa_ims.SOURCE}/{d.filename}", f.path) for d, f in fetched]
+                            + join_sources(loaded).files, save_to)
+    indicator_provenance = [p for name in INDICATOR_SOURCES
+                            for p in (loaded[name].provenance if name in loaded else kept_provenance.get(name, []))]
+    inputs = pd.DataFrame({"dataset": [d.key for d, _ in fetched] + [p["dataset"] for p in indicator_provenance],
+                           "sha256": [f.sha256 for _, f in fetched] + [p["sha256"] for p in indicator_provenance]})
     fingerprint = fingerprint_of(inputs)
     existing = current_build(db_path)
     if not force and existing and existing["fingerprint"] == fingerprint and existing["built_from"] == "upstream":
         return BuildResult(db_path, False, existing["build_id"], fingerprint, skipped=skipped, saved_mirror=saved,
-                           sources=_undesa_report(fetched) + reports)
-    previous = loss.previous_holdings(db_path)
-    skipped += loss.refuse_losses(previous, loss.holdings(indicators.provenance, indicators.tables),
-                                  set(INDICATOR_SOURCES), accept_loss)
+                           sources=[undesa_report(fetched)] + reports)
     tables = parse_sources(fetched, show_progress)
-    skipped += loss.refuse_losses(previous, loss.holdings(tables["provenance"], {}), {undesa_ims.SOURCE}, accept_loss)
+    undesa_holdings = loss.holdings(tables["provenance"], {})
+    kept = carry_over(db_path, keep)  # the kept sources' rows, read only now that the build will be written
+    indicators = join_sources({**loaded, **kept})
     tables.frames["indicator"] = indicators.indicator
     for table in SOURCE_TABLE_NAMES:
         tables.frames[table] = indicators.tables.get(table, empty_table(table))
@@ -611,12 +638,26 @@ def build(
     compared: list[str] = []
     with tqdm(total=2, desc="validate + load", disable=not show_progress, leave=show_progress) as bar:
         valid = validate_tables(tables, report_dir or db_path.parent / "reports")
+        # After validation (a malformed workbook is reported as such first): UN DESA's holdings, and
+        # the kept sources' (empty when the previous database has another table layout).
+        skipped += loss.refuse_losses(previous, undesa_holdings, {undesa_ims.SOURCE}, accept_loss)
+        skipped += loss.refuse_losses(previous, loss.holdings(*_provenance_and_tables(kept)), set(kept), accept_loss)
         bar.update()
         build_id = write_database(valid, db_path, fingerprint, "upstream",
                                   lambda tmp: compared.append(changes.record(tmp, db_path, claim_statuses)))
         bar.update()
     return BuildResult(db_path, True, build_id, fingerprint, valid.row_counts(), skipped, saved,
-                       _undesa_report(fetched, valid) + reports, compared[0])
+                       [undesa_report(fetched, valid.row_counts())] + reports, compared[0])
+
+
+def _provenance_and_tables(collected_by: dict[str, Collected]) -> tuple[list[dict], dict[str, pd.DataFrame]]:
+    joined = join_sources(collected_by)
+    return joined.provenance, joined.tables
+
+
+def _provenance_and_tables(collected_by: dict[str, Collected]) -> tuple[list[dict], dict[str, pd.DataFrame]]:
+    joined = join_sources(collected_by)
+    return joined.provenance, joined.tables
 
 
 def _undesa_report(fetched: list[tuple[undesa_ims.Dataset, FetchedFile]], tables: Tables | None = None

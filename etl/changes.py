@@ -13,7 +13,7 @@ Rows of `core.change` (`kind`):
 - figure_revised: the newest vintage of a series against the previous build's newest, for the
   same area and year, in the Americas' areas and the groupings (sums over every roster member,
   only where every member reports in both builds, and only for counts and amounts): old -> new,
-  absolute and percent, ranked by size within the series;
+  absolute and percent, ranked by size within the series (`file`: the upstream file, for datasets);
 - claim_status: a quoted figure whose status in the latest revision moved (matches -> revised...).
 The build row says what was compared: `comparison` is 'first build' (nothing to compare),
 'compared' or 'previous unreadable', with the previous build's id and time.
@@ -35,14 +35,15 @@ ClaimStatuses = Callable[[Path], pd.DataFrame]  # database file -> claim_id, fig
 FIRST, COMPARED, UNREADABLE = "first build", "compared", "previous unreadable"
 CHANGE_COLUMNS = ["kind", "source", "series", "area_code", "year", "old_vintage", "new_vintage", "old_value",
                   "new_value", "change", "change_percent", "rank", "unit", "claim_id", "figure_id", "old_status",
-                  "new_status"]
+                  "new_status", "file"]
 ADDITIVE_UNITS = ("persons", "current US$")  # sums over a grouping's members mean something
 RELATIVE_NOISE = 1e-9  # the CSV and Excel downloads of one vintage differ in the 16th digit
 
 DDL = """
 CREATE TABLE core.change (kind VARCHAR NOT NULL, source VARCHAR, series VARCHAR, area_code INTEGER, year SMALLINT,
   old_vintage VARCHAR, new_vintage VARCHAR, old_value DOUBLE, new_value DOUBLE, change DOUBLE, change_percent DOUBLE,
-  rank INTEGER, unit VARCHAR, claim_id VARCHAR, figure_id VARCHAR, old_status VARCHAR, new_status VARCHAR);
+  rank INTEGER, unit VARCHAR, claim_id VARCHAR, figure_id VARCHAR, old_status VARCHAR, new_status VARCHAR,
+  file VARCHAR);
 CREATE TABLE core.claim_status (claim_id VARCHAR, figure_id VARCHAR, revision SMALLINT, status VARCHAR,
   PRIMARY KEY (claim_id, figure_id));
 CREATE VIEW change AS SELECT * FROM core.change;
@@ -114,7 +115,8 @@ DATASETS = """
 SELECT CASE WHEN o.dataset IS NULL THEN 'dataset_added' WHEN n.dataset IS NULL THEN 'dataset_removed'
             ELSE 'dataset_updated' END AS kind,
        coalesce(n.source, o.source) AS source, coalesce(n.dataset, o.dataset) AS series,
-       o.vintage AS old_vintage, n.vintage AS new_vintage, o.rows AS old_value, n.rows AS new_value
+       o.vintage AS old_vintage, n.vintage AS new_vintage, o.rows AS old_value, n.rows AS new_value,
+       regexp_replace(coalesce(n.fetched_from, o.fetched_from), '^local mirror: ', '') AS file
 FROM core.provenance n FULL JOIN prev.core.provenance o ON o.dataset = n.dataset
 WHERE o.dataset IS NULL OR n.dataset IS NULL OR o.sha256 IS DISTINCT FROM n.sha256 OR o.rows IS DISTINCT FROM n.rows
    OR o.vintage IS DISTINCT FROM n.vintage

@@ -23,14 +23,20 @@ import pandas as pd
 
 from etl.errors import EtlError
 
-HOLDING_COLUMNS = ["source", "unit", "vintage", "rows"]
+HOLDING_COLUMNS = ["source", "unit", "vintage", "rows", "file"]
+MIRROR = "local mirror: "  # provenance names a mirror's file so; the file name is what an operator looks for
 IOM = "iom_missing_migrants"
 ALL = "all"  # --accept-loss all: every source
 PREVIOUS_HOLDINGS = """
-SELECT source, dataset AS unit, vintage, rows FROM core.provenance WHERE source <> 'iom_missing_migrants'
+WITH years AS (SELECT year, count(*) AS rows, list(DISTINCT vintage) AS vintages FROM core.missing_migrants
+               GROUP BY year)
+SELECT source, dataset AS unit, vintage, rows, fetched_from AS file FROM core.provenance
+WHERE source <> 'iom_missing_migrants'
 UNION ALL
-SELECT 'iom_missing_migrants', 'incidents of ' || m.year, any_value(c.coverage), count(*)
-FROM core.missing_migrants m LEFT JOIN core.missing_migrants_coverage c ON c.year = m.year GROUP BY m.year
+SELECT 'iom_missing_migrants', 'incidents of ' || y.year, c.coverage, y.rows,
+       (SELECT string_agg(p.fetched_from, ', ' ORDER BY p.fetched_from) FROM core.provenance p
+        WHERE p.source = 'iom_missing_migrants' AND list_contains(y.vintages, p.vintage))
+FROM years y LEFT JOIN core.missing_migrants_coverage c ON c.year = y.year
 """
 
 
@@ -40,7 +46,7 @@ class DataLoss(EtlError):
     def __init__(self, losses: list[str], sources: list[str]):
         self.losses, self.sources = losses, sources
         accept = " ".join(f"--accept-loss {s}" for s in sources)
-        super().__init__(f"refused: this build would hold less data than the database it replaces: "
+        super().__init__(f"[{', '.join(sources)}] refused: this build would hold less data than the database it replaces: "
                          f"{'; '.join(losses)}. If that is intended, run again with {accept}")
 
 
@@ -59,16 +65,20 @@ def holdings(provenance: list[dict] | pd.DataFrame, tables: dict[str, pd.DataFra
     """The same holdings computed from a build's tables before they are written."""
     frame = pd.DataFrame(provenance)
     if frame.empty:
-        frame = pd.DataFrame(columns=["source", "dataset", "vintage", "rows"])
-    units = frame[frame["source"] != IOM].rename(columns={"dataset": "unit"})[HOLDING_COLUMNS]
+        frame = pd.DataFrame(columns=["source", "dataset", "vintage", "rows", "fetched_from"])
+    units = frame[frame["source"] != IOM].rename(columns={"dataset": "unit", "fetched_from": "file"})[HOLDING_COLUMNS]
     incidents = tables.get("missing_migrants")
     if incidents is not None and len(incidents):
         coverage = tables.get("missing_migrants_coverage", pd.DataFrame(columns=["year", "coverage"]))
-        by_year = incidents.groupby("year").size().rename("rows").reset_index()
-        by_year = by_year.merge(coverage[["year", "coverage"]], on="year", how="left")
+        files = dict(zip(frame.loc[frame["source"] == IOM, "vintage"], frame.loc[frame["source"] == IOM, "fetched_from"],
+                         strict=True))
+        by_year = incidents.groupby("year").agg(rows=("vintage", "size"), vintages=("vintage", lambda v: sorted(set(v))))
+        by_year = by_year.reset_index().merge(coverage[["year", "coverage"]], on="year", how="left")
         units = pd.concat([units, pd.DataFrame({
             "source": IOM, "unit": "incidents of " + by_year["year"].astype(int).astype(str),
-            "vintage": by_year["coverage"], "rows": by_year["rows"]})], ignore_index=True)
+            "vintage": by_year["coverage"], "rows": by_year["rows"],
+            "file": [", ".join(files.get(v, v) for v in vintages) for vintages in by_year["vintages"]]})],
+            ignore_index=True)
     return units
 
 
@@ -79,10 +89,11 @@ def losses(previous: pd.DataFrame, current: pd.DataFrame, sources: set[str]) -> 
     for old in previous[previous["source"].isin(sources)].itertuples(index=False):
         new = now.get((old.source, old.unit))
         if new is None:
-            line = f"{old.source}: {old.unit} ({_vintage(old.vintage)}{int(old.rows):,} rows) is not in this build"
+            line = (f"{old.source}: {old.unit} ({_vintage(old.vintage)}{int(old.rows):,} rows, file "
+                    f"{_file(old.file)}) is not in this build")
         elif int(new.rows) < int(old.rows):
             line = (f"{old.source}: {old.unit} shrinks from {int(old.rows):,} rows ({_vintage(old.vintage, True)}) "
-                    f"to {int(new.rows):,} ({_vintage(new.vintage, True)})")
+                    f"to {int(new.rows):,} ({_vintage(new.vintage, True)}) in file {_file(new.file)}")
         else:
             continue
         found.setdefault(old.source, []).append(line)
@@ -99,6 +110,10 @@ def refuse_losses(previous: pd.DataFrame | None, current: pd.DataFrame, sources:
     if refused:
         raise DataLoss([line for lines in refused.values() for line in lines], sorted(refused))
     return [f"{line} (accepted with --accept-loss)" for lines in found.values() for line in lines]
+
+
+def _file(name: object) -> str:
+    return str(name).replace(MIRROR, "") if isinstance(name, str) and name else "unknown"
 
 
 def _vintage(vintage: object, bare: bool = False) -> str:

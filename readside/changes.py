@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from io import StringIO
 
+import duckdb
 import pandas as pd
 
 from readside.queries import Database
@@ -23,14 +24,18 @@ REVISED, CLAIM = "figure_revised", "claim_status"
 SHOWN_PER_SERIES = 15  # the largest revisions of each series in the memo and on the page
 CSV_COLUMNS = ["kind", "source", "series", "series_name", "area_code", "area_name", "year", "old_vintage",
                "new_vintage", "old_value", "new_value", "change", "change_percent", "rank", "unit", "claim_id",
-               "figure_id", "old_status", "new_status"]
+               "figure_id", "old_status", "new_status", "file"]
 # Series that are not in the `series` table (it names the indicator series): an i18n key each.
 OTHER_SERIES = ("undesa_ims.stock", "iom_missing_migrants.incidents", "knomad.bilateral_stock")
 
 
 def comparison(db: Database) -> dict:
-    """The build's own line: when it was built and what it was compared with."""
-    row = db.rows("SELECT built_at, comparison, compared_with, compared_built_at FROM build")[0]
+    """The build's own line: when it was built and what it was compared with (a database written
+    before builds compared themselves says nothing about it)."""
+    try:
+        row = db.rows("SELECT built_at, comparison, compared_with, compared_built_at FROM build")[0]
+    except duckdb.Error:
+        row = (db.rows("SELECT built_at FROM build")[0][0], None, None, None)
     return dict(zip(("built_at", "comparison", "compared_with", "compared_built_at"), row, strict=True))
 
 
@@ -81,10 +86,12 @@ def summary_line(db: Database) -> str:
         return ("what changed: nothing to compare (first build of this database)" if info["comparison"] == FIRST
                 else "what changed: not compared (the previous database could not be read)")
     n = counts(changes(db))
-    datasets = sum(n.get(k, 0) for k in DATASET_KINDS)
-    return (f"what changed since the build of {info['compared_built_at']}: {datasets} datasets added, updated or "
-            f"removed, {n.get('year_added', 0)} new years, {n.get(REVISED, 0):,} figures revised, "
-            f"{n.get(CLAIM, 0)} claim figures changed status; list them with `migdash changes`")
+    since = f"what changed since the build of {str(info['compared_built_at'])[:16].replace('T', ' ')} UTC"
+    if not n:
+        return f"{since}: nothing, the same files and the same figures"
+    return (f"{since}: datasets {n.get('dataset_added', 0)} added, {n.get('dataset_updated', 0)} updated, "
+            f"{n.get('dataset_removed', 0)} removed; {n.get('year_added', 0)} new years; {n.get(REVISED, 0):,} figures "
+            f"revised; {n.get(CLAIM, 0)} claim figures changed status (`migdash changes` lists them)")
 
 
 # ---- the command's three formats (English: the operator's and the memo's language) ----
@@ -132,14 +139,21 @@ def percent_text(value: object) -> str:
     return f"{float(value):+.1f}%"
 
 
+def file_name(row: pd.Series) -> str:
+    """The upstream file's name (the last part of a URL or a mirror path)."""
+    file = row.get("file")
+    return file.rstrip("/").rsplit("/", 1)[-1] if isinstance(file, str) and file else str(row["series"])
+
+
 def dataset_line(row: pd.Series) -> str:
+    where = f"{row['series']}, file {file_name(row)}"
     if row["kind"] == "dataset_added":
-        return f"{row['source']}: {row['series']} added (vintage {row['new_vintage']}, {number(row['new_value'], 'rows')} rows)"
+        return f"{row['source']}: vintage {row['new_vintage']} added ({number(row['new_value'], 'rows')} rows; {where})"
     if row["kind"] == "dataset_removed":
-        return (f"{row['source']}: {row['series']} removed (vintage {row['old_vintage']}, "
-                f"{number(row['old_value'], 'rows')} rows; accepted with --accept-loss)")
-    return (f"{row['source']}: {row['series']} updated: vintage {row['old_vintage']} -> {row['new_vintage']}, "
-            f"{number(row['old_value'], 'rows')} -> {number(row['new_value'], 'rows')} rows")
+        return (f"{row['source']}: vintage {row['old_vintage']} removed ({number(row['old_value'], 'rows')} rows; {where}; "
+                "accepted with --accept-loss)")
+    return (f"{row['source']}: vintage {row['old_vintage']} -> {row['new_vintage']}, "
+            f"{number(row['old_value'], 'rows')} -> {number(row['new_value'], 'rows')} rows ({where})")
 
 
 def year_lines(frame: pd.DataFrame) -> list[str]:

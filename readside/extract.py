@@ -26,6 +26,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from readside import flows, queries
+from readside.inputs import whole_number
 from readside.queries import EXTRACT_VIEWS, SEXES, Database, Selection
 from readside.text import language, t
 from schemas.area import AreaSchema
@@ -113,8 +114,8 @@ def _pick_ints(raw: object, allowed: list[int], param: str, revision: int | None
     if len(parts) > MAX_ITEMS:
         return [], [Rejected(param, _shown(raw), revision=revision)]
     allowed_set = set(allowed)
-    good = sorted({int(p) for p in parts if p.isdigit() and int(p) in allowed_set})
-    bad = [p for p in parts if not (p.isdigit() and int(p) in allowed_set)]
+    good = sorted({whole_number(p) for p in parts if whole_number(p) in allowed_set})
+    bad = [p for p in parts if whole_number(p) not in allowed_set]
     choices = ", ".join(map(str, allowed)) if len(allowed) <= 20 else ""
     return good, [Rejected(param, _shown(",".join(bad)), choices, revision)] if bad else []
 
@@ -130,8 +131,8 @@ def _pick_dataset(raw: object, held: dict[str, list[int]]) -> tuple[str, list[Re
 
 def _pick_revision(raw: object, held: list[int]) -> tuple[int, list[Rejected]]:
     text = str(raw or "").strip()
-    if text.isdigit() and int(text) in held:
-        return int(text), []
+    if whole_number(text) in held:
+        return whole_number(text), []
     rejected = [Rejected("revision", _shown(text), ", ".join(map(str, held)))] if text else []
     return held[-1], rejected
 
