@@ -221,7 +221,7 @@ def run_claims_scan(args: argparse.Namespace) -> int:
     from readside import scan
     from readside.queries import Database, NoDatabase
 
-    text = read_text(sys.stdin.buffer.read(), "standard input") if args.file == "-" else read_text_file(Path(args.file))
+    text = read_stdin() if args.file == "-" else read_text_file(Path(args.file))
     try:
         result = scan.scan(Database(args.db or default_db()), text, args.lang, args.cited_revision,
                            title="-" if args.file == "-" else Path(args.file).name)
@@ -303,6 +303,12 @@ def read_text_file(path: Path) -> str:
     except OSError as exc:
         raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
     return read_text(data, str(path))
+
+
+def read_stdin() -> str:
+    """Standard input as text: its bytes checked like a file's (a text stream, as in tests, as is)."""
+    raw = getattr(sys.stdin, "buffer", None)
+    return read_text(raw.read(), "standard input") if raw is not None else read_text(sys.stdin.read().encode(), "standard input")
 
 
 def read_text(data: bytes, name: str) -> str:
