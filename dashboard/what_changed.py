@@ -40,7 +40,9 @@ def sections(db: Database, lang: str) -> list:
     """Everything the page shows below its introduction."""
     lang = language(lang)
     info = changes.comparison(db)
-    out: list = [html.P(status_line(info, lang), id="changes-status", className="headline")]
+    status = notice(status_line(info, lang))  # what was compared with what, or why nothing was
+    status.id = "changes-status"
+    out: list = [status]
     if info["comparison"] != changes.COMPARED:
         return out
     frame = changes.changes(db, lang)
