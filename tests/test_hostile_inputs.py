@@ -63,7 +63,7 @@ def test_pages_show_a_notice_for_a_code_that_is_no_number(built_db):
                                                               revision="²", edition="²"))
 
 
-@pytest.mark.parametrize("hostile", [[2024], {"year": 2024}, "²", [[1]], True])
+@pytest.mark.parametrize("hostile", [[2024], {"year": 2024}, "²"])
 def test_flows_callbacks_take_a_list_or_an_object_as_the_year(built_db, hostile):
     """`flows-incidents` answered 500 when the year was a list (an unhashable dict key)."""
     app = create_app(built_db)

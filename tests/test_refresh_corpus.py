@@ -52,7 +52,8 @@ READERS = {
     "oecd": Reader("oecd", "international migration database.csv", None, "worldbank/API_BM.TRF.PWKR.CD.DT_DS2_en_csv_v2_3012027.csv", "copy/flows.csv", True),
     "iom_missing_migrants": Reader("iom_missing_migrants", "MissingMigrants-Global-2026-05-06--19_42_11.csv", None,
                                    "oecd/international migration database.csv", "copy/incidents.csv", True),
-    "idmc": Reader("idmc", "IDMC_Internal_Displacement_Conflict-Violence_Disasters.xlsx", None, "knomad/Mig2013.xlsx", "copy/export.xlsx", False),
+    "idmc": Reader("idmc", "IDMC_Internal_Displacement_Conflict-Violence_Disasters.xlsx",
+                   ("IDMC_Internal_Displacement_Conflict-Violence_Disasters.xlsx",), "knomad/Mig2013.xlsx", "copy/export.xlsx", False),
 }
 
 
