@@ -63,7 +63,7 @@ def test_remittance_headline_is_the_latest_lac_year_and_its_growth(app, indicato
 
 def test_remittance_trend_sums_reporting_countries_per_subregion(app, indicator_db):
     with app.server.test_request_context("/remittances"):
-        trend, table, growth, _ = page("remittances").update_regional(None, "en")
+        trend, table, growth, _, _ = page("remittances").update_regional(None, "en")
     names = [trace.name for trace in trend.data]
     assert names[0] == "Latin America and the Caribbean"
     assert {"Caribbean", "Central America", "South America", "Northern America"} <= set(names)
@@ -80,7 +80,7 @@ def test_remittance_trend_sums_reporting_countries_per_subregion(app, indicator_
 def test_top_receivers_are_ranked_from_the_database(app, indicator_db, measure, unit_text):
     series = {"usd": "BX.TRF.PWKR.CD.DT", "gdp": "BX.TRF.PWKR.DT.GD.ZS"}[measure]
     with app.server.test_request_context("/remittances"):
-        fig, _, _ = page("remittances").update_top(2020, measure, None, "en")
+        fig, _, _, _ = page("remittances").update_top(2020, measure, None, "en")
     assert unit_text in fig.layout.title.text and "2020" in fig.layout.title.text
     (top_name,) = rows(indicator_db, """
         SELECT a.name_en FROM indicator i JOIN area a ON a.code = i.area_code AND a.kind = 'country'
@@ -153,7 +153,7 @@ def test_indicator_csv_equals_the_indicator_rows_with_each_series_citation(app, 
     pd.testing.assert_frame_equal(got[columns].astype({"vintage": str}).sort_values(columns).reset_index(drop=True),
                                   expected.sort_values(columns).reset_index(drop=True), check_dtype=False)
     citations = dict(rows(indicator_db, "SELECT code, citation FROM series"))
-    assert (got["source"] == got["series"].map(citations)).all()
+    assert (got["citation"] == got["series"].map(citations)).all() and set(got["source"]) == {source}
     assert list(got.columns) == queries.extract_columns(dataset)
 
 
