@@ -65,6 +65,13 @@ class Database:
                 self._attached = _Attached(inode, con)
             return self._attached.connection
 
+    def close(self) -> None:
+        """Let go of the file (a build reopens it for writing right after reading it)."""
+        with self._lock:
+            if self._attached is not None:
+                self._attached.connection.close()
+                self._attached = None
+
     def pinned(self) -> Database:
         """A handle fixed on the build attached now: every query through it sees that one build,
         even if a new file replaces it meanwhile (one per request keeps responses consistent)."""

@@ -30,6 +30,8 @@ from etl.build import (
 )
 from etl.errors import EtlError, FetchError, UpstreamFormatError, ValidationFailed
 from etl.fetch import FetchPolicy
+from etl.loss import DataLoss
+from etl.source_report import strict_failures
 from etl.sources import undesa_ims
 from schemas.common import PUBLISHED_YEARS
 from tests.helpers import destination_sheet, destination_workbook, publisher_value
@@ -142,12 +144,15 @@ def test_session_build_ran_the_http_download_path(built_result, upstream_dir):
     assert {source for source, _ in fetched} == {"undesa_ims", "worldbank", "unhcr", "wpp", "knomad", "oecd",
                                                   "iom_missing_migrants", "idmc"}
     assert all(url.startswith("http://127.0.0.1:") and f"/{source}/" in url for source, url in fetched)
-    # Optional origin x destination files absent from the mirror are skipped with a note.
+    # Optional origin x destination files absent from the mirror are skipped with a note, as optional:
+    # every source asked for was loaded, so --strict has nothing to report.
+    (undesa,) = [r for r in built_result.sources if r.source == "undesa_ims"]
     for dataset in undesa_ims.DATASETS:
         if not dataset.required:
             absent = not (upstream_dir / dataset.filename).is_file()
-            noted = any(note.startswith(f"{dataset.key}: not available") for note in built_result.skipped)
-            assert noted == absent, dataset.key
+            noted = any(note.startswith(f"{dataset.key}: optional input, not available") for note in built_result.skipped)
+            assert noted == absent == (dataset.key in undesa.optional_absent), dataset.key
+    assert [r.state for r in built_result.sources] == ["loaded"] * 8 and strict_failures(built_result.sources) == []
 
 
 def test_provenance_checksums_are_the_upstream_files(built_db, upstream_dir):
@@ -212,7 +217,11 @@ def served_undesa_only(tmp_path, mirror) -> Path:
 def test_changed_input_rebuilds_without_force(served_undesa_only, synthetic_mirror, tmp_path):
     served = served_undesa_only
     previous = current_build(served)
-    result = build(served, mirror=str(synthetic_mirror), cache_dir=tmp_path / "cache")
+    with pytest.raises(DataLoss, match=r"destination_2024 shrinks from [\d,]+ rows .* to \d+"):
+        build(served, mirror=str(synthetic_mirror), cache_dir=tmp_path / "cache")  # far smaller workbooks
+    assert current_build(served) == previous
+    result = build(served, mirror=str(synthetic_mirror), cache_dir=tmp_path / "cache",
+                   accept_loss=frozenset({"undesa_ims"}))
     assert result.changed and result.fingerprint != previous["fingerprint"]
     with duckdb.connect(str(served), read_only=True) as con:
         (world,) = con.execute(

@@ -280,11 +280,11 @@ def test_unknown_release_is_labelled_by_year_and_checksum(unhcr_dir, tmp_path):
     assert got.provenance[0]["revision"] == 2024
 
 
-def test_the_same_bytes_twice_are_read_once(tmp_path):
+def test_the_same_bytes_twice_stop_the_build_naming_both(tmp_path):
     write_rdf(tmp_path / "m" / "a", rdf_lines())
     write_rdf(tmp_path / "m" / "b", rdf_lines())
-    got = collect_one(tmp_path / "m", tmp_path)
-    assert [r for r, _ in got.files] == ["a/population.csv"] and len(got.provenance) == 1
+    with pytest.raises(UpstreamFormatError, match=r"the same file twice .*a/population\.csv and b/population\.csv"):
+        collect_one(tmp_path / "m", tmp_path)
 
 
 def test_two_files_claiming_one_vintage_stop_the_build(tmp_path):

@@ -30,6 +30,7 @@ from dashboard.maps import locator_graph
 from dashboard.panels import remittance_panel
 from readside import corridors, groupings, queries
 from readside.documents.subjects import Subject
+from readside.inputs import is_whole_number, whole_number
 from readside.text import (
     LANGUAGES,
     decimal,
@@ -52,8 +53,9 @@ def parse_area(value: object, known: set[int]) -> tuple[int, str | None]:
     if value in (None, ""):
         return DEFAULT_AREA, None
     text = str(value).strip()
-    if text.isdigit() and int(text) in known:
-        return int(text), None
+    code = whole_number(text)
+    if code is not None and code in known:
+        return code, None
     return DEFAULT_AREA, text[:40]
 
 
@@ -119,7 +121,7 @@ def update_country(area: object, revision: object, sex: object, lang: object):
     grouping = _grouping(db, area)
     if grouping is not None:
         return _group_profile(db, grouping, revision, sex, lang)
-    row = queries.area_row(db, int(area)) if str(area).isdigit() else None
+    row = queries.area_row(db, whole_number(area)) if is_whole_number(area) else None
     row = row or queries.area_row(db, DEFAULT_AREA)
     name_col = name_column(lang)
     name, code = row[name_col], int(row["code"])
@@ -154,7 +156,7 @@ def update_country(area: object, revision: object, sex: object, lang: object):
 
 def _grouping(db: queries.Database, area: object) -> str | None:
     """The grouping ('oas', 'caricom'...) a selector value names (codes 9801-9805), else None."""
-    return groupings.grouping_of_code(db, int(area)) if str(area).isdigit() else None
+    return groupings.grouping_of_code(db, whole_number(area)) if is_whole_number(area) else None
 
 
 def _group_profile(db: queries.Database, grouping: str, revision: int, sex: str, lang: str) -> tuple:
@@ -166,7 +168,7 @@ def _group_profile(db: queries.Database, grouping: str, revision: int, sex: str,
 
 def _area(db: queries.Database, area: object) -> dict:
     """The area row of a selector value, else the default area."""
-    return (queries.area_row(db, int(area)) if str(area).isdigit() else None) or queries.area_row(db, DEFAULT_AREA)
+    return (queries.area_row(db, whole_number(area)) if is_whole_number(area) else None) or queries.area_row(db, DEFAULT_AREA)
 
 
 @callback(

@@ -54,6 +54,7 @@ from etl.indicators import ESTIMATE, INDICATOR_COLUMNS, Collected, SeriesInfo, m
 from etl.mirror import MirroredFile, mirror_files
 from etl.paged_api import digest_of, fetch_pages, page_location
 from etl.provenance import Publisher
+from etl.sources import unhcr_checks
 
 SOURCE = "unhcr"
 PUBLISHER = "UNHCR, the UN Refugee Agency"
@@ -504,6 +505,8 @@ def collect_files(mirror: str, cache_dir: Path, policy: FetchPolicy) -> Collecte
     releases, frames, provenance, files, seen = [], [], [], [], {}
     for mirrored in found:
         kind = file_kind(mirrored.file.path)
+        if kind is None:
+            unhcr_checks.only_footnotes_unread(mirrored)  # any other unrecognised file stops the build
         if kind is None or mirrored.file.sha256 in seen:  # not UNHCR data, or the same bytes again
             continue
         seen[mirrored.file.sha256] = mirrored.relative
@@ -511,6 +514,7 @@ def collect_files(mirror: str, cache_dir: Path, policy: FetchPolicy) -> Collecte
             release = read_release(mirrored, kind)
         except OtherPackageDataset:
             continue  # read by its own reader (issue 25): recognised, not population
+        unhcr_checks.check_release(release, mirrored)  # every year promised, no cut at a line end
         _check_new_vintage(release, mirrored, releases)
         displacement = displacement_rows(release, mirrored.file.url)
         releases.append((release, mirrored.relative))
