@@ -18,11 +18,12 @@ from pathlib import Path
 
 import pandas as pd
 
+import etl.sources.unhcr.package as package
+import etl.sources.unhcr.population as population
 from etl.errors import FetchError, UpstreamFormatError
 from etl.fetch import FetchPolicy
 from etl.indicators import Collected
 from etl.mirror import MirroredFile, mirror_files
-from etl.sources.unhcr import package, population
 from etl.sources.unhcr.common import PUBLISHED_BY, SOURCE
 from etl.sources.unhcr.rfile import PACKAGE_CITATION, PACKAGE_URL, read_r_file, release_label
 
