@@ -24,6 +24,8 @@ def box(box_id: str) -> html.Div:
 def chart(graph_id: str, figure, table, lang: str, *, height: str = "480px") -> list:
     """A slide-ready graph with its 'numbers behind the chart' table (None: they are in the
     table of the chart above)."""
+    if figure.layout.xaxis.title.text == t(lang, "axis.year"):  # UNHCR's figures are calendar years
+        figure.update_xaxes(title=t(lang, "table.year"))
     graph = dcc.Graph(id=graph_id, figure=figure, config=figures.graph_config(f"migdash-{graph_id}"),
                       style={"height": height})
     if table is None:
@@ -84,15 +86,22 @@ def year_table(frame: pd.DataFrame, lang: str, table_id: str):
     return data_table(shown, headers, table_id)
 
 
+def dominant_basis(ranked: pd.DataFrame) -> str:
+    """The basis most of a ranking's claims are counted in (persons unless cases outnumber them)."""
+    totals = ranked.groupby("basis")["applied"].sum()
+    return "cases" if totals.get("cases", 0) > totals.get("persons", 0) else "persons"
+
+
 def ranking_box(graph_id: str, ranked: pd.DataFrame, lang: str, source: str, title: str, empty: str,
-                area_header: str) -> list:
-    """Bars of the largest (persons), the table with every row (cases rows labelled)."""
-    persons = ranked[(ranked["basis"] == "persons") & ranked["applied"].notna() & (ranked["applied"] > 0)]
-    if persons.empty:
+                area_header: str, basis: str = "persons") -> list:
+    """Bars of the largest in one basis (never persons and cases together), the table with
+    every row (each labelled with its basis)."""
+    shown_rows = ranked[(ranked["basis"] == basis) & ranked["applied"].notna() & (ranked["applied"] > 0)]
+    if shown_rows.empty:
         return [notice(empty, "info")]
     name_col = name_column(lang)
-    fig = figures.horizontal_bars(persons.head(RANKED), label=name_col, value="applied", lang=lang, source=source,
-                                  title=title, x_title=t(lang, "asylum.applied_persons"))
+    fig = figures.horizontal_bars(shown_rows.head(RANKED), label=name_col, value="applied", lang=lang, source=source,
+                                  title=title, x_title=t(lang, "asylum.applied_axis", basis=basis_label(basis, lang)))
     shown = pd.DataFrame({"area": ranked[name_col], "basis": ranked["basis"].map(lambda b: basis_label(b, lang)),
                           "applied": ranked["applied"].map(lambda v: count(v, lang)),
                           "decided": ranked["total_decisions"].map(lambda v: count(v, lang)),
@@ -100,3 +109,32 @@ def ranking_box(graph_id: str, ranked: pd.DataFrame, lang: str, source: str, tit
     headers = [area_header, t(lang, "asylum.col.basis"), t(lang, "asylum.col.applied"),
                t(lang, "asylum.col.total_decisions"), t(lang, "asylum.col.rate")]
     return chart(graph_id, fig, data_table(shown, headers, f"{graph_id}-data"), lang, height="520px")
+
+
+def basis_breaks(frame: pd.DataFrame) -> set[int]:
+    """Years whose mix of bases (persons only, cases only, or both) differs from the year
+    before: a host moving claims from persons to cases would otherwise draw a fall."""
+    mix = frame.groupby("year")["basis"].agg(frozenset)
+    years = sorted(mix.index)
+    return {int(year) for before, year in zip(years, years[1:], strict=False) if mix[year] != mix[before]}
+
+
+def break_lines(fig, years: set[int]):
+    """No line segment runs into one of `years` (its point stays, as a marker)."""
+    for trace in fig.data:
+        xs, ys, labels = [], [], []
+        for x, y, label in zip(trace.x, trace.y, trace.customdata, strict=True):
+            if x in years and xs:
+                xs.append(None), ys.append(None), labels.append("")
+            xs.append(x), ys.append(y), labels.append(label)
+        trace.update(x=xs, y=ys, customdata=labels, connectgaps=False)
+    return fig
+
+
+def trend_figure(frame: pd.DataFrame, lang: str, *, source: str, title: str, rate: bool = False):
+    """Claims lodged and decided (or the total recognition rate), one line per basis, with no
+    line drawn across a change of basis (see basis_breaks)."""
+    long = rate_frame(frame, lang) if rate else trend_frame(frame, lang)
+    fig = figures.lines(long, value="value", lang=lang, source=source, percent=rate,
+                        y_title=t(lang, "asylum.rate" if rate else "asylum.claims_axis"), title=title)
+    return break_lines(fig, basis_breaks(frame))

@@ -11,15 +11,13 @@ from __future__ import annotations
 import pandas as pd
 from dash import html
 
-from dashboard import figures
 from dashboard.asylum_figures import (
-    RANKED,
     basis_label,
     chart,
+    dominant_basis,
     ranking_box,
-    rate_frame,
     source_line,
-    trend_frame,
+    trend_figure,
     year_table,
 )
 from dashboard.components import notice
@@ -41,21 +39,19 @@ def country_panel(db: queries.Database, code: int, name: str, lang: str) -> list
         return [*head, notice(t(lang, "asylum.country_none", name=name), "info")]
     latest = int(frame["year"].max())
     source = source_line(db, "asylum_applications", vintage, lang)
-    trend = figures.lines(trend_frame(frame, lang), value="value", lang=lang, source=source,
-                          y_title=t(lang, "asylum.claims_axis"), title=t(lang, "asylum.country_trend_title", name=name))
+    trend = trend_figure(frame, lang, source=source, title=t(lang, "asylum.country_trend_title", name=name))
     parts = [*head, html.Ul(key_figures(frame[frame["year"] == latest], latest, lang), id="country-asylum-figures"),
              *cases_line(frame, name, lang),
              *chart("country-asylum-trend", trend, year_table(frame, lang, "country-asylum-data"), lang, height="440px")]
-    rates = rate_frame(frame, lang)
-    if not rates.empty:
-        rate_fig = figures.lines(rates, value="value", lang=lang, percent=True, y_title=t(lang, "asylum.rate"),
-                                 source=source_line(db, "asylum_decisions", vintage, lang),
-                                 title=t(lang, "asylum.country_rate_title", name=name))
-        parts += chart("country-asylum-rate", rate_fig, None, lang, height="380px")
+    if frame["rate"].notna().any():
+        rate = trend_figure(frame, lang, rate=True, source=source_line(db, "asylum_decisions", vintage, lang),
+                            title=t(lang, "asylum.country_rate_title", name=name))
+        parts += chart("country-asylum-rate", rate, None, lang, height="380px")
     ranked = asylum.country_origins(db, vintage, latest, code)
-    parts += ranking_box("country-asylum-origins", ranked.head(RANKED * 2), lang, source,
-                         t(lang, "asylum.origins_title", host=name, year=latest),
-                         t(lang, "asylum.no_origins", host=name, year=latest), t(lang, "asylum.origin"))
+    basis = dominant_basis(ranked)
+    parts += ranking_box("country-asylum-origins", ranked, lang, source,
+                         t(lang, "asylum.origins_title", host=name, year=latest, basis=basis_label(basis, lang)),
+                         t(lang, "asylum.no_origins", host=name, year=latest), t(lang, "asylum.origin"), basis)
     return parts
 
 

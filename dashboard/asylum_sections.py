@@ -13,13 +13,14 @@ from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
 from dashboard import figures, grouping_profile
 from dashboard.asylum_figures import (
+    basis_label,
     box,
     chart,
     count,
+    dominant_basis,
     ranking_box,
-    rate_frame,
     source_line,
-    trend_frame,
+    trend_figure,
     year_table,
 )
 from dashboard.components import (
@@ -33,6 +34,7 @@ from readside import asylum, groupings, queries
 from readside.text import LANGUAGES, language, name_column, t
 
 ANY = "any"
+TREND_SINCE = 2000  # flows of asylum-seekers are published for most countries from 2000 on (UNHCR)
 DEFAULT_ORIGIN = 862  # Venezuela: the largest origin of asylum claims in the Americas
 PARAMS = ("aorigin", "ahost", "ayear", "fyear", "solution")
 SOLUTION_SINCE = 2000
@@ -128,14 +130,10 @@ def update_asylum_trend(origin: object, host: object, lang: object):
         message = notice(t(lang, "asylum.none", where=where), "info")
         return message, [], release
     source = source_line(db, "asylum_applications", vintage, lang)
-    trend = trend_frame(frame, lang)
-    trend_fig = figures.lines(trend, value="value", lang=lang, source=source, y_title=t(lang, "asylum.claims_axis"),
-                              title=t(lang, "asylum.trend_title", where=where))
-    rates = rate_frame(frame, lang)
-    rate_box = notice(t(lang, "asylum.no_rate", where=where), "info") if rates.empty else chart(
-        "asy-rate", figures.lines(rates, value="value", lang=lang, percent=True, y_title=t(lang, "asylum.rate"),
-                                  source=source_line(db, "asylum_decisions", vintage, lang),
-                                  title=t(lang, "asylum.rate_title", where=where)), None, lang, height="420px")
+    trend_fig = trend_figure(frame, lang, source=source, title=t(lang, "asylum.trend_title", where=where))
+    rate_box = notice(t(lang, "asylum.no_rate", where=where), "info") if frame["rate"].isna().all() else chart(
+        "asy-rate", trend_figure(frame, lang, rate=True, source=source_line(db, "asylum_decisions", vintage, lang),
+                                 title=t(lang, "asylum.rate_title", where=where)), None, lang, height="420px")
     return chart("asy-trend", trend_fig, year_table(frame, lang, "asy-trend-data"), lang), rate_box, release
 
 
@@ -155,24 +153,22 @@ def update_asylum_rankings(origin: object, host: object, year: object, lang: obj
     names = _names(db, lang)
     source = source_line(db, "asylum_applications", vintage, lang)
     ranked_hosts = asylum.hosts(db, vintage, year, origin=origins)
-    if hosts is not None:
-        ranked_hosts = ranked_hosts[ranked_hosts["area_code"].isin(_codes(hosts))]
+    if isinstance(hosts, list):  # a grouping: its members; one chosen country is ranked among the others
+        ranked_hosts = ranked_hosts[ranked_hosts["area_code"].isin(hosts)]
     origin_name = names.get(origin_code, t(lang, "asylum.anyone"))
     hosts_box = ranking_box("asy-hosts", ranked_hosts, lang, source,
                             t(lang, "asylum.hosts_title", origin=origin_name, year=year),
                             t(lang, "asylum.no_hosts", origin=origin_name, year=year), t(lang, "asylum.host"))
     ranked_origins = asylum.origins(db, vintage, year, asylum=hosts)
-    if origins is not None:
-        ranked_origins = ranked_origins[ranked_origins["area_code"].isin(_codes(origins))]
+    if isinstance(origins, list):
+        ranked_origins = ranked_origins[ranked_origins["area_code"].isin(origins)]
     host_name = names.get(host_code, t(lang, "asylum.the_americas"))
+    basis = dominant_basis(ranked_origins) if isinstance(hosts, int) else "persons"  # one host: its own basis
     origins_box = ranking_box("asy-origins", ranked_origins, lang, source,
-                              t(lang, "asylum.origins_title", host=host_name, year=year),
-                              t(lang, "asylum.no_origins", host=host_name, year=year), t(lang, "asylum.origin"))
+                              t(lang, "asylum.origins_title", host=host_name, year=year,
+                                basis=basis_label(basis, lang)),
+                              t(lang, "asylum.no_origins", host=host_name, year=year), t(lang, "asylum.origin"), basis)
     return hosts_box, origins_box, cases_note(db, vintage, year, hosts, lang)
-
-
-def _codes(value: int | list[int]) -> list[int]:
-    return [value] if isinstance(value, int) else value
 
 
 def cases_note(db: queries.Database, vintage: str, year: int, hosts: int | list[int] | None, lang: str) -> list:
@@ -234,7 +230,7 @@ def update_flow_trend(_: object, lang: object):
     lang = language(lang)
     db = database()
     vintage = asylum.vintages(db, "displacement_flow")[0]
-    trend = asylum.flow_subregion_trend(db, vintage)
+    trend = asylum.flow_subregion_trend(db, vintage, since=TREND_SINCE)
     if trend.empty:
         return [notice(t(lang, "asylum.flows_none_trend"), "info")]
     names = _subregion_names(db, lang)

@@ -208,17 +208,17 @@ def flow_subregion_links(db: Database, vintage: str, year: int) -> pd.DataFrame:
     )
 
 
-def flow_subregion_trend(db: Database, vintage: str) -> pd.DataFrame:
+def flow_subregion_trend(db: Database, vintage: str, since: int = 1990) -> pd.DataFrame:
     """year, area_code (subregion), persons: people newly displaced into each subregion of the
-    Americas (from anywhere, the subregion itself included), per year since 1990."""
+    Americas (from anywhere, the subregion itself included), per year since `since`."""
     return db.frame(
         f"""
         SELECT f.year, {_node('h')} AS area_code, sum(f.persons) AS persons
         FROM displacement_flow f JOIN area h ON h.code = f.asylum_code
-        WHERE f.vintage = ? AND f.year >= 1990
+        WHERE f.vintage = ? AND f.year >= ?
         GROUP BY ALL HAVING area_code <> {REST} ORDER BY area_code, f.year
         """,  # noqa: S608
-        [*AMERICAS_SUBREGIONS, vintage],
+        [*AMERICAS_SUBREGIONS, vintage, since],
     )
 
 
