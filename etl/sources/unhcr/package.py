@@ -69,9 +69,9 @@ class Frame:
         """Raise at the first row where `bad` holds."""
         first = int(np.argmax(bad))
         value = self.table[column].iloc[first]
+        value = None if pd.isna(value) else value.item() if isinstance(value, np.generic) else value
         raise UpstreamFormatError(SOURCE, self.name, f"{column}: {detail}", row=first + 1,
-                                  column=list(self.table.columns).index(column),
-                                  value=None if pd.isna(value) else value)
+                                  column=list(self.table.columns).index(column), value=value)
 
     def years(self) -> np.ndarray:
         years = numbers(self.table, "year", self.name)
