@@ -168,12 +168,14 @@ def update_asylum_rankings(origin: object, host: object, year: object, lang: obj
                               t(lang, "asylum.origins_title", host=host_name, year=year,
                                 basis=basis_label(basis, lang)),
                               t(lang, "asylum.no_origins", host=host_name, year=year), t(lang, "asylum.origin"), basis)
-    return hosts_box, origins_box, cases_note(db, vintage, year, hosts, lang)
+    return hosts_box, origins_box, cases_note(db, vintage, year, origins, hosts, lang)
 
 
-def cases_note(db: queries.Database, vintage: str, year: int, hosts: int | list[int] | None, lang: str) -> list:
-    """The hosts that count cases in the year, with their figures: labelled, never ranked."""
-    found = asylum.case_hosts(db, vintage, year, asylum=hosts)
+def cases_note(db: queries.Database, vintage: str, year: int, origins: int | list[int] | None,
+               hosts: int | list[int] | None, lang: str) -> list:
+    """The hosts counting the selection's claims in cases in the year, with those cases:
+    labelled, never ranked with persons."""
+    found = asylum.case_hosts(db, vintage, year, origin=origins, asylum=hosts)
     if found.empty:
         return []
     listed = "; ".join(t(lang, "asylum.cases_host", name=row[name_column(lang)], applied=count(row["applied"], lang),

@@ -143,10 +143,12 @@ def _ranking(db: Database, vintage: str, year: int, side: str, origins_: list[in
     )
 
 
-def case_hosts(db: Database, vintage: str, year: int, *, asylum: int | Sequence[int] | None = None) -> pd.DataFrame:
+def case_hosts(db: Database, vintage: str, year: int, *, origin: int | Sequence[int] | None = None,
+               asylum: int | Sequence[int] | None = None) -> pd.DataFrame:
     """asylum_code, names, applied, total_decisions: the hosts (of the Americas, or `asylum`)
-    counting cases rather than persons in `year` (so a page can label them)."""
-    where, params = _scope(None, _codes(asylum))
+    counting claims from `origin` (anyone) in cases rather than persons in `year`, with those
+    cases (so a page can label them)."""
+    where, params = _scope(_codes(origin), _codes(asylum))
     return db.frame(
         f"""
         WITH c AS (SELECT asylum_code, applied, 0 AS total_decisions FROM asylum_application
