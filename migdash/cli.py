@@ -211,8 +211,8 @@ def run_availability(args: argparse.Namespace) -> int:
 
 def run_brief(args: argparse.Namespace) -> int:
     """Write one brief; exit 2 naming the problem (unknown subject, no database, no Chromium)."""
-    from readside.brief_render import PdfError, file_name, render
-    from readside.briefs import BriefError, parse_subject
+    from readside.documents.render import PdfError, file_name, render
+    from readside.documents.subjects import BriefError, parse_subject
     from readside.queries import Database, NoDatabase
 
     db = Database(args.db or default_db())

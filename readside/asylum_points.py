@@ -3,8 +3,8 @@ special migration situations (claims by people from Venezuela, Haiti and norther
 America in the Americas, with the recognition rate; new displacement into the Americas) and
 data and statistics (which member states report decisions, and which count cases).
 
-Plain sentences with their figure (`AsylumPoint`): the brief code (readside/briefs.py, its
-clearly marked hook) turns them into talking points with the publisher's citation. Persons
+Plain sentences with their figure (`AsylumPoint`): the brief code (readside/documents/points.py,
+its clearly marked hook) turns them into talking points with the publisher's citation. Persons
 and cases are never added; a point never rests on a placeholder (no figure, no point).
 """
 

@@ -20,7 +20,9 @@ from dashboard import asylum_panel, asylum_sections
 from dashboard.app import create_app
 from dashboard.components import database
 from etl.build import SNAPSHOT_DIR, UNHCR_PACKAGE_TABLES, read_snapshot_table
-from readside import asylum, availability, briefs, extract
+from readside import asylum, availability, extract
+from readside.documents.points import talking_points
+from readside.documents.subjects import Subject
 from readside.queries import Database
 from readside.text import LANGUAGES, decimal, t
 from tests.test_flows_pages import assert_drawn, rows, table_rows
@@ -218,14 +220,14 @@ def test_availability_counts_the_new_series(db):
 
 
 def test_special_situations_and_data_briefs_use_the_asylum_figures(db, built_db):
-    points = {p.key: p for p in briefs.talking_points(db, briefs.Subject("theme", "special-situations"), "en")}
+    points = {p.key: p for p in talking_points(db, Subject("theme", "special-situations"), "en")}
     point = points["asylum_venezuela"]
     (expected,) = rows(built_db, """SELECT sum(applied) FROM asylum_application a JOIN area h ON h.code = a.asylum_code
         AND h.kind = 'country' AND h.region IN (904, 905) WHERE origin_code = ? AND basis = 'persons' AND year = ?""",
                        [VENEZUELA, point.year])
     assert point.value == expected[0] and "dataset `asylum_applications`" in point.citation
     assert "asylum_flows" in points
-    data = {p.key: p for p in briefs.talking_points(db, briefs.Subject("theme", "data-and-statistics"), "es")}
+    data = {p.key: p for p in talking_points(db, Subject("theme", "data-and-statistics"), "es")}
     assert "Estados Unidos" in data["asylum_reporting"].sentence
 
 

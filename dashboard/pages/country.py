@@ -29,7 +29,7 @@ from dashboard.components import (
 from dashboard.maps import locator_graph
 from dashboard.panels import remittance_panel
 from readside import corridors, groupings, queries
-from readside.briefs import Subject
+from readside.documents.subjects import Subject
 from readside.text import LANGUAGES, decimal, language, name_column, percent, signed_people, t
 
 dash.register_page(__name__, path="/country", name="Country", order=30)

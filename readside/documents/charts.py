@@ -1,16 +1,18 @@
-"""Static charts for the briefs: matplotlib (Agg, no browser, no display) to inline SVG.
+"""Charts of the briefs and the report: the chart as data (`Chart`, `Series`) and its drawing as
+static SVG by matplotlib (Agg, no browser, no display).
 
-A brief must open offline in a meeting room and print to PDF, so its charts are plain SVG
+A document must open offline in a meeting room and print to PDF, so its charts are plain SVG
 text inside the HTML: no script, no font or image fetched. Text stays text (svg.fonttype
 'none': smaller, selectable, read by screen readers) in a generic sans-serif family, and the
 SVG's metadata block and DOCTYPE (which name w3.org/creativecommons.org URLs) are dropped.
-Colours: the Okabe-Ito colour-blind-safe palette, as on the dashboard.
+Colours: `palette()`, the one place the documents take their colours from.
 """
 
 from __future__ import annotations
 
 import io
 import re
+from dataclasses import dataclass
 
 import matplotlib
 
@@ -19,12 +21,43 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402 - the backend is chosen before pyplot loads
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
-from readside.briefs import Chart  # noqa: E402
+from readside.text import money, people, percent, percent_of_gdp  # noqa: E402
+
+
+@dataclass(frozen=True)
+class Series:
+    label: str
+    x: list
+    y: list[float]
+
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A static chart as data: `line` (series over years) or `bars` (one value per label)."""
+
+    kind: str
+    title: str
+    source: str
+    series: list[Series]
+    unit: str  # people | money | percent | gdp
+
+    def fmt(self, value: float, lang: str) -> str:
+        return {"people": people, "money": money, "percent": lambda v, lg: percent(v, lg),
+                "gdp": percent_of_gdp}[self.unit](value, lang)
+
+
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
+
+
+def palette() -> list[str]:
+    """The documents' colours: the site's Okabe-Ito colour-blind-safe palette."""
+    return OKABE_ITO
+
 STYLE = {
     "svg.fonttype": "none", "font.family": "sans-serif", "font.size": 9, "axes.spines.top": False,
-    "axes.spines.right": False, "axes.prop_cycle": matplotlib.cycler(color=OKABE_ITO), "svg.hashsalt": "migdash",
+    "axes.spines.right": False, "axes.prop_cycle": matplotlib.cycler(color=palette()), "svg.hashsalt": "migdash",
 }
 WIDTH, HEIGHT = 6.8, 3.1  # inches: two charts fit on an A4 page with the text around them
 
@@ -68,7 +101,7 @@ def _line(ax, chart: Chart, lang: str) -> None:
 def _bars(ax, chart: Chart, lang: str) -> None:
     series = chart.series[0]
     labels, values = list(reversed(series.x)), list(reversed(series.y))
-    bars = ax.barh(labels, values, color=OKABE_ITO[0])
+    bars = ax.barh(labels, values, color=palette()[0])
     ax.bar_label(bars, labels=[chart.fmt(v, lang) for v in values], padding=3, fontsize=7.5)
     ax.xaxis.set_visible(False)
     ax.spines["bottom"].set_visible(False)
