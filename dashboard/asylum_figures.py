@@ -76,13 +76,17 @@ def _rate(value: object, lang: str) -> str:
     return "" if pd.isna(value) else percent(float(value) * 100, lang)
 
 
-def year_table(frame: pd.DataFrame, lang: str, table_id: str):
-    """Every figure behind the trend and rate charts, per year and basis."""
+def year_table(frame: pd.DataFrame, lang: str, table_id: str, *, reporting: bool = False):
+    """Every figure behind the trend and rate charts, per year and basis; for a sum over
+    several hosts, how many of them reported that year."""
     shown = pd.DataFrame({"year": frame["year"], "basis": frame["basis"].map(lambda b: basis_label(b, lang)),
                           **{c: frame[c].map(lambda v: count(v, lang)) for c in ("applied", *asylum.DECISION_COLUMNS)},
                           "rate": frame["rate"].map(lambda v: _rate(v, lang))})
     headers = [t(lang, "table.year"), t(lang, "asylum.col.basis"), t(lang, "asylum.col.applied"),
                *(t(lang, f"asylum.col.{c}") for c in asylum.DECISION_COLUMNS), t(lang, "asylum.col.rate")]
+    if reporting:
+        shown["reporting"] = frame["reporting"].map(lambda v: count(v, lang))
+        headers.append(t(lang, "asylum.col.reporting"))
     return data_table(shown, headers, table_id)
 
 

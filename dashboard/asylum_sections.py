@@ -134,7 +134,8 @@ def update_asylum_trend(origin: object, host: object, lang: object):
     rate_box = notice(t(lang, "asylum.no_rate", where=where), "info") if frame["rate"].isna().all() else chart(
         "asy-rate", trend_figure(frame, lang, rate=True, source=source_line(db, "asylum_decisions", vintage, lang),
                                  title=t(lang, "asylum.rate_title", where=where)), None, lang, height="420px")
-    return chart("asy-trend", trend_fig, year_table(frame, lang, "asy-trend-data"), lang), rate_box, release
+    table = year_table(frame, lang, "asy-trend-data", reporting=not isinstance(hosts, int))
+    return chart("asy-trend", trend_fig, table, lang), rate_box, release
 
 
 @callback(

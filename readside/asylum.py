@@ -97,18 +97,22 @@ def asylum_years(db: Database, vintage: str) -> list[int]:
 def by_year(db: Database, vintage: str, *, origin: int | Sequence[int] | None = None,
             asylum: int | Sequence[int] | None = None) -> pd.DataFrame:
     """year, basis, applied, recognized, complementary, rejected, otherwise_closed,
-    total_decisions, rate (0-1): claims from `origin` (any) lodged in and decided by `asylum`
-    (the Americas' countries when None), per year and basis. A figure nobody reported is NA."""
+    total_decisions, rate (0-1), reporting: claims from `origin` (any) lodged in and decided by
+    `asylum` (the Americas' countries when None), per year and basis, and how many hosts
+    reported claims or decisions that year. A figure nobody reported is NA."""
     where, params = _scope(_codes(origin), _codes(asylum))
     sums = ", ".join(f"sum({c}) AS {c}" for c in DECISION_COLUMNS)
     return db.frame(
         f"""
         WITH a AS (SELECT year, basis, sum(applied) AS applied FROM asylum_application WHERE {where} GROUP BY ALL),
-             d AS (SELECT year, basis, {sums}, {RATE} AS rate FROM asylum_decision WHERE {where} GROUP BY ALL)
-        SELECT year, basis, a.applied, {", ".join(f"d.{c}" for c in DECISION_COLUMNS)}, d.rate
-        FROM a FULL JOIN d USING (year, basis) ORDER BY year, list_position(?, basis)
+             d AS (SELECT year, basis, {sums}, {RATE} AS rate FROM asylum_decision WHERE {where} GROUP BY ALL),
+             r AS (SELECT year, basis, count(DISTINCT asylum_code) AS reporting FROM (
+                     SELECT year, basis, asylum_code FROM asylum_application WHERE {where}
+                     UNION ALL SELECT year, basis, asylum_code FROM asylum_decision WHERE {where}) GROUP BY ALL)
+        SELECT year, basis, a.applied, {", ".join(f"d.{c}" for c in DECISION_COLUMNS)}, d.rate, r.reporting
+        FROM a FULL JOIN d USING (year, basis) JOIN r USING (year, basis) ORDER BY year, list_position(?, basis)
         """,  # noqa: S608 - constants and placeholders only
-        [vintage, *params, vintage, *params, list(BASES)],
+        [vintage, *params, vintage, *params, vintage, *params, vintage, *params, list(BASES)],
     )
 
 
@@ -128,15 +132,14 @@ def origins(db: Database, vintage: str, year: int, *, asylum: int | Sequence[int
 def _ranking(db: Database, vintage: str, year: int, side: str, origins_: list[int] | None,
              hosts_: list[int] | None) -> pd.DataFrame:
     where, params = _scope(origins_, hosts_)
-    key = "area_code"
     return db.frame(
         f"""
-        WITH a AS (SELECT {side} AS {key}, basis, sum(applied) AS applied FROM asylum_application
+        WITH a AS (SELECT {side} AS area_code, basis, sum(applied) AS applied FROM asylum_application
                    WHERE {where} AND year = ? GROUP BY ALL),
-             d AS (SELECT {side} AS {key}, basis, sum(total_decisions) AS total_decisions, {RATE} AS rate
+             d AS (SELECT {side} AS area_code, basis, sum(total_decisions) AS total_decisions, {RATE} AS rate
                    FROM asylum_decision WHERE {where} AND year = ? GROUP BY ALL)
-        SELECT {key}, {AREA_NAMES}, basis, x.applied, x.total_decisions, x.rate
-        FROM (SELECT * FROM a FULL JOIN d USING ({key}, basis)) x JOIN area a ON a.code = x.{key}
+        SELECT area_code, {AREA_NAMES}, basis, x.applied, x.total_decisions, x.rate
+        FROM (SELECT * FROM a FULL JOIN d USING (area_code, basis)) x JOIN area a ON a.code = x.area_code
         ORDER BY list_position(?, basis), x.applied DESC NULLS LAST, x.total_decisions DESC NULLS LAST, a.name_en
         """,  # noqa: S608 - `side` is one of two column names fixed above
         [vintage, *params, year, vintage, *params, year, list(BASES)],
