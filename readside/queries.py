@@ -527,12 +527,12 @@ _PACKAGE = {"area_column": "asylum_code", "has_origin": True, "source": "unhcr",
 _ASYLUM = {"has_sex": False, "unit_column": "basis", **_PACKAGE}
 UNHCR_PACKAGE_VIEWS = {
     "asylum_application": ExtractView(
-        "asylum_application", value_column="applied", unit="persons or cases (see unit)", **_ASYLUM,
+        "asylum_application", value_column="applied", unit="persons or cases", **_ASYLUM,
         extra=("vintage", "procedure_type", "application_type", "decision_level", "basis"),
         extra_keys=("vintage", "procedure_type", "application_type", "decision_level", "basis"),
         files="^unhcr_refugees_asylum_applications_"),
     "asylum_decision": ExtractView(
-        "asylum_decision", value_column="total_decisions", unit="persons or cases (see unit)", **_ASYLUM,
+        "asylum_decision", value_column="total_decisions", unit="persons or cases", **_ASYLUM,
         extra=("vintage", "procedure_type", "decision_level", "basis", "recognized", "complementary", "rejected",
                "otherwise_closed"),
         extra_keys=("vintage", "procedure_type", "decision_level", "basis"), files="^unhcr_refugees_asylum_decisions_"),
