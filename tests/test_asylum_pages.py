@@ -205,7 +205,7 @@ def test_extracts_carry_their_own_file_and_each_row_its_unit(db):
                         "displacement_flow": "flows", "durable_solution": "solutions",
                         "refugee_demographics": "demographics"}[dataset]
         assert [s["file"] for s in package["sources"]] == [f"unhcr_refugees_{dataset_name}_{frame['vintage'][0]}"]
-        assert set(frame["source"]) == {package["sources"][0]["title"]}
+        assert set(frame["citation"]) == {package["sources"][0]["title"]} and set(frame["source"]) == {"unhcr"}
 
 
 def test_availability_counts_the_new_series(db):
