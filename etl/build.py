@@ -23,6 +23,7 @@ from etl import areas as area_dim
 from etl import changes, completeness, loss, reconcile
 from etl import claims as claim_registry
 from etl import groupings as grouping_registry
+from etl.areas import AMERICAS_PARTS
 from etl.errors import EtlError, FetchError, ValidationFailed
 from etl.fetch import FetchedFile, FetchPolicy, fetch, now_utc, resolve_location, sha256_of
 from etl.indicators import Collected, empty_indicator, series_table
@@ -30,27 +31,35 @@ from etl.source_report import LOADED, SourceReport, asked_for, source_reports, u
 from etl.sources import idmc, iom_missing_migrants, knomad, oecd, undesa_ims, unhcr, worldbank, wpp
 from schemas.area import AreaSchema
 from schemas.area_group import AreaGroupSchema, GroupingSchema
+from schemas.asylum import AsylumApplicationSchema, AsylumDecisionSchema
 from schemas.bilateral_stock import BilateralCheckSchema, BilateralStockSchema
 from schemas.claim import ClaimFigureSchema, ClaimSchema
 from schemas.displacement import DisplacementSchema
+from schemas.displacement_flow import DisplacementFlowSchema
+from schemas.durable_solution import DurableSolutionSchema
 from schemas.indicator import IndicatorSchema, SeriesSchema
 from schemas.internal_displacement import DisasterEventsByHazardSchema, InternalDisplacementSchema
 from schemas.migration_flow import MigrationFlowSchema
 from schemas.missing_migrants import MissingMigrantsCoverageSchema, MissingMigrantsSchema
 from schemas.population import PopulationSchema
 from schemas.provenance import ProvenanceSchema
+from schemas.refugee_demographics import RefugeeDemographicsSchema
 from schemas.refugee_stock import RefugeeStockSchema
 from schemas.stock import StockSchema
 from schemas.stock_share import StockShareSchema
 from schemas.validate import validate
 
-SCHEMA_VERSION = 8  # 7: view availability; 8: change, claim_status, build.comparison
+SCHEMA_VERSION = 9  # 7: view availability; 8: change, claim_status, build.comparison; 9: UNHCR asylum, flows,
+# solutions, demographics
 CODE_VERSION = "0.1.0"
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DB = Path("data") / "migdash.duckdb"
 DEFAULT_CACHE = Path("data") / "cache"
 SNAPSHOT_DIR = PROJECT_ROOT / "data" / "snapshot"
-SOURCE_TABLE_NAMES = ("displacement", "bilateral_stock", "bilateral_check", "migration_flow", "missing_migrants",
+# UNHCR's refugees package beside `population` (issue 25): asylum, new displacement, solutions, demographics.
+UNHCR_PACKAGE_TABLES = ("asylum_application", "asylum_decision", "displacement_flow", "durable_solution",
+                        "refugee_demographics")
+SOURCE_TABLE_NAMES = ("displacement", *UNHCR_PACKAGE_TABLES, "bilateral_stock", "bilateral_check", "migration_flow", "missing_migrants",
                       "missing_migrants_coverage", "internal_displacement", "disaster_events_by_hazard")
 DATA_TABLES = ("area", "stock", "stock_share", "population", "refugee_stock", "indicator", *SOURCE_TABLE_NAMES,
                "provenance")
@@ -62,7 +71,7 @@ TABLES = DATA_TABLES + CLAIM_TABLES + GROUPING_TABLES + CODE_TABLES
 INDICATOR_SOURCES = {"worldbank": worldbank, "unhcr": unhcr, "wpp": wpp, "knomad": knomad, "oecd": oecd,
                      "iom_missing_migrants": iom_missing_migrants, "idmc": idmc}
 # Tables a source fills beside `indicator`, with the filter that selects its rows in a previous build.
-SOURCE_TABLES = {"unhcr": {"displacement": "TRUE"},
+SOURCE_TABLES = {"unhcr": {"displacement": "TRUE", **{table: "TRUE" for table in UNHCR_PACKAGE_TABLES}},
                  "knomad": {"bilateral_stock": "source = 'knomad'", "bilateral_check": "source = 'knomad'"},
                  "oecd": {"migration_flow": "source = 'oecd'"},
                  "iom_missing_migrants": {"missing_migrants": "TRUE", "missing_migrants_coverage": "TRUE"},
@@ -79,6 +88,11 @@ SCHEMAS = {
     "refugee_stock": RefugeeStockSchema,
     "indicator": IndicatorSchema,
     "displacement": DisplacementSchema,
+    "asylum_application": AsylumApplicationSchema,
+    "asylum_decision": AsylumDecisionSchema,
+    "displacement_flow": DisplacementFlowSchema,
+    "durable_solution": DurableSolutionSchema,
+    "refugee_demographics": RefugeeDemographicsSchema,
     "bilateral_stock": BilateralStockSchema,
     "bilateral_check": BilateralCheckSchema,
     "migration_flow": MigrationFlowSchema,
@@ -109,6 +123,28 @@ CREATE TABLE core.indicator (series VARCHAR, area_code INTEGER, year SMALLINT, v
 CREATE TABLE core.displacement (revision SMALLINT, vintage VARCHAR, year SMALLINT, origin_code INTEGER,
   asylum_code INTEGER, population VARCHAR, persons BIGINT NOT NULL,
   PRIMARY KEY (vintage, year, origin_code, asylum_code, population));
+-- issue 25: UNHCR's refugees package beside `population`, every release side by side
+CREATE TABLE core.asylum_application (revision SMALLINT, vintage VARCHAR, year SMALLINT, origin_code INTEGER,
+  asylum_code INTEGER, procedure_type VARCHAR, application_type VARCHAR, decision_level VARCHAR, basis VARCHAR,
+  applied BIGINT NOT NULL,
+  PRIMARY KEY (vintage, year, origin_code, asylum_code, procedure_type, application_type, decision_level, basis));
+CREATE TABLE core.asylum_decision (revision SMALLINT, vintage VARCHAR, year SMALLINT, origin_code INTEGER,
+  asylum_code INTEGER, procedure_type VARCHAR, decision_level VARCHAR, basis VARCHAR, recognized BIGINT NOT NULL,
+  complementary BIGINT NOT NULL, rejected BIGINT NOT NULL, otherwise_closed BIGINT NOT NULL,
+  total_decisions BIGINT NOT NULL,
+  PRIMARY KEY (vintage, year, origin_code, asylum_code, procedure_type, decision_level, basis));
+CREATE TABLE core.displacement_flow (revision SMALLINT, vintage VARCHAR, year SMALLINT, origin_code INTEGER,
+  asylum_code INTEGER, population VARCHAR, persons BIGINT NOT NULL,
+  PRIMARY KEY (vintage, year, origin_code, asylum_code, population));
+CREATE TABLE core.durable_solution (revision SMALLINT, vintage VARCHAR, year SMALLINT, origin_code INTEGER,
+  asylum_code INTEGER, solution VARCHAR, persons BIGINT NOT NULL,
+  PRIMARY KEY (vintage, year, origin_code, asylum_code, solution));
+CREATE TABLE core.refugee_demographics (revision SMALLINT, vintage VARCHAR, year SMALLINT, origin_code INTEGER,
+  asylum_code INTEGER, population VARCHAR, location VARCHAR, location_type VARCHAR, accommodation_type VARCHAR,
+  sex VARCHAR, age_group VARCHAR, persons BIGINT NOT NULL,
+  PRIMARY KEY (vintage, year, origin_code, asylum_code, population, location, location_type, accommodation_type,
+               sex, age_group));
+-- end issue 25
 CREATE TABLE core.bilateral_stock (source VARCHAR, edition SMALLINT, year SMALLINT, origin_code INTEGER,
   destination_code INTEGER, migrants BIGINT NOT NULL,
   PRIMARY KEY (source, edition, year, origin_code, destination_code));
@@ -182,6 +218,16 @@ CREATE VIEW net_migration_projection AS SELECT CAST(revision AS SMALLINT) AS rev
   value, unit FROM core.indicator WHERE source = 'wpp' AND variant = 'projection';
 CREATE VIEW displacement AS SELECT revision, vintage, year, origin_code, asylum_code, population, persons
   FROM core.displacement;
+-- issue 25: the UNHCR package tables; asylum_decision with UNHCR's total recognition rate
+CREATE VIEW asylum_application AS SELECT * FROM core.asylum_application;
+CREATE VIEW asylum_decision AS SELECT *, total_decisions - otherwise_closed AS substantive_decisions,
+  CASE WHEN total_decisions - otherwise_closed > 0
+       THEN (recognized + complementary) / (total_decisions - otherwise_closed) END AS total_recognition_rate
+  FROM core.asylum_decision;
+CREATE VIEW displacement_flow AS SELECT * FROM core.displacement_flow;
+CREATE VIEW durable_solution AS SELECT * FROM core.durable_solution;
+CREATE VIEW refugee_demographics AS SELECT * FROM core.refugee_demographics;
+-- end issue 25
 CREATE VIEW bilateral_stock AS SELECT source, edition, year, origin_code, destination_code, migrants
   FROM core.bilateral_stock;
 CREATE VIEW bilateral_check AS SELECT * FROM core.bilateral_check;
@@ -190,6 +236,25 @@ CREATE VIEW missing_migrants AS SELECT * FROM core.missing_migrants;
 CREATE VIEW missing_migrants_coverage AS SELECT * FROM core.missing_migrants_coverage;
 CREATE VIEW internal_displacement AS SELECT * FROM core.internal_displacement;
 CREATE VIEW disaster_events_by_hazard AS SELECT * FROM core.disaster_events_by_hazard;
+-- issue 25: one row per area, series and year of the UNHCR package tables (newest release of each table)
+CREATE VIEW unhcr_package_observed AS
+  SELECT DISTINCT asylum_code AS area_code, 'unhcr.asylum_applications.asylum' AS series, year, vintage
+    FROM core.asylum_application QUALIFY vintage = max(vintage) OVER ()
+  UNION ALL SELECT DISTINCT origin_code, 'unhcr.asylum_applications.origin', year, vintage
+    FROM core.asylum_application QUALIFY vintage = max(vintage) OVER ()
+  UNION ALL SELECT DISTINCT asylum_code, 'unhcr.asylum_decisions.asylum', year, vintage
+    FROM core.asylum_decision QUALIFY vintage = max(vintage) OVER ()
+  UNION ALL SELECT DISTINCT asylum_code, 'unhcr.flows.asylum', year, vintage
+    FROM core.displacement_flow QUALIFY vintage = max(vintage) OVER ()
+  UNION ALL SELECT DISTINCT origin_code, 'unhcr.flows.origin', year, vintage
+    FROM core.displacement_flow QUALIFY vintage = max(vintage) OVER ()
+  UNION ALL SELECT DISTINCT asylum_code, 'unhcr.' || solution || '.asylum', year, vintage
+    FROM core.durable_solution WHERE solution IN ('resettlement', 'naturalisation')
+    QUALIFY vintage = max(vintage) OVER ()
+  UNION ALL SELECT DISTINCT origin_code, 'unhcr.returned_refugees.origin', year, vintage
+    FROM core.durable_solution WHERE solution = 'returned_refugees' QUALIFY vintage = max(vintage) OVER ()
+  UNION ALL SELECT DISTINCT asylum_code, 'unhcr.demographics.asylum', year, vintage
+    FROM core.refugee_demographics WHERE sex <> 'total' QUALIFY vintage = max(vintage) OVER ();
 CREATE VIEW availability AS
   WITH observed AS (
     SELECT destination_code AS area_code, 'undesa_ims' AS source, 'undesa_ims.stock.destination' AS series, year,
@@ -211,7 +276,8 @@ CREATE VIEW availability AS
       FROM (SELECT DISTINCT incident_id, country_code, year, vintage FROM core.missing_migrants
             WHERE country_code IS NOT NULL)
     UNION ALL SELECT area_code, 'idmc', 'idmc.' || cause || '.' || measure, year, vintage
-      FROM core.internal_displacement QUALIFY vintage = max(vintage) OVER (PARTITION BY cause, measure))
+      FROM core.internal_displacement QUALIFY vintage = max(vintage) OVER (PARTITION BY cause, measure)
+    UNION ALL SELECT area_code, 'unhcr', series, year, vintage FROM unhcr_package_observed)
   SELECT area_code, source, series, min(year) AS first_year, max(year) AS latest_year,
          string_agg(DISTINCT vintage, ', ' ORDER BY vintage) AS vintage, count(*) AS observations
   FROM observed GROUP BY area_code, source, series;
@@ -224,6 +290,7 @@ CREATE VIEW build AS SELECT * FROM core.build;
 DDL += changes.DDL  # what changed since the previous build, and the claims' statuses (etl/changes.py)
 # Columns holding M49 codes, checked against the area table (stock's are checked with its hierarchy).
 AREA_COLUMNS = {"indicator": ("area_code",), "displacement": ("origin_code", "asylum_code"),
+                **{table: ("origin_code", "asylum_code") for table in UNHCR_PACKAGE_TABLES},
                 "bilateral_stock": ("origin_code", "destination_code"), "area_group": ("member_code",),
                 "migration_flow": ("destination_code",), "missing_migrants": ("country_code",),
                 "internal_displacement": ("area_code",), "disaster_events_by_hazard": ("area_code",)}
@@ -237,6 +304,13 @@ ORDER = {
     "refugee_stock": "revision, area_code, year",
     "indicator": "series, revision, variant, area_code, year",
     "displacement": "vintage, population, origin_code, asylum_code, year",
+    "asylum_application": "vintage, asylum_code, origin_code, year, procedure_type, application_type, decision_level, "
+                          "basis",
+    "asylum_decision": "vintage, asylum_code, origin_code, year, procedure_type, decision_level, basis",
+    "displacement_flow": "vintage, population, origin_code, asylum_code, year",
+    "durable_solution": "vintage, solution, origin_code, asylum_code, year",
+    "refugee_demographics": "vintage, asylum_code, origin_code, year, population, location, location_type, "
+                            "accommodation_type, sex, age_group",
     "bilateral_stock": "source, edition, origin_code, destination_code",
     "bilateral_check": "source, edition, cell",
     "migration_flow": "flow_type, destination_code, category, year",
@@ -673,6 +747,12 @@ def _undesa_report(fetched: list[tuple[undesa_ims.Dataset, FetchedFile]], tables
 
 # ---- the bundled snapshot: compact tables derived by this ETL, for offline first runs ----
 
+# Rows a snapshot keeps (all, unless said here): groupings come from data/groupings, and the
+# UNHCR package tables (world-wide) keep the rows with the Americas as origin or as asylum (issue 25).
+_AMERICAS = f"(SELECT code FROM core.area WHERE kind = 'country' AND region IN {AMERICAS_PARTS})"  # noqa: S608
+SNAPSHOT_ROWS = {"area": "WHERE kind <> 'grouping'",
+                 **{table: f"WHERE origin_code IN {_AMERICAS} OR asylum_code IN {_AMERICAS}"
+                    for table in UNHCR_PACKAGE_TABLES}}
 # Nullable integer columns that pandas would otherwise read back as floats.
 SNAPSHOT_DTYPES = {"area": {"region": "Int64", "subregion": "Int64"}}
 
@@ -690,7 +770,7 @@ def export_snapshot(db_path: Path, snapshot_dir: Path = SNAPSHOT_DIR) -> Path:
         for name in DATA_TABLES:
             columns = ", ".join(f'"{c}"' for c in SCHEMAS[name].to_schema().columns)
             path = snapshot_dir / f"{name}.parquet"
-            where = "WHERE kind <> 'grouping'" if name == "area" else ""  # groupings come from data/groupings
+            where = SNAPSHOT_ROWS.get(name, "")
             con.execute(f"COPY (SELECT {columns} FROM core.{name} {where} ORDER BY {ORDER[name]}) TO '{path}' "  # noqa: S608
                         "(FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 19)")
             (rows,) = con.execute(f"SELECT count(*) FROM core.{name} {where}").fetchone()  # noqa: S608

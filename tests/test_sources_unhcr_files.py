@@ -80,18 +80,23 @@ def count(cell: str) -> int:
 
 # ---- the real files ----
 
+PACKAGE_OTHERS = ["asylum_applications", "asylum_decisions", "demographics", "flows", "solutions"]
+
+
 def test_every_file_is_read_once_with_its_vintage_and_provenance(collected):
-    assert sorted(r for r, _ in collected.files) == sorted([RDA_2025, RDA_2024, RDF])  # footnotes.csv not data
+    others = [f"{d}.rda" for d in PACKAGE_OTHERS]  # read by their own readers (test_sources_unhcr_package.py)
+    assert sorted(r for r, _ in collected.files) == sorted([RDA_2025, RDA_2024, RDF, *others])  # footnotes.csv not data
     by_dataset = {p["dataset"]: p for p in collected.provenance}
-    assert sorted(by_dataset) == ["unhcr_rdf_2021-03-07", "unhcr_refugees_2024.12.0", "unhcr_refugees_2025.12.1"]
-    assert {d: p["revision"] for d, p in by_dataset.items()} == {
+    population = ["unhcr_rdf_2021-03-07", "unhcr_refugees_2024.12.0", "unhcr_refugees_2025.12.1"]
+    assert sorted(by_dataset) == sorted([*population, *(f"unhcr_refugees_{d}_2025.12.1" for d in PACKAGE_OTHERS)])
+    assert {d: by_dataset[d]["revision"] for d in population} == {
         "unhcr_rdf_2021-03-07": 2021, "unhcr_refugees_2024.12.0": 2024, "unhcr_refugees_2025.12.1": 2025}
     assert by_dataset["unhcr_refugees_2025.12.1"]["sha256"] == sha256_of(UNHCR_DIR / RDA_2025)
     assert by_dataset["unhcr_refugees_2025.12.1"]["fetched_from"] == f"local mirror: {RDA_2025}"
     assert by_dataset["unhcr_rdf_2021-03-07"]["url"] == "https://www.unhcr.org/refugee-statistics/download/"
     displacement = collected.tables["displacement"]
-    for p in collected.provenance:
-        assert p["rows"] == len(vintage(displacement, p["vintage"]))
+    for key in population:
+        assert by_dataset[key]["rows"] == len(vintage(displacement, by_dataset[key]["vintage"]))
     assert displacement.groupby("vintage")["revision"].unique().map(list).to_dict() == {
         "2021-03-07": [2021], "2024.12.0": [2024], "2025.12.1": [2025]}
 

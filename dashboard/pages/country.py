@@ -7,7 +7,7 @@ import dash
 import pandas as pd
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
-from dashboard import country_flows, figures, grouping_profile
+from dashboard import asylum_panel, country_flows, figures, grouping_profile
 from dashboard.briefing import country_points, country_points_block, talking_point_section
 from dashboard.components import (
     chart_block,
@@ -96,6 +96,7 @@ def layout(lang: str = "en", area: str | None = None, revision: str | None = Non
                  id="country-partners"),
         html.Div(id="country-comparison"),
         html.Div(id="country-indicators"),
+        html.Div(id="country-asylum"),
         html.Div(id="country-oecd"),
         html.Div(id="country-idmc"),
         html.Div(id="country-iom"),
@@ -311,6 +312,12 @@ def _flow_panel(area: object, lang: object, build) -> list:
     row = _area(db, area)
     lang = language(lang)
     return build(db, int(row["code"]), row[name_column(lang)], lang)
+
+
+@callback(Output("country-asylum", "children"), Input("country-area", "value"), State("country-lang", "data"))
+def update_asylum_panel(area: object, lang: object) -> list:
+    """UNHCR's asylum claims lodged and decided in the country, recognition rate, top origins (issue 25)."""
+    return _flow_panel(area, lang, asylum_panel.country_panel)
 
 
 @callback(Output("country-oecd", "children"), Input("country-area", "value"), State("country-lang", "data"))
