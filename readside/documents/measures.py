@@ -54,6 +54,7 @@ class TalkingPoint:
     change: float | None = None
     base_year: int | None = None
     base_shown: str = ""
+    dataset: str = "%"  # which of the source's files (provenance.dataset LIKE), for the sources list
 
     @property
     def copy_text(self) -> str:
@@ -164,6 +165,7 @@ def measure(db: Database, metric: Metric, code: int, frame: pd.DataFrame, member
         key=metric.key, sentence=sentence, citation=cite(db, metric.source, vintage, metric.dataset, lang),
         label=t(lang, f"briefs.label.{metric.key}"), value=value, shown=shown, year=year, source=metric.source,
         vintage=vintage, rank=rank, of=of, change=change, base_year=base, base_shown=base_shown,
+        dataset=metric.dataset,
     )
 
 
@@ -239,7 +241,8 @@ def sum_point(db: Database, metric: Metric, codes: Sequence[int], label: str, la
     return TalkingPoint(key=key or f"sum_{metric.key}", sentence=sentence,
                         citation=cite(db, metric.source, vintage, metric.dataset, lang),
                         label=t(lang, f"briefs.label.{metric.key}"), value=total, shown=shown, year=year,
-                        source=metric.source, vintage=vintage, change=change, base_year=base, base_shown=base_shown)
+                        source=metric.source, vintage=vintage, change=change, base_year=base, base_shown=base_shown,
+                        dataset=metric.dataset)
 
 
 def aggregate_point(db: Database, key: str, metric: Metric, code: int, lang: str) -> TalkingPoint | None:
@@ -256,7 +259,7 @@ def custom_point(db: Database, key: str, sentence: str, *, label: str, value: fl
                  source: str, vintage: str, lang: str, dataset: str = "%", **extra: object) -> TalkingPoint:
     return TalkingPoint(key=key, sentence=sentence, citation=cite(db, source, vintage, dataset, lang),
                         label=label, value=value, shown=shown, year=year, source=source,
-                        vintage=vintage, **extra)  # type: ignore[arg-type]
+                        vintage=vintage, dataset=dataset, **extra)  # type: ignore[arg-type]
 
 
 def area_points_for(db: Database, code: int, lang: str, key: str) -> TalkingPoint | None:

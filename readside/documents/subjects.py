@@ -15,7 +15,7 @@ import yaml
 
 from readside import groupings
 from readside.queries import Database
-from readside.text import language, name_column, t
+from readside.text import language, name_column, strings, t
 
 THEMES_FILE = Path(__file__).resolve().parents[2] / "data" / "briefs" / "themes.yaml"
 OAS = "oas"
@@ -109,6 +109,13 @@ def names(db: Database, codes: Sequence[int], lang: str) -> dict[int, str]:
     frame = db.frame("SELECT code, name_en, name_es, name_fr, name_pt FROM area WHERE code IN (SELECT unnest(?))",
                      [list(codes)])
     return dict(zip(frame["code"].astype(int), frame[column], strict=True))
+
+
+def short_names(db: Database, codes: Sequence[int], lang: str) -> dict[int, str]:
+    """Names for a chart's narrow labels: "Venezuela" for "República Bolivariana de Venezuela"
+    where the strings files give a short form (documents.short.<M49>), else the area's name."""
+    return {code: strings(language(lang)).get(f"documents.short.{code}") or name
+            for code, name in names(db, codes, lang).items()}
 
 
 def subject_title(db: Database, subject: Subject, lang: str) -> str:

@@ -129,3 +129,15 @@ def latest_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, int | None]:
         return frame, None
     year = int(frame["year"].max())
     return frame[frame["year"] == year], year
+
+
+def oecd_vintage(db: Database, dataset: str = "oecd_df_mig_int_per") -> str:
+    """The release of one OECD dataset in this build ('data to 2024, sha256:…'), or ''."""
+    rows = db.rows("SELECT vintage FROM provenance WHERE source = 'oecd' AND dataset = ? LIMIT 1", [dataset])
+    return rows[0][0] if rows else ""
+
+
+def edition_label(vintage: object) -> str:
+    """A vintage as a reader sees it: 'data to 2024' for the OECD's 'data to 2024, sha256:1fbf…'
+    (the digest identifies the file in the sources list, not in a chart's source line)."""
+    return str(vintage).split(", sha256:")[0]
