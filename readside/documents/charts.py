@@ -104,8 +104,9 @@ STYLE = {
     "xtick.color": MUTED, "ytick.color": MUTED, "xtick.labelsize": 6.5, "ytick.labelsize": 6.5,
     "legend.fontsize": 6.5, "svg.hashsalt": "migdash",
 }
-# Printed sizes in inches: half the text width of an A4 page (two side by side), the full width.
-SIZES = {"half": (3.42, 2.15), "wide": (7.05, 2.6)}
+# Printed sizes in inches: half the text width of an A4 page (two side by side), the full width, and
+# the country pages' shorter half (four charts and three tables on one page).
+SIZES = {"half": (3.42, 2.15), "wide": (7.05, 2.6), "annex": (3.42, 1.62)}
 CHAR_WIDTH = 0.052  # inches per character of 6.5-point DejaVu Sans (its mean advance, ~0.58 em)
 SCALES = ((1e9, "billions"), (1e6, "millions"), (1e3, "thousands"))
 
@@ -189,6 +190,12 @@ def _legend_rows(chart: Chart, width: float) -> int:
     return rows
 
 
+def _below(ax) -> float:
+    """How far below the axes a legend starts, as a fraction of the axes' height: under the year
+    labels (0.17 inch) whatever the chart's size."""
+    return 0.17 / (ax.get_position().height * ax.figure.get_size_inches()[1])
+
+
 def _line(fig, chart: Chart, lang: str) -> None:
     rows = _legend_rows(chart, fig.get_size_inches()[0])
     ax = _axes(fig, left=0.42, bottom=0.22 + 0.14 * rows)
@@ -200,7 +207,7 @@ def _line(fig, chart: Chart, lang: str) -> None:
     ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=6, steps=[1, 2, 5, 10]))
     ax.set_ylim(bottom=min(0, *(min(s.y) for s in chart.series if s.y)))
     if rows:
-        ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(-0.1, -0.09), ncol=4, borderaxespad=0,
+        ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(-0.1, -_below(ax)), ncol=4, borderaxespad=0,
                   handlelength=1.4, columnspacing=1.2, handletextpad=0.4)
 
 
@@ -250,7 +257,7 @@ def _columns(fig, chart: Chart, lang: str) -> None:
     ax.set_xticks(positions, [x if (len(xs) - 1 - i) % step == 0 else "" for i, x in enumerate(xs)])
     ax.tick_params(axis="x", length=0)
     if rows:
-        ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(-0.1, -0.09), ncol=4, borderaxespad=0,
+        ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(-0.1, -_below(ax)), ncol=4, borderaxespad=0,
                   handlelength=1.0, columnspacing=1.0, handletextpad=0.4)
 
 

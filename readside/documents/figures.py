@@ -60,7 +60,7 @@ def _bars(frame: pd.DataFrame, labels: dict[int, str], limit: int = 16) -> list[
 
 
 def source_label(db: Database, source: str, vintage: object, lang: str) -> str:
-    return t(lang, "briefs.chart_source", source=t(lang, f"briefs.source.{source}"), vintage=edition_label(vintage))
+    return t(lang, "briefs.chart_source", source=t(lang, f"briefs.source.{source}"), vintage=edition_label(vintage, lang))
 
 
 def area_charts(db: Database, subject: Subject, lang: str) -> list[Chart]:

@@ -155,10 +155,10 @@ def editions(points: Sequence[TalkingPoint], lang: str) -> list[str]:
     out = []
     for source, vintages in sorted(by_source.items(), key=lambda item: t(lang, f"briefs.source.{item[0]}")):
         main, *others = vintages
-        text = t(lang, "briefs.vintage", source=t(lang, f"briefs.source.{source}"), vintage=edition_label(main))
+        text = t(lang, "briefs.vintage", source=t(lang, f"briefs.source.{source}"), vintage=edition_label(main, lang))
         if others:
             text += " " + t(lang, "documents.edition_also", detail="; ".join(
-                t(lang, "documents.edition_of", label=vintages[v][0], vintage=edition_label(v)) for v in others))
+                t(lang, "documents.edition_of", label=vintages[v][0], vintage=edition_label(v, lang)) for v in others))
         out.append(text)
     return out
 

@@ -105,10 +105,12 @@ def situation_codes(db: Database) -> dict[str, list[int]]:
 
 
 def names(db: Database, codes: Sequence[int], lang: str) -> dict[int, str]:
+    """Each area's name in the reader's language (the whole small table is read: a document
+    asks for names hundreds of times, and its Memo answers them from this one query)."""
     column = name_column(lang)
-    frame = db.frame("SELECT code, name_en, name_es, name_fr, name_pt FROM area WHERE code IN (SELECT unnest(?))",
-                     [list(codes)])
-    return dict(zip(frame["code"].astype(int), frame[column], strict=True))
+    frame = db.frame("SELECT code, name_en, name_es, name_fr, name_pt FROM area")
+    found = dict(zip(frame["code"].astype(int), frame[column], strict=True))
+    return {int(c): found[int(c)] for c in codes if int(c) in found}
 
 
 def short_names(db: Database, codes: Sequence[int], lang: str) -> dict[int, str]:
