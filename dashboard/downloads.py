@@ -8,6 +8,7 @@ from flask import Flask, Response, request, send_file
 
 from dashboard.briefing import brief_download
 from dashboard.components import database
+from dashboard.reporting import report_download
 from readside import availability
 from readside.extract import (
     FORMATS,
@@ -66,3 +67,4 @@ def register_downloads(server: Flask) -> None:
     server.add_url_rule("/download/<fmt>", "migdash_download", download, methods=["GET"])
     server.add_url_rule("/download/availability.csv", "migdash_availability_csv", availability_csv, methods=["GET"])
     server.add_url_rule("/brief/<fmt>", "migdash_brief", brief_download, methods=["GET"])
+    server.add_url_rule("/report/<fmt>", "migdash_report", report_download, methods=["GET"])

@@ -28,6 +28,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402 - the backend is chosen before pyplot loads
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
+from readside import style  # noqa: E402
 from readside.text import decimal, money, people, percent, percent_of_gdp, t  # noqa: E402
 
 
@@ -67,39 +68,42 @@ class Chart:
 
 # ---------------------------------------------------------------- colours
 
-OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
-# Entities that keep one colour on every chart of every document (the site's colours for them).
-ENTITY_COLOURS: dict[object, str] = {
-    904: "#E69F00", 905: "#0072B2", 915: "#CC79A7", 916: "#D55E00", 931: "#009E73", 0: "#003865",
-    862: "#882255", 332: "#332288", 222: "#44AA99", 320: "#999933", 340: "#CC6677", 484: "#EE7733",
-    840: "#004488", 124: "#BB5566", 170: "#117733", 76: "#DDAA33",
-    "work": "#4477AA", "family": "#EE6677", "accompanying_family": "#66CCEE", "humanitarian": "#228833",
-    "free_movement": "#CCBB44", "other": "#BBBBBB", "from": "#882255", "in": "#4477AA",
-    "refugees": "#4477AA", "asylum_seekers": "#66CCEE", "dead_and_missing": "#D55E00", "disaster": "#CCBB44",
-    "conflict": "#EE6677", "venezuela": "#882255", "haiti": "#332288", "northern_central_america": "#44AA99",
-    "sids": "#56B4E9",
+# The documents' own series keys, as the site's palette module names the same entities.
+ALIASES: dict[object, object] = {
+    0: 9801, "from": "emigrants", "in": "immigrants", "disaster": "disasters", "sids": "asylum_seekers",
+    "venezuela": 862, "haiti": 332, "northern_central_america": 340, "asylum_seekers": "asylum_seekers",
 }
+BAR = style.OKABE_ITO["blue"]
 
 
 def colours_for(keys: Sequence[object]) -> list[str]:
-    """A colour per series of one chart: the entity's own where it has one, else the next of the
-    palette not yet used in the chart (so two series never look alike). The one function to
-    switch when the site's palette module (readside/style.py) is merged."""
-    fixed = [ENTITY_COLOURS.get(k) for k in keys]
-    spare = iter([c for c in OKABE_ITO if c not in fixed])
+    """A colour per series of one chart, from the site's palette (readside/style.py): an area's
+    or a measure's own colour wherever it appears, else the next one not yet used in the chart
+    (so two series never look alike). Revisions and other ad-hoc series take the palette in order."""
+    fixed = [_own_colour(ALIASES.get(k, k)) for k in keys]
+    used = {c for c in fixed if c}
+    spare = iter([c for c in [*style.PALETTE, *style.OTHER_COUNTRY_COLOURS] if c not in used])
     out: list[str] = []
     for colour in fixed:
         if colour is None or colour in out:
-            colour = next(spare, "#777777")
+            colour = next(spare, style.NEUTRAL)
         out.append(colour)
     return out
 
 
+def _own_colour(key: object) -> str | None:
+    if isinstance(key, int):
+        return style.area_colour(key)
+    return style.measure_colour(str(key)) if key is not None else None
+
+
 # ---------------------------------------------------------------- drawing
 
-TEXT, MUTED, GRID = "#1a1a1a", "#444444", "#dddddd"
+TEXT, MUTED, GRID = style.TEXT, style.MUTED_TEXT, style.GRID
+FONTS = [f.strip().strip('"') for f in style.FONT_FAMILY.split(",") if f.strip() != "sans-serif"]
 STYLE = {
-    "svg.fonttype": "none", "font.family": "sans-serif", "font.sans-serif": ["DejaVu Sans"], "font.size": 7,
+    "svg.fonttype": "none", "font.family": "sans-serif", "font.sans-serif": [*FONTS, "Liberation Sans", "DejaVu Sans"],
+    "font.size": 7,
     "axes.spines.top": False, "axes.spines.right": False, "axes.edgecolor": "#666666", "axes.labelcolor": MUTED,
     "xtick.color": MUTED, "ytick.color": MUTED, "xtick.labelsize": 6.5, "ytick.labelsize": 6.5,
     "legend.fontsize": 6.5, "svg.hashsalt": "migdash",
@@ -107,7 +111,7 @@ STYLE = {
 # Printed sizes in inches: half the text width of an A4 page (two side by side), the full width, and
 # the country pages' shorter half (four charts and three tables on one page).
 SIZES = {"half": (3.42, 2.15), "wide": (7.05, 2.6), "annex": (3.42, 1.62)}
-CHAR_WIDTH = 0.052  # inches per character of 6.5-point DejaVu Sans (its mean advance, ~0.58 em)
+CHAR_WIDTH = 0.05  # inches per character of 6.5-point sans-serif text (a generous mean advance, ~0.55 em)
 SCALES = ((1e9, "billions"), (1e6, "millions"), (1e3, "thousands"))
 
 
@@ -218,7 +222,7 @@ def _bars(fig, chart: Chart, lang: str) -> None:
     values = list(reversed(series.y))
     left = 0.1 + CHAR_WIDTH * max((len(x) for x in labels), default=4)
     ax = _axes(fig, left=left, bottom=0.05, top=0.05, right=0.05)
-    colour = colours_for([series.key])[0] if series.key is not None else OKABE_ITO[0]
+    colour = colours_for([series.key])[0] if series.key is not None else BAR
     bars = ax.barh(range(len(values)), values, color=colour, height=0.7, tick_label=labels)
     ax.bar_label(bars, labels=[chart.fmt(v, lang) for v in values], padding=2, fontsize=6, color=TEXT)
     ax.xaxis.set_visible(False)

@@ -20,6 +20,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
+from readside import style
 from readside.claims import long_date
 from readside.documents.charts import Chart, svg
 from readside.documents.layout import Brief, brief
@@ -48,6 +49,7 @@ def environment() -> Environment:
     env = Environment(loader=PackageLoader("readside.documents", "templates"),
                       autoescape=select_autoescape(["html", "j2"]), trim_blocks=True, lstrip_blocks=True)
     env.filters["css_string"] = css_string
+    env.globals["font_family"] = Markup(style.FONT_FAMILY.replace("sans-serif", '"Liberation Sans", "DejaVu Sans", sans-serif'))  # noqa: S704 - a constant
     return env
 
 
