@@ -25,10 +25,10 @@ if str(REPO) not in sys.path:  # `python bench/run.py` puts bench/ first, not th
 
 import psutil  # noqa: E402
 
-from bench import callbacks_bench, etl_bench, extract_bench, page_bench  # noqa: E402
+from bench import callbacks_bench, etl_bench, extract_bench, page_bench, report_bench  # noqa: E402
 from etl.build import build_from_snapshot  # noqa: E402
 
-SECTIONS = ("etl", "callbacks", "extract", "page")
+SECTIONS = ("etl", "callbacks", "extract", "page", "report")
 DEFAULT_UPSTREAM = REPO.parent / "shared" / "data" / "upstream" / "undesa_ims"
 
 
@@ -105,6 +105,23 @@ def page_section(result: dict) -> str:
             f"{result['timeouts']} timed out)\n\n" + table(head, rows))
 
 
+def report_section(result: dict) -> str:
+    chart = result["chart"]
+    rows = [["content (queries, talking points)", f"{result['content'][0]:.1f}", f"{result['content'][1]:.1f}"],
+            [f"charts ({result['figures']} figures, matplotlib)", f"{result['charts'][0]:.1f}", f"{result['charts'][1]:.1f}"],
+            ["HTML (one file)", f"{result['html']:.1f}", ""],
+            ["PDF prints (Chromium, twice for the contents' page numbers)", f"{result['pdf_prints']:.1f}", ""],
+            [f"**whole PDF** ({result['pages']} pages; target {result['target']:.0f} s)", f"**{result['total_pdf']:.1f}**",
+             f"{result['total_pdf'] / result['target']:.2f} × target"],
+            ["whole HTML", f"{result['total_html']:.1f}", ""],
+            ["a country brief's PDF (for scale)", f"{result['brief_pdf']:.1f}", ""]]
+    return (f"### Regional report ({result['lang']}; seconds, wall and this process's CPU)\n\n"
+            + table(["stage", "wall s", "CPU s / ratio"], rows)
+            + f"\n\nOne line chart, median of {chart['charts']} × 3: fixed margins {1000 * chart['ours']:.0f} ms, "
+              f"tight_layout (the baseline) {1000 * chart['baseline']:.0f} ms: "
+              f"{chart['baseline'] / chart['ours']:.1f}× faster. HTML {result['html_mb']:.1f} MB, PDF {result['pdf_mb']:.1f} MB.")
+
+
 def build_database(folder: Path) -> Path:
     """The database every serving benchmark reads: what `make run` serves (the bundled
     snapshot, every source), so the pages are measured with the data users see."""
@@ -129,6 +146,7 @@ def main(argv: list[str] | None = None) -> int:
             "callbacks": (lambda: callbacks_bench.run(db), callbacks_section),
             "extract": (lambda: extract_bench.run(db), extract_section),
             "page": (lambda: page_bench.run(db, baseline=opts.page_baseline), page_section),
+            "report": (lambda: report_bench.run(db), report_section),
         }
         for name in sections:
             measure, render = runners[name]

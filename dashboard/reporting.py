@@ -110,17 +110,17 @@ def start(db_path: Path, target: Path, lang: str, fmt: str) -> bool:
         handle = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
     except FileExistsError:
         return True  # another worker won the race
+    # The lock names this worker, which waits for the run: a lock whose worker died is stale.
+    os.write(handle, f"{os.getpid()} {lang} {fmt}\n".encode())
+    os.close(handle)
     partial = target.with_suffix(target.suffix + ".part")
     try:
         process = subprocess.Popen(command(db_path, lang, fmt, partial), stdout=subprocess.DEVNULL,  # noqa: S603
                                    stderr=subprocess.PIPE, start_new_session=True)
     except OSError as error:
-        os.close(handle)
         lock.unlink(missing_ok=True)
         target.with_suffix(target.suffix + ".error").write_text(str(error), encoding="utf-8")
         return False
-    os.write(handle, f"{process.pid} {lang} {fmt}\n".encode())
-    os.close(handle)
     threading.Thread(target=_finish, args=(process, partial, target, lock), daemon=True).start()
     return True
 

@@ -94,11 +94,11 @@ def stock_chapter(db: Database, lang: str, numbers: Numbers) -> Chapter:
     subregions = numbers.figure(Chart("line", t(lang, "documents.ch1.fig_subregions"), ims,
                                       [Series(labels[c], part["year"].astype(int).tolist(), part["value"].tolist(), c)
                                        for c, part in trend.groupby("area_code", sort=False)], "people"), "wide")
-    revisions_fig = numbers.figure(data_charts(db, lang)[0])
     shares = share(db, parts)
     share_fig = numbers.figure(Chart("line", t(lang, "documents.ch1.fig_share"), ims,
                                      [Series(labels[c], part["year"].astype(int).tolist(), part["value"].tolist(), c)
                                       for c, part in shares.groupby("area_code", sort=False)], "percent"))
+    revisions_fig = numbers.figure(data_charts(db, lang)[0])
     sections = [
         Section("stock-trend", t(lang, "documents.ch1.s_trend"), [
             *points(overview.get("americas"), oas_total, overview.get("americas_women")),

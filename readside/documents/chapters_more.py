@@ -35,7 +35,9 @@ def remittances_chapter(db: Database, lang: str, numbers: Numbers) -> Chapter:
     members = oas_members(db)
     found = {p.key: p for p in remittance_points(db, lang)}
     oas = oas_label(db, lang)
-    trend = numbers.figure(lac_remittance_chart(db, lang))
+    trend = numbers.figure(lac_remittance_chart(db, lang))  # numbered in the order they are shown
+    subregions = subregion_chart(db, lang)
+    subregions = numbers.figure(subregions) if subregions else None
     receivers = numbers.figure(member_bars(db, "remittances", members, lang, "briefs.chart.members_remittances",
                                            name=oas))
     dependence = numbers.figure(member_bars(db, "remittances_gdp", members, lang, "briefs.chart.members_gdp", name=oas))
@@ -43,7 +45,7 @@ def remittances_chapter(db: Database, lang: str, numbers: Numbers) -> Chapter:
         Section("remittances-trend", t(lang, "documents.ch5.s_trend"), [
             Text(t(lang, "documents.ch5.trend_text")),
             *points(found.get("lac_remittances"), found.get("pandemic_year"), found.get("rebound_year")),
-            *row(trend, subregion_chart(db, lang))]),
+            *row(trend, subregions)]),
         Section("remittances-receivers", t(lang, "documents.ch5.s_receivers"), [
             *points(found.get("top_remittances"), found.get("top_remittances_gdp"), found.get("dependence")),
             *row(receivers, dependence), receivers_table(db, members, lang, numbers)]),

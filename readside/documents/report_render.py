@@ -95,9 +95,9 @@ def prepare(content: Report) -> Prepared:
                       "key_figures": view(page.key_figures, lang) if page.key_figures else None,
                       "chart_rows": [charts[i:i + 2] for i in range(0, len(charts), 2)],
                       "partners": [view(p, lang) for p in page.partners]})
+    entries.append(Entry(1, t(lang, "documents.report.sources"), "sources-title"))
     countries = tuple(Entry(2, p.name, f"{p.anchor}-title") for p in content.annex)
     entries.append(Entry(1, t(lang, "documents.report.annex"), "annex-title", countries))
-    entries.append(Entry(1, t(lang, "documents.report.sources"), "sources-title"))
     return Prepared(content, chapters, annex, entries)
 
 

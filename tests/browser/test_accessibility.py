@@ -45,7 +45,7 @@ def page_paths() -> list[str]:
 
 
 PAGES = ["/", "/claims", "/subregions", "/corridors", "/country", "/map", "/remittances", "/refugees", "/data", "/sources", "/flows",
-         "/availability", "/check", "/briefs"]
+         "/availability", "/check", "/briefs", "/report"]
 
 
 def settle(dash_duo, seconds: float = 0.8) -> None:
