@@ -58,6 +58,6 @@ def layout(lang: str = "en", **_: object) -> html.Div:
         html.P(t(lang, "report_page.timing"), className="note"),
         html.H2(t(lang, "report_page.contents")),
         html.Ul([html.Li(t(lang, f"documents.{key}.title")) for key in CHAPTERS] +
-                [html.Li(t(lang, "documents.report.annex")), html.Li(t(lang, "documents.report.sources"))],
+                [html.Li(t(lang, "documents.report.sources")), html.Li(t(lang, "documents.report.annex"))],
                 className="report-chapters"),
     )
