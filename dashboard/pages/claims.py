@@ -14,6 +14,7 @@ from dashboard import figures
 from dashboard.components import data_table, database, needs_database, page_frame, source_line
 from readside import claims as claims_check
 from readside.claims import INTERPOLATED, SHOWN_DECIMALS, Context
+from readside.consistency import consistency
 from readside.text import decimal, language, t
 
 dash.register_page(__name__, path="/claims", name="Claims", order=5)
@@ -35,14 +36,14 @@ def claim_card(ctx: Context, claim_id: str, checks: pd.DataFrame, lang: str) -> 
     claim = ctx.claim(claim_id)
     status = claims_check.claim_status(checks, ctx.latest)
     mine = ctx.figures_of(claim_id)
-    consistency = [_consistency(note, lang) for note in claims_check.consistency(mine)]
+    agrees = [_consistency(note, lang) for note in consistency(mine)]
     return html.Article(
         [
             _header(claim, status, ctx.latest, lang, claim_id),
             html.Blockquote(claim["quote"], lang=claim["document_language"]),
             html.P(t(lang, "claims.cites", source=claim["cited_source"]), className="source-line"),
             *_cited_revision_notice(ctx, claim_id, lang),
-            *consistency,
+            *agrees,
             _chart(ctx, claim, mine, lang, claim_id),
             _figures_table(ctx, checks, lang, claim_id),
             html.H3(t(lang, "claims.refreshed")),
@@ -135,7 +136,7 @@ def _figures_table(ctx: Context, checks: pd.DataFrame, lang: str, claim_id: str)
     when the cited revision is not loaded, so the rows do not repeat it)."""
     by_id = ctx.figures_of(claim_id).set_index("figure_id")
     rows = [
-        (figure_label(ctx, by_id.loc[c.figure_id], lang), c.revision,
+        (figure_label(ctx, by_id.loc[c.figure_id], lang), c.vintage,  # a UN DESA revision or another source's vintage
          claims_check.quoted_text(by_id.loc[c.figure_id], lang),
          _value_text(c.actual, c.basis, c.unit, lang), t(lang, f"status.{c.status}"),
          claims_check.notes_text([n for n in c.notes if n.key != "cited_not_loaded"], lang))
