@@ -39,6 +39,7 @@ from readside.documents.values import (
     latest_rows,
     oecd_vintage,
     share,
+    source_coverage,
     stock,
     vintage_of,
 )
@@ -258,7 +259,8 @@ def climate_charts(db: Database, lang: str) -> list[Chart]:
     return [Chart("line", t(lang, "briefs.chart.disaster"), source,
                   _lines(pd.concat([yearly, sids]), labels, {1: "sids"}), "people"),
             Chart("bars", t(lang, "briefs.chart.disaster_top", year=year), source,
-                  _bars(latest, short_names(db, members, lang)), "people")]
+                  _bars(latest, short_names(db, members, lang)), "people"),
+            sids_disaster_chart(db, oas_sids(db), lang)]
 
 
 def data_charts(db: Database, lang: str) -> list[Chart]:
@@ -268,8 +270,13 @@ def data_charts(db: Database, lang: str) -> list[Chart]:
         values = americas_stock(db, revision=revision)
         series.append(Series(t(lang, "briefs.revision", revision=revision), [int(y) for y in values.index],
                              values.tolist(), f"revision-{revision}"))
+    coverage = source_coverage(db).dropna(subset=["members"]).sort_values("members", ascending=False)
+    covered = Chart("bars", t(lang, "documents.chart.coverage", n=len(oas_members(db))),
+                    t(lang, "documents.ch7.coverage_source"),
+                    [Series("", [t(lang, f"documents.source_short.{s}") for s in coverage["source"]],
+                            coverage["members"].astype(float).tolist())] if len(coverage) else [], "people")
     return [Chart("line", t(lang, "briefs.chart.revisions"), source_label(db, "undesa_ims", "2019–2024", lang),
-                  series, "people")]
+                  series, "people"), covered]
 
 
 THEME_CHARTS: dict[str, Callable[[Database, str], list[Chart]]] = {
