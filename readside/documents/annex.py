@@ -12,14 +12,14 @@ import unicodedata
 
 import pandas as pd
 
-from readside import corridors, flows, groupings
+from readside import corridors, flows, groupings, reporting
 from readside.claims import long_date
 from readside.documents import report_points as rp
 from readside.documents.chapters import cell
 from readside.documents.charts import Chart, Series
 from readside.documents.figures import source_label
 from readside.documents.layout import table_row
-from readside.documents.measures import Frames
+from readside.documents.measures import METRICS, Frames
 from readside.documents.points import area_points
 from readside.documents.report_model import CountryPage, Notice, Numbers
 from readside.documents.subjects import loaded_sources, names, short_names
@@ -84,9 +84,9 @@ def stock_slot(db: Database, code: int, name: str, lang: str) -> Chart | Notice:
 def remittance_slot(db: Database, code: int, name: str, lang: str, available: set[str]) -> Chart | Notice:
     if "worldbank" not in available:
         return Notice(t(lang, "documents.report.not_loaded", what=t(lang, "briefs.source.worldbank")))
-    frame = indicator(db, [RECEIVED], [code])
-    frame = frame[frame["year"] >= 1990]
-    if frame.empty:
+    frame = reporting.real(indicator(db, [RECEIVED], [code]), METRICS["remittances"].unit)
+    frame = reporting.with_gaps(frame[frame["year"] >= 1990], METRICS["remittances"].unit)
+    if frame.empty:  # a placeholder (a 0 where nothing was reported) is never drawn
         return Notice(t(lang, "documents.annex.no_remittances", name=name))
     return Chart("line", t(lang, "documents.annex.remittances"),
                  source_label(db, "worldbank", vintage_of(db, RECEIVED), lang),

@@ -166,9 +166,9 @@ def _values(chart: Chart) -> list[float]:
         totals: dict = {}
         for series in chart.series:
             for x, y in zip(series.x, series.y, strict=True):
-                totals[x] = totals.get(x, 0.0) + (y or 0.0)
+                totals[x] = totals.get(x, 0.0) + (y if y is not None and y == y else 0.0)
         return list(totals.values())
-    return [v for s in chart.series for v in s.y if v is not None]
+    return [v for s in chart.series for v in s.y if v is not None and v == v]
 
 
 def _y_axis(ax, chart: Chart, lang: str) -> None:
@@ -209,7 +209,8 @@ def _line(fig, chart: Chart, lang: str) -> None:
                 label=series.label, color=colour)
     _y_axis(ax, chart, lang)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=6, steps=[1, 2, 5, 10]))
-    ax.set_ylim(bottom=min(0, *(min(s.y) for s in chart.series if s.y)))
+    drawn = [v for s in chart.series for v in s.y if v is not None and v == v]  # a gap (NaN: not reported)
+    ax.set_ylim(bottom=min(0, *drawn))
     if rows:
         ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(-0.1, -_below(ax)), ncol=4, borderaxespad=0,
                   handlelength=1.4, columnspacing=1.2, handletextpad=0.4)
@@ -247,7 +248,7 @@ def _columns(fig, chart: Chart, lang: str) -> None:
     base = [0.0] * len(xs)
     colours = colours_for([s.key for s in chart.series])
     for series, colour in zip(chart.series, colours, strict=True):
-        values = [v or 0.0 for v in series.y]
+        values = [v if v is not None and v == v else 0.0 for v in series.y]
         hatch = ["////" if x in chart.marked else "" for x in series.x]
         bars = ax.bar(positions, values, bottom=base, color=colour, width=0.72, label=series.label)
         for bar, pattern in zip(bars, hatch, strict=True):

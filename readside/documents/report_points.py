@@ -10,12 +10,12 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from readside import corridors, flows
+from readside import corridors, flows, reporting
 from readside.documents.measures import (
     Metric,
     TalkingPoint,
+    change_fields,
     custom_point,
-    describe_change,
     frame_sentence,
     signed_percent,
 )
@@ -77,19 +77,17 @@ def corridor_point(db: Database, lang: str) -> TalkingPoint | None:
     row = top.iloc[0]
     origin, destination = names(db, [int(row.origin_code), int(row.destination_code)], lang).values()
     value = float(row.migrants)
-    details = []
-    change = None
+    details, changed = [], {}
     if pd.notna(row.base_migrants) and row.base_migrants:
-        change, text = describe_change("percent", value, float(row.base_migrants), int(row.base_year), people, lang)
-        details.append(text)
+        found = reporting.change("percent", value, float(row.base_migrants), int(row.base_year))
+        changed = change_fields(found, people(float(row.base_migrants), lang), lang)
+        details.append(reporting.describe(found, lang, changed["base_shown"]))
     sentence = frame_sentence(t(lang, "documents.tp.corridor", origin=origin, destination=destination,
                                 value=people(value, lang), year=int(row.year)), details, lang)
     vintage = knomad_vintage(db, edition)
     return custom_point(db, "corridor_top", sentence, label=t(lang, "documents.label.corridor", origin=origin,
                         destination=destination), value=value, shown=people(value, lang), year=int(row.year),
-                        source="knomad", vintage=vintage, lang=lang, dataset=_knomad_dataset(edition), change=change,
-                        base_year=int(row.base_year) if change is not None else None,
-                        base_shown=people(float(row.base_migrants), lang) if change is not None else "")
+                        source="knomad", vintage=vintage, lang=lang, dataset=_knomad_dataset(edition), **changed)
 
 
 def comparison_point(db: Database, members: Sequence[int], lang: str) -> TalkingPoint | None:
@@ -141,18 +139,17 @@ def inflows_point(db: Database, lang: str) -> TalkingPoint | None:
     common = [y for y in both.columns if both[y].notna().all() and y < year]
     total = float(both[year].sum())
     listed = ", ".join(names(db, [int(c) for c in both.index], lang).values())
-    details = [t(lang, "documents.sum_of_categories")]
-    change = base = None
+    details, changed = [t(lang, "documents.sum_of_categories")], {}
     if common:
         base = int(min(common))
-        change, text = describe_change("percent", total, float(both[base].sum()), base, people, lang)
-        details.append(text)
+        found = reporting.change("percent", total, float(both[base].sum()), base)
+        changed = change_fields(found, people(float(both[base].sum()), lang), lang)
+        details.append(reporting.describe(found, lang, changed["base_shown"]))
     sentence = frame_sentence(t(lang, "documents.tp.inflows", year=year, value=people(total, lang), names=listed),
                               details, lang)
     return custom_point(db, "inflows_permanent", sentence, label=t(lang, "briefs.label.inflows"), value=total,
                         shown=people(total, lang), year=year, source="oecd", vintage=oecd_vintage(db), lang=lang,
-                        dataset=OECD_PERMANENT, change=change, base_year=base,
-                        base_shown=people(float(both[base].sum()), lang) if base else "")
+                        dataset=OECD_PERMANENT, **changed)
 
 
 def categories(db: Database, codes: Sequence[int], flow_type: str, year: int) -> pd.Series:
