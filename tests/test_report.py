@@ -156,10 +156,11 @@ def test_headline_figures_are_the_databases(pdf_pages, built_db):
     assert str(year) in summary and people(americas, PDF_LANG) in summary
     document = flat(" ".join(pdf_pages))
     assert people(mexico, PDF_LANG) in document
-    lac = sql(built_db, "SELECT year, value FROM indicator_vintages WHERE newest AND series = 'BX.TRF.PWKR.CD.DT' "
-                        "AND area_code = 904 AND variant = 'estimate' ORDER BY year DESC LIMIT 1")
-    if lac:
-        assert money(lac[0][1], PDF_LANG) in document
+    received = sql(built_db, "SELECT year, value FROM indicator_vintages WHERE newest AND series = "
+                             "'BX.TRF.PWKR.CD.DT' AND area_code = 484 AND variant = 'estimate' AND value > 0 "
+                             "ORDER BY year DESC LIMIT 1")  # a country's own figure: no sum, no partial year
+    if received:
+        assert money(received[0][1], PDF_LANG) in document
     iom = sql(built_db, "SELECT c.year, sum(m.dead_and_missing) FROM missing_migrants_coverage c JOIN missing_migrants m "
                         "ON m.year = c.year AND m.region IN ('North America', 'Central America', 'Caribbean', "
                         "'South America') WHERE c.coverage = 'complete' GROUP BY 1 ORDER BY 1 DESC LIMIT 1")

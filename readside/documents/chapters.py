@@ -347,7 +347,7 @@ def displacement_chapter(db: Database, lang: str, numbers: Numbers) -> Chapter:
         situations = [situation_point(db, key, codes, lang) for key, codes in situation_codes(db).items()]
         findings = [p for p in (hosted, situations[0]) if p]
         special = special_charts(db, lang)
-        figures = [numbers.figure(c) for c in special]
+        figures = [numbers.figure(c) for c in special[:4]]  # numbered only if shown
         sections.append(Section("displacement-unhcr", t(lang, "documents.ch4.s_unhcr"), [
             Text(t(lang, "documents.ch4.unhcr_text")), *points(hosted, abroad), hosts_table(db, members, lang, numbers)]))
         sections.append(Section("displacement-situations", t(lang, "documents.ch4.s_situations"), [
@@ -363,7 +363,7 @@ def displacement_chapter(db: Database, lang: str, numbers: Numbers) -> Chapter:
         conflict = sum_point(db, rp.CONFLICT, members, oas, lang, key="conflict_oas",
                              text_key="documents.sum.conflict")
         top = top_point(db, "disaster", members, lang, prefix="top")
-        climate = [numbers.figure(c) for c in climate_charts(db, lang)]
+        climate = [numbers.figure(c) for c in climate_charts(db, lang)[:2]]  # the SIDS chart is the climate brief's
         findings.append(disaster)
         sections.append(Section("displacement-idmc", t(lang, "documents.ch4.s_idmc"), [
             Text(t(lang, "documents.ch4.idmc_text")), *points(disaster, top, conflict), *row(*climate[:2]),
