@@ -8,7 +8,7 @@ from flask import Flask, Response, request, send_file
 
 from dashboard.briefing import brief_download
 from dashboard.components import database
-from dashboard.reporting import report_download
+from dashboard.report_downloads import report_download
 from readside import availability
 from readside.extract import (
     FORMATS,

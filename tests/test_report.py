@@ -300,7 +300,7 @@ def test_chapter_four_uses_the_asylum_tables_when_the_build_has_them(built_db, t
 
 
 def test_report_route_serves_the_builds_file_and_never_blocks(reports, built_db, tmp_path, monkeypatch):
-    from dashboard import reporting
+    from dashboard import report_downloads as reporting
     from dashboard.app import create_app
 
     copy = tmp_path / "serve.duckdb"

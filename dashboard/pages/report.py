@@ -1,5 +1,5 @@
 """Report: the regional report "International Migration in the Americas" in the four languages,
-as one HTML file or a PDF, written from this build (served and cached by dashboard.reporting)."""
+as one HTML file or a PDF, written from this build (served and cached by dashboard.report_downloads)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import dash
 from dash import get_relative_path, html
 
 from dashboard.components import database, href, needs_database, page_frame
-from dashboard.reporting import FORMATS, files
+from dashboard.report_downloads import FORMATS, files
 from readside import queries
 from readside.claims import long_date
 from readside.text import LANGUAGE_NAMES, LANGUAGES, language, t
