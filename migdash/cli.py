@@ -1,4 +1,4 @@
-"""`migdash` command line: etl, serve, snapshot."""
+"""`migdash` command line: etl, serve, claims, availability, brief, report, snapshot."""
 
 from __future__ import annotations
 
@@ -115,6 +115,12 @@ def parser() -> argparse.ArgumentParser:
     changed.add_argument("--db", type=Path, default=None)
     changed.add_argument("--format", choices=["table", "csv", "markdown"], default="table",
                          help="markdown: ready to paste into a refresh memo")
+
+    report = sub.add_parser("report", help="the regional report (SICREMI-style): chapters, country annex, sources")
+    report.add_argument("--lang", choices=["en", "es", "fr", "pt"], default="en")
+    report.add_argument("--format", choices=["html", "pdf"], default="html")
+    report.add_argument("--out", type=Path, default=None, help="file to write (default migdash-report-<lang>.<format>)")
+    report.add_argument("--db", type=Path, default=None)
 
     snap = sub.add_parser("snapshot", help="write the bundled offline snapshot from a database")
     snap.add_argument("--db", type=Path, default=None)
@@ -348,6 +354,23 @@ def run_changes(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_report(args: argparse.Namespace) -> int:
+    """Write the regional report; exit 2 naming the problem (no database, no Chromium)."""
+    from readside.documents.render import PdfError
+    from readside.documents.report_render import file_name, render_report
+    from readside.queries import Database, NoDatabase
+
+    try:
+        data = render_report(Database(args.db or default_db()), args.lang, args.format)
+    except (NoDatabase, PdfError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    out = args.out or Path(file_name(args.lang, args.format))
+    write_output(out, data)
+    print(f"wrote {out} ({len(data):,} bytes)")
+    return 0
+
+
 def run_snapshot(args: argparse.Namespace) -> int:
     out = export_snapshot(args.db or default_db(), args.out)
     print(f"snapshot written to {out}")
@@ -358,7 +381,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     commands = {"etl": run_etl, "serve": run_serve, "snapshot": run_snapshot, "claims": run_claims,
-                "availability": run_availability, "brief": run_brief, "changes": run_changes}
+                "availability": run_availability, "brief": run_brief, "changes": run_changes,
+                "report": run_report}
     try:
         return commands[args.command](args)
     except EtlError as exc:

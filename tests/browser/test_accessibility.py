@@ -42,7 +42,7 @@ def page_paths() -> list[str]:
 
 
 PAGES = ["/", "/claims", "/subregions", "/corridors", "/country", "/map", "/remittances", "/refugees", "/data", "/sources", "/flows",
-         "/availability", "/check", "/briefs", "/changes"]
+         "/availability", "/check", "/briefs", "/changes", "/report"]
 
 
 def axe_violations(duo, axe_source: str, within: tuple[str, ...] = ()) -> list[str]:
