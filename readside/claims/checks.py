@@ -17,6 +17,8 @@ NOT_PUBLISHED, NOT_CHECKABLE = "year not published", "not checkable with current
 NOT_REPORTED = "not reported"
 SEVERITY = [DIFFERS, REVISED, NOT_REPORTED, NOT_PUBLISHED, MATCHES, NOT_CHECKABLE]  # most severe first
 PUBLISHED, INTERPOLATED = "published", "interpolated"
+NOT_REPORTED_NOTES = {vintage_values.PLACEHOLDER: "placeholder", vintage_values.BLANK: "blank"}
+MEMBER_NOTES = ("aggregate_reporting", "members_summed")  # what a compared value rests on: shown with its verdict
 
 
 @dataclass
@@ -33,6 +35,7 @@ class FigureCheck:
     vintage: str = ""  # the revision or vintage checked, as its publisher names it
     source: str = "undesa_ims"
     current: bool = False  # the newest loaded revision or vintage of the figure's source
+    partial: bool = False  # rests on a partial year (readside.reporting): never written into a refreshed sentence
 
 
 def _unpublished(ctx: Context, figure: pd.Series, revision: int, year: int) -> tuple[tuple[Note, ...], float | None]:
@@ -92,14 +95,16 @@ def _check_vintages(ctx: Context, figure: pd.Series) -> list[FigureCheck]:
         named = Note("series", {"series": series, "vintage": value.vintage})
         if value.state == vintage_values.PUBLISHED and value.value is not None:
             ok = covers(value.value, quoted, int(figure["decimals"]), figure["qualifier"])
-            notes = (named,) if ok or not figure["metric"].startswith("remittances") else (named, Note("remittance_definitions"))
-            out.append(FigureCheck(**made, status=MATCHES if ok else DIFFERS, actual=value.value, basis=PUBLISHED, notes=notes))
-        elif value.state == vintage_values.PLACEHOLDER:
-            out.append(FigureCheck(**made, status=NOT_REPORTED, actual=None, notes=(named, Note("placeholder"))))
-        elif value.state == vintage_values.PARTIAL and value.reporting:
-            counted, expected = value.reporting
-            note = Note("members_reporting", {"counted": counted, "expected": expected})
-            out.append(FigureCheck(**made, status=NOT_REPORTED, actual=None, notes=(named, note)))
+            notes = (named, *members_notes(value, int(figure["year"])))
+            if not ok and figure["metric"].startswith("remittances"):
+                notes += (Note("remittance_definitions"),)
+            out.append(FigureCheck(**made, status=MATCHES if ok else DIFFERS, actual=value.value, basis=PUBLISHED,
+                                   notes=notes, partial=value.partial))
+        elif value.state in NOT_REPORTED_NOTES:
+            out.append(FigureCheck(**made, status=NOT_REPORTED, actual=None, notes=(named, Note(NOT_REPORTED_NOTES[value.state]))))
+        elif value.state == vintage_values.PARTIAL and value.total is not None:
+            note = Note("members_reporting", {"counted": value.total.reporting, "expected": value.total.expected})
+            out.append(FigureCheck(**made, status=NOT_REPORTED, actual=None, notes=(named, note), partial=True))
         elif value.state == vintage_values.PARTIAL:
             out.append(FigureCheck(**made, status=NOT_PUBLISHED, actual=None, notes=(named, Note("partial_year"))))
         else:
@@ -108,6 +113,19 @@ def _check_vintages(ctx: Context, figure: pd.Series) -> list[FigureCheck]:
         out.append(FigureCheck(figure["claim_id"], figure["figure_id"], None, NOT_PUBLISHED, quoted, None, figure["unit"],
                                notes=(Note("source_not_loaded", {"series": series}),), source=source, current=True))
     return out
+
+
+def members_notes(value: vintage_values.Value, year: int) -> tuple[Note, ...]:
+    """What a compared value rests on (readside.reporting): a publisher's aggregate in a partial
+    year says how many members it counts; a sum over members, how many have a figure."""
+    total = value.total
+    if total is None:
+        return ()
+    if total.published and not total.complete:
+        return (Note("aggregate_reporting", {"year": year, "counted": total.reporting, "expected": total.expected}),)
+    if total.summed_short:
+        return (Note("members_summed", {"counted": total.reporting, "expected": total.expected}),)
+    return ()
 
 
 def _apply_revised(checks: list[FigureCheck], cited: int, latest: int) -> None:

@@ -9,6 +9,7 @@ import pandas as pd
 from readside.claims.checks import (
     DIFFERS,
     MATCHES,
+    MEMBER_NOTES,
     NOT_CHECKABLE,
     NOT_PUBLISHED,
     NOT_REPORTED,
@@ -26,7 +27,9 @@ class Verdict:
 
     matches: the newest revision or vintage that publishes the year matches (every matching one is
     named); revised: an older one matched, the newest differs; differs: none matches; not reported:
-    the publisher's cell is a placeholder or a sum lacks members; year not published; not checkable."""
+    the publisher's cell is a placeholder or blank, or a sum lacks members that weigh; year not
+    published; not checkable. A value compared in a partial year (a publisher's aggregate, such as
+    the World Bank's LAC in 2024) keeps the note saying how many members it counts."""
 
     status: str
     decided_by: FigureCheck
@@ -45,12 +48,13 @@ def verdict(checks: list[FigureCheck]) -> Verdict:
     values = {"vintages": ", ".join(c.vintage for c in matched), "newest": newest.vintage, "series": _series(newest),
               "value": Quantity(newest.actual, newest.unit, SHOWN_DECIMALS.get(newest.unit, 2))}
     kind = "revision" if newest.source == "undesa_ims" else "vintage"
+    resting = tuple(n for n in newest.notes if n.key in MEMBER_NOTES)  # a partial aggregate, a sum short of members
     if newest.status == MATCHES:
-        return Verdict(MATCHES, newest, newest, (Note(f"matches_{kind}", values),))
+        return Verdict(MATCHES, newest, newest, (Note(f"matches_{kind}", values), *resting))
     if matched:
-        return Verdict(REVISED, matched[-1], newest, (Note(f"revised_{kind}", values),))
+        return Verdict(REVISED, matched[-1], newest, (Note(f"revised_{kind}", values), *resting))
     extra = tuple(n for n in newest.notes if n.key == "remittance_definitions")
-    return Verdict(DIFFERS, newest, newest, (Note(f"differs_{kind}", values), *extra))
+    return Verdict(DIFFERS, newest, newest, (Note(f"differs_{kind}", values), *resting, *extra))
 
 
 def _series(check: FigureCheck) -> object:
