@@ -10,6 +10,7 @@ import pandas as pd
 
 from etl.areas import AMERICAS_PARTS, WORLD
 from readside import queries, vintage_values
+from readside.claims.labels import REGISTRY_WORDED, metric_label
 from readside.queries import Database
 from readside.text import language, t
 
@@ -39,7 +40,8 @@ class Context:
     def load(cls, db: Database, claims: pd.DataFrame | None = None, figures: pd.DataFrame | None = None) -> Context:
         """The registry's claims, or the given claims and figures (built in memory, e.g. by readside.scan)."""
         figures = queries.claim_figures(db) if figures is None else figures
-        codes = sorted({c for col in ("areas", "minus_areas") for text in figures[col] for c in _codes(text)} | {WORLD})
+        codes = sorted({c for col in ("areas", "minus_areas", "origin_areas") if col in figures for text in figures[col]
+                        for c in _codes(text)} | {WORLD})
         frame = queries.claim_area_totals(db, codes)
         revisions = queries.revisions(db)
         latest = revisions[-1] if revisions else 0
@@ -100,6 +102,19 @@ class Context:
             return t(lang, "claims.area.rest_of_world")
         text = " + ".join(self.area_name(c, lang) for c in plus)
         return text + "".join(f" − {self.area_name(c, lang)}" for c in minus)
+
+    def figure_label(self, figure: pd.Series, lang: str) -> str:
+        """'Americas, 2019', 'Rest of the world, change 1990–2013', 'Peru — from Venezuela, refugees 2024'."""
+        year = int(figure["year"]) if pd.notna(figure["year"]) else ""
+        base = int(figure["base_year"]) if pd.notna(figure["base_year"]) else ""
+        if figure["metric"] in REGISTRY_WORDED:
+            return t(lang, f"claims.metric.{figure['metric']}", area=self.area_label(figure, lang), year=year,
+                     base=base).rstrip()
+        origin = " + ".join(self.area_name(c, lang) for c in _codes(figure.get("origin_areas")))
+        detail = figure.get("detail")
+        return metric_label(lang, figure["metric"], area=self.area_label(figure, lang), origin=origin,
+                            detail=detail if isinstance(detail, str) else None, sex=str(figure.get("sex") or "total"),
+                            year=year, base=base)
 
     def area_name(self, code: int, lang: str) -> str:
         names = dict(zip(("en", "es", "fr", "pt"), self.names.get(code, (str(code),) * 4), strict=True))

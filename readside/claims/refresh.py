@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import string
+
 import pandas as pd
 
 from readside.claims.context import Context
@@ -10,13 +12,17 @@ from readside.text import language, t
 
 
 def refreshed_sentence(ctx: Context, claim_id: str, lang: str) -> str | None:
-    """The claim's wording with the latest revision's figures, or None if it cannot be refreshed."""
+    """The claim's wording with the latest revision's figures (those its template names), or None
+    if it cannot be refreshed."""
     template = ctx.claim(claim_id).get(f"sentence_{language(lang)}")
     if not isinstance(template, str) or not template:
         return None
     latest_year = ctx.published[ctx.latest][-1]
     values: dict[str, object] = {"revision": ctx.latest}
+    used = {name for _, name, _, _ in string.Formatter().parse(template) if name}
     for _, figure in ctx.figures_of(claim_id).iterrows():
+        if not {figure["figure_id"], f"{figure['figure_id']}_year"} & used:
+            continue  # quoted as written (e.g. another publisher's figure in a scanned sentence)
         year = latest_year if figure["refresh"] == "latest" else int(figure["year"])
         value = ctx.value(ctx.latest, figure, year)
         if value is None:
