@@ -26,8 +26,10 @@ Statuses, per figure and loaded revision:
 - `year not published`: the revision has no such year. The note gives the nearest published
   years and, between two of them, a linear interpolation labelled `interpolated` (the `basis`
   column says so too). An interpolation never decides a status.
-- `not reported` (other publishers): the cell is a placeholder (a 0 for money) or a sum over
-  members lacks some; never compared.
+- `not reported` (other publishers): the cell is a placeholder (a 0 for money) or blank, or a
+  sum over members lacks members that weigh (readside.reporting); never compared. A publisher's
+  own aggregate in such a partial year is compared as published, with a note saying how many
+  members it counts, and never refreshes a sentence.
 - `not checkable with current sources`: no loaded source publishes the metric (migration flows).
   The note says which source would check it (the registry's `checkable_with`).
 Figures of the other publishers (World Bank, UNHCR, WPP, KNOMAD, OECD, IOM, IDMC; see
