@@ -120,3 +120,17 @@ def test_the_claims_page_renders_every_figure_of_every_source_in_four_languages(
             label = ctx.figure_label(pd.Series(figure), lang)
             assert label in page or html.escape(label) in page  # the figures table is an HTML string
         assert t(lang, f"status.{badges[f'{DOCUMENT}-s3']}") in page
+
+
+def test_a_figure_the_schema_rejects_is_dropped_alone_and_its_parts_keep_their_value():
+    from readside.scan.output import registrable
+    from readside.scan.paragraph import FIGURE_COLUMNS
+
+    base = dict.fromkeys(FIGURE_COLUMNS) | {"claim_id": "s1", "refresh": "quoted", "sex": "total", "qualifier": "exact"}
+    rows = [base | {"figure_id": "f1", "metric": "stock", "areas": "904", "year": 2020, "value": 14.8, "unit": "million",
+                    "decimals": 1},
+            base | {"figure_id": "f2", "metric": "ratio", "value": 3.0, "unit": "times", "decimals": 0},  # no areas
+            base | {"figure_id": "f3", "metric": "stock", "areas": "905", "year": 2020, "value": 58.7, "unit": "million",
+                    "decimals": 1, "part_of": "f2"}]
+    kept = registrable(pd.DataFrame(rows, columns=FIGURE_COLUMNS).astype({"year": "Int64", "base_year": "Int64"}))
+    assert kept["figure_id"].tolist() == ["f1", "f3"] and kept["part_of"].isna().all()
