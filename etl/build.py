@@ -49,8 +49,8 @@ from schemas.stock import StockSchema
 from schemas.stock_share import StockShareSchema
 from schemas.validate import validate
 
-SCHEMA_VERSION = 9  # 7: view availability; 8: change, claim_status, build.comparison; 9: UNHCR asylum, flows,
-# solutions, demographics
+SCHEMA_VERSION = 10  # 7: view availability; 8: change, claim_status, build.comparison; 9: UNHCR asylum, flows,
+# solutions, demographics; 10: claim_figure origin_areas, detail (every checker metric)
 CODE_VERSION = "0.1.0"
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DB = Path("data") / "migdash.duckdb"
@@ -175,7 +175,7 @@ CREATE TABLE core.claim (claim_id VARCHAR PRIMARY KEY, document_id VARCHAR, docu
 CREATE TABLE core.claim_figure (claim_id VARCHAR, figure_id VARCHAR, metric VARCHAR, areas VARCHAR,
   minus_areas VARCHAR, year SMALLINT, base_year SMALLINT, refresh VARCHAR, sex VARCHAR, value DOUBLE,
   unit VARCHAR, decimals SMALLINT, qualifier VARCHAR, part_of VARCHAR, checkable_with VARCHAR, checkable_with_es VARCHAR,
-  checkable_with_fr VARCHAR, checkable_with_pt VARCHAR,
+  checkable_with_fr VARCHAR, checkable_with_pt VARCHAR, origin_areas VARCHAR, detail VARCHAR,
   PRIMARY KEY (claim_id, figure_id));
 CREATE TABLE core.grouping (grouping VARCHAR PRIMARY KEY, code INTEGER NOT NULL, name_en VARCHAR,
   name_es VARCHAR, name_fr VARCHAR, name_pt VARCHAR, source VARCHAR, roster_note_en VARCHAR, roster_note_es VARCHAR,
