@@ -18,7 +18,8 @@ from dashboard.help_links import HELP_PATH
 from readside import guides
 from readside.text import DEFAULT_LANGUAGE, language, t
 
-dash.register_page(__name__, path=HELP_PATH, name="Help", order=99)
+# reads_database=False: the guides need no database (tests/test_page_layouts.py reads the flag)
+dash.register_page(__name__, path=HELP_PATH, name="Help", order=99, reads_database=False)
 
 ASSETS = Path(__file__).resolve().parents[1] / "assets"
 SCREENSHOT_FOLDER = "help"  # dashboard/assets/help/<lang>/<name>.png
