@@ -92,7 +92,8 @@ def _line(ax, chart: Chart, lang: str) -> None:
                 label=series.label)
     ax.yaxis.set_major_formatter(_axis_format(chart, lang))
     ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=8))
-    ax.set_ylim(bottom=min(0, *(min(s.y) for s in chart.series if s.y)))
+    drawn = [v for s in chart.series for v in s.y if v == v]  # a gap (NaN: not reported) draws nothing
+    ax.set_ylim(bottom=min(0, *drawn))
     ax.grid(axis="y", color="#dddddd", linewidth=0.6)
     if len(chart.series) > 1 or chart.series[0].label:
         ax.legend(frameon=False, fontsize=8)
