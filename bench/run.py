@@ -25,10 +25,10 @@ if str(REPO) not in sys.path:  # `python bench/run.py` puts bench/ first, not th
 
 import psutil  # noqa: E402
 
-from bench import callbacks_bench, etl_bench, extract_bench, page_bench, scan_bench  # noqa: E402
+from bench import callbacks_bench, etl_bench, extract_bench, page_bench, scan_bench, xlsx_bench  # noqa: E402
 from etl.build import build_from_snapshot  # noqa: E402
 
-SECTIONS = ("etl", "callbacks", "extract", "page", "scan")
+SECTIONS = ("etl", "callbacks", "extract", "page", "scan", "xlsx")
 DEFAULT_UPSTREAM = REPO.parent / "shared" / "data" / "upstream" / "undesa_ims"
 
 
@@ -131,6 +131,7 @@ def main(argv: list[str] | None = None) -> int:
             "extract": (lambda: extract_bench.run(db), extract_section),
             "page": (lambda: page_bench.run(db, baseline=opts.page_baseline), page_section),
             "scan": (lambda: scan_bench.run(db, baseline=opts.scan_baseline), scan_bench.section),
+            "xlsx": (lambda: xlsx_bench.run(db), xlsx_bench.section),
         }
         for name in sections:
             measure, render = runners[name]

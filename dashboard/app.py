@@ -10,6 +10,7 @@ import dash
 import flask
 from dash import Dash, html
 
+from dashboard.api import register_api
 from dashboard.components import DATABASE_KEY
 from dashboard.downloads import register_downloads
 from dashboard.server import harden
@@ -53,5 +54,6 @@ def create_app(db_path: Path | str) -> Dash:
     app.server.config[DATABASE_KEY] = Database(db_path)
     app.layout = html.Div(dash.page_container)
     register_downloads(app.server)
+    register_api(app.server)
     harden(app.server)
     return app

@@ -595,6 +595,11 @@ def extract_revisions(db: Database) -> dict[str, list[int]]:
     return {key: _revisions_of(db, spec) for key, spec in EXTRACT_VIEWS.items()}
 
 
+def extract_revisions_of(db: Database, dataset: str) -> list[int]:
+    """Revisions one dataset holds (what a request for that dataset needs to check)."""
+    return _revisions_of(db, EXTRACT_VIEWS[dataset])
+
+
 def _revisions_of(db: Database, spec: ExtractView) -> list[int]:
     sql = f"SELECT DISTINCT {spec.revision_column} FROM {spec.from_clause} ORDER BY 1"  # noqa: S608 - allow-listed
     return [r for (r,) in db.rows(sql)]
@@ -614,7 +619,8 @@ def extract_years(db: Database, dataset: str, revision: int) -> list[int]:
 
 
 def extract_columns(dataset: str) -> list[str]:
-    """Tidy columns of an extract: codes, ISO3 and names, sex, the value, its unit, source and licence."""
+    """Tidy columns of an extract: codes, ISO3 and names, sex, the value, its unit, the source's
+    short code, the publisher's citation and the licence (stable: the API's v1 promises them)."""
     spec = EXTRACT_VIEWS[dataset]
     if spec.has_origin:
         places = [f"{side}_{part}" for side in spec.sides for part in ("code", "iso3", *NAME_COLUMNS)]
@@ -622,8 +628,9 @@ def extract_columns(dataset: str) -> list[str]:
         places = [spec.area_column, "iso3", *NAME_COLUMNS]
     sex = ["sex"] if spec.has_sex else []
     if spec.by_series:  # the publisher's value, and whether it stands for "not reported" (readside.reporting)
-        return ["revision", "vintage", "year", *places, "series", "value", "unit", NOT_REPORTED, "source", "licence"]
-    return ["revision", "year", *places, *sex, *spec.extra, spec.value_column, "unit", "source", "licence"]
+        return ["revision", "vintage", "year", *places, "series", "value", "unit", NOT_REPORTED, "source", "citation",
+                "licence"]
+    return ["revision", "year", *places, *sex, *spec.extra, spec.value_column, "unit", "source", "citation", "licence"]
 
 
 def _extract_sql(selection: Selection, limit: int | None = None) -> tuple[str, list[object]]:
@@ -691,12 +698,13 @@ def extract_batches(
                for part in ("iso3", *NAME_COLUMNS)}
     citations = _lookup(list(labels.series_citations), list(labels.series_citations.values()), text)
     files = labels.vintage_files
-    by_vintage = {"source": _lookup(list(files), [c for c, _ in files.values()], text),
+    by_vintage = {"citation": _lookup(list(files), [c for c, _ in files.values()], text),
                   "licence": _lookup(list(files), [lic for _, lic in files.values()], text)} \
         if spec.sources_by_vintage else {}
     # indicator rows carry their own unit, and each series its own citation; flow rows their file's
     constants = {"licence": labels.licence} if spec.by_series else {"unit": labels.unit} if spec.sources_by_vintage \
-        else {"unit": labels.unit, "source": labels.source, "licence": labels.licence}
+        else {"unit": labels.unit, "citation": labels.citation, "licence": labels.licence}
+    constants["source"] = spec.source  # the short code; the citation has its own column
     constants = {name: text(value) for name, value in constants.items()}
     sides = [(f"{side}_", f"{side}_code") for side in spec.sides] if spec.has_origin else [("", spec.area_column)]
     names = extract_columns(selection.dataset)
@@ -710,7 +718,7 @@ def extract_batches(
             for part, lookup in lookups.items():
                 columns[prefix + part] = take(lookup, columns[code])
         if spec.by_series:
-            columns["source"] = take(citations, columns["series"])
+            columns["citation"] = take(citations, columns["series"])
             columns[NOT_REPORTED] = not_reported_array(columns["value"], columns["unit"])
         columns.update({part: take(lookup, columns["vintage"]) for part, lookup in by_vintage.items()})
         for name in spec.extra:
@@ -744,12 +752,12 @@ def _text_column(column, text: TextCell):
 
 @dataclass(frozen=True)
 class _Labels:
-    """What every row of one extract shares or looks up: area names by code, unit, source, licence."""
+    """What every row of one extract shares or looks up: area names by code, unit, citation, licence."""
 
     areas: pd.DataFrame  # indexed by code: iso3, name_en, name_es
     series_citations: dict[str, str]  # indicator datasets: each series' own citation
     unit: str
-    source: str | None
+    citation: str | None
     licence: str | None
     vintage_files: dict[str, tuple[str, str]]  # the source's files by vintage: (citation, licence)
 
@@ -761,12 +769,12 @@ def _labels(db: Database, selection: Selection) -> _Labels:
         "ORDER BY dataset NOT LIKE 'destination%', dataset LIMIT 1",
         [selection.revision, EXTRACT_VIEWS[selection.dataset].source],
     )
-    source, licence = rows[0] if rows else (None, None)
+    citation, licence = rows[0] if rows else (None, None)
     citations = dict(db.rows("SELECT code, citation FROM series"))
     files = {vintage: (citation, licence) for vintage, citation, licence in db.rows(
         "SELECT vintage, citation, licence FROM provenance WHERE source = ? ORDER BY dataset DESC",
         [EXTRACT_VIEWS[selection.dataset].source])}
-    return _Labels(areas, citations, EXTRACT_VIEWS[selection.dataset].unit, source, licence, files)
+    return _Labels(areas, citations, EXTRACT_VIEWS[selection.dataset].unit, citation, licence, files)
 
 
 def extract_vintages(db: Database, dataset: str, revision: int) -> list[str]:
@@ -782,10 +790,15 @@ def extract_chunks(db: Database, selection: Selection, rows_per_chunk: int = 50_
         yield batch.to_pandas()
 
 
+def extract_count(db: Database, selection: Selection) -> int:
+    """Rows of a selection (the xlsx extract refuses more than a worksheet holds before writing)."""
+    sql, params = _extract_sql(selection)
+    return int(db.rows(f"SELECT count(*) FROM ({sql})", params)[0][0])  # noqa: S608 - wraps the query above
+
+
 def extract_preview(db: Database, selection: Selection, limit: int = 200) -> tuple[pd.DataFrame, int]:
     """The first `limit` rows and the total row count of a selection."""
-    sql, params = _extract_sql(selection)
-    total = db.rows(f"SELECT count(*) FROM ({sql})", params)[0][0]  # noqa: S608 - wraps the query above
+    total = extract_count(db, selection)
     frames = [batch.to_pandas() for batch in extract_batches(db, selection, limit=limit)]
     first = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=extract_columns(selection.dataset))
     return first, int(total)
