@@ -67,6 +67,7 @@ class Shot:
     bottom: str  # ... and ends at the lowest bottom of these elements that fits in MAX_HEIGHT
     prepare: Callable[[WebDriver, str], None] | None = None
     extra: int = 0  # pixels kept below the bottom (the first rows of a table)
+    pad: int = 12  # pixels kept above the top
 
 
 def check_paragraph(driver: WebDriver, lang: str) -> None:
@@ -83,7 +84,7 @@ SHOTS = (
          "#country-talking-points", "#country-talking-points .tp-card"),
     Shot("briefs", "/briefs", ".brief-themes li", "main h1", ".brief-themes li"),
     Shot("check", "/check", "#check-refreshed", "#check-language", "#check-figures-1, #check-figures-2",
-         prepare=check_paragraph),
+         prepare=check_paragraph, pad=4),
     Shot("claims", "/claims", ".claim-card", "main h1", ".claim-card"),
     Shot("data", "/data", "#data-links .download", "label[for=data-revision]", "#data-count", extra=150),
 )
@@ -129,7 +130,7 @@ def take(driver: WebDriver, base: str, shot: Shot, lang: str) -> Image.Image:
         shot.prepare(driver, lang)
     wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, shot.ready))
     time.sleep(1.5)  # fonts, charts and late callbacks settle
-    top = max(0, top_of(driver, shot.top) - 12)
+    top = max(0, top_of(driver, shot.top) - shot.pad)
     fitting = [b + 12 + shot.extra for b in bottoms_of(driver, shot.bottom) if b + 12 + shot.extra <= top + MAX_HEIGHT]
     bottom = max(fitting, default=top + MAX_HEIGHT)
     driver.execute_script("window.scrollTo(0, 0)")
