@@ -34,6 +34,10 @@ CHART_SECTIONS = {
     "corr-disp": "double-counting",
     "rem-": "revisions-and-vintages",
     "ref-": "double-counting",
+    "asy-": "stock-and-flows",  # UNHCR asylum applications and decisions in a year
+    "flow-": "stock-and-flows",  # UNHCR arrivals in a year
+    "sol-": "stock-and-flows",  # UNHCR durable solutions in a year
+    "country-asylum-": "stock-and-flows",
     "flows-permanent": "stock-and-flows",
     "flows-temporary": "stock-and-flows",
     "flows-totals": "stock-and-flows",
