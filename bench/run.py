@@ -28,12 +28,20 @@ if str(REPO) not in sys.path:  # `python bench/run.py` puts bench/ first, not th
 
 import psutil  # noqa: E402
 
-from bench import callbacks_bench, etl_bench, extract_bench, page_bench, scan_bench, xlsx_bench  # noqa: E402
+from bench import (  # noqa: E402
+    callbacks_bench,
+    etl_bench,
+    extract_bench,
+    page_bench,
+    report_bench,
+    scan_bench,
+    xlsx_bench,
+)
 from bench.harness import http_mirror  # noqa: E402
 from etl.build import build, build_from_snapshot  # noqa: E402
 from etl.fetch import FetchPolicy  # noqa: E402
 
-SECTIONS = ("etl", "etl-all", "callbacks", "extract", "page", "scan", "xlsx")
+SECTIONS = ("etl", "etl-all", "callbacks", "extract", "page", "scan", "xlsx", "report")
 UPSTREAM_ROOT = Path(os.environ.get("MIGDASH_UPSTREAM_ROOT", REPO.parent / "shared" / "data" / "upstream"))
 DEFAULT_UPSTREAM = UPSTREAM_ROOT / "undesa_ims"
 PAGE_BASELINE = "e76b527"  # main before issue 20: the whole plotly.js on every page
@@ -139,6 +147,23 @@ def etl_all_section(result: dict) -> str:
             + (f" Failures: {failed}." if failed else ""))
 
 
+def report_section(result: dict) -> str:
+    chart = result["chart"]
+    rows = [["content (queries, talking points)", f"{result['content'][0]:.1f}", f"{result['content'][1]:.1f}"],
+            [f"charts ({result['figures']} figures, matplotlib)", f"{result['charts'][0]:.1f}", f"{result['charts'][1]:.1f}"],
+            ["HTML (one file)", f"{result['html']:.1f}", ""],
+            ["PDF prints (Chromium, twice for the contents' page numbers)", f"{result['pdf_prints']:.1f}", ""],
+            [f"**whole PDF** ({result['pages']} pages; target {result['target']:.0f} s)", f"**{result['total_pdf']:.1f}**",
+             f"{result['total_pdf'] / result['target']:.2f} × target"],
+            ["whole HTML", f"{result['total_html']:.1f}", ""],
+            ["a country brief's PDF (for scale)", f"{result['brief_pdf']:.1f}", ""]]
+    return (f"### Regional report ({result['lang']}; seconds, wall and this process's CPU)\n\n"
+            + table(["stage", "wall s", "CPU s / ratio"], rows)
+            + f"\n\nOne line chart, median of {chart['charts']} × 3: fixed margins {1000 * chart['ours']:.0f} ms, "
+              f"tight_layout (the baseline) {1000 * chart['baseline']:.0f} ms: "
+              f"{chart['baseline'] / chart['ours']:.1f}× faster. HTML {result['html_mb']:.1f} MB, PDF {result['pdf_mb']:.1f} MB.")
+
+
 def build_database(folder: Path) -> Path:
     """The database every serving benchmark reads: a build from all eight sources in ../shared
     (served over HTTP from 127.0.0.1, the real download path), or the bundled snapshot without it."""
@@ -185,6 +210,7 @@ def main(argv: list[str] | None = None) -> int:
             "page": (lambda: page_bench.run(db, runs=opts.page_runs, baseline=opts.page_baseline or None), page_section),
             "scan": (lambda: scan_bench.run(db, baseline=opts.scan_baseline), scan_bench.section),
             "xlsx": (lambda: xlsx_bench.run(db), xlsx_bench.section),
+            "report": (lambda: report_bench.run(db), report_section),
         }
         for name in sections:
             measure, render = runners[name]

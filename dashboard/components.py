@@ -14,6 +14,7 @@ from flask import current_app, g
 
 from dashboard.help_links import help_link
 from readside import queries
+from readside.inputs import whole_number
 from readside.queries import SEXES, Database, NoDatabase
 from readside.text import LANGUAGE_NAMES, LANGUAGE_SWITCH_LABEL, LANGUAGES, language, strings, t
 
@@ -152,10 +153,7 @@ def parse_revision(value: object, available: list[int]) -> tuple[int, str | None
     latest = available[-1]
     if value in (None, ""):
         return latest, None
-    try:
-        revision = int(str(value))
-    except ValueError:
-        return latest, str(value)[:40]
+    revision = whole_number(str(value))  # ASCII digits only: '²' or '٢٠٢٤' is no revision
     return (revision, None) if revision in available else (latest, str(value)[:40])
 
 

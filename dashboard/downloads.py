@@ -14,6 +14,7 @@ from flask import Flask, Response, request, send_file
 from dashboard.briefing import brief_download
 from dashboard.components import database
 from dashboard.openapi import API_PREFIX
+from dashboard.report_downloads import report_download
 from readside import availability, queries
 from readside.extract import (
     FORMATS,
@@ -151,3 +152,4 @@ def register_downloads(server: Flask) -> None:
     server.add_url_rule("/download/<fmt>", "migdash_download", download, methods=["GET"])
     server.add_url_rule("/download/availability.csv", "migdash_availability_csv", availability_csv, methods=["GET"])
     server.add_url_rule("/brief/<fmt>", "migdash_brief", brief_download, methods=["GET"])
+    server.add_url_rule("/report/<fmt>", "migdash_report", report_download, methods=["GET"])

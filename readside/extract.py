@@ -41,14 +41,18 @@ from readside.selection import (
 )
 from schemas.area import AreaSchema
 from schemas.area_group import StockByGroupSchema
+from schemas.asylum import AsylumApplicationSchema, AsylumDecisionSchema
 from schemas.bilateral_stock import BilateralStockSchema
 from schemas.displacement import DisplacementSchema
+from schemas.displacement_flow import DisplacementFlowSchema
+from schemas.durable_solution import DurableSolutionSchema
 from schemas.indicator import IndicatorSchema
 from schemas.internal_displacement import InternalDisplacementSchema
 from schemas.migration_flow import MigrationFlowSchema
 from schemas.missing_migrants import MissingMigrantsSchema
 from schemas.population import PopulationSchema
 from schemas.provenance import ProvenanceSchema
+from schemas.refugee_demographics import RefugeeDemographicsSchema
 from schemas.refugee_stock import RefugeeStockSchema
 from schemas.stock import StockSchema
 from schemas.stock_share import StockShareSchema
@@ -72,9 +76,15 @@ SCHEMAS: dict[str, type[pa.DataFrameModel]] = {
     "migration_flow": MigrationFlowSchema,
     "missing_migrants": MissingMigrantsSchema,
     "internal_displacement": InternalDisplacementSchema,
+    "asylum_application": AsylumApplicationSchema,  # issue 25: UNHCR's refugees package
+    "asylum_decision": AsylumDecisionSchema,
+    "displacement_flow": DisplacementFlowSchema,
+    "durable_solution": DurableSolutionSchema,
+    "refugee_demographics": RefugeeDemographicsSchema,
 }
 # Further columns counted in persons beside the value column (Missing Migrants' parts of the total).
-PERSON_COLUMNS = ("dead", "missing", "survivors", "persons_rounded")
+PERSON_COLUMNS = ("dead", "missing", "survivors", "persons_rounded", "recognized", "complementary", "rejected",
+                  "otherwise_closed")
 FORMATS = ("csv", "zip", "parquet", "xlsx")  # the /download/<fmt> routes (the API adds json)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 CHUNK_ROWS = 50_000
@@ -214,6 +224,9 @@ def field(dataset: str, name: str) -> dict[str, object]:
         return _provenance_field(dataset, name)
     if name == "unit":
         units = {"required": True} if spec.by_series else {"required": True, "enum": [spec.unit]}
+        if spec.unit_column:
+            units = {"required": True, "enum": list(SCHEMAS[dataset].to_schema().columns[spec.unit_column].checks[0]
+                                                     .statistics["allowed_values"])}
         return {"name": "unit", "type": "string", "description": f"unit of {spec.value_column}", "constraints": units}
     if name == "vintage" and not spec.by_series:
         column = SCHEMAS[dataset].to_schema().columns["vintage"]
@@ -279,8 +292,11 @@ def selection_sources(db: Database, selection: Selection) -> pd.DataFrame:
     spec = EXTRACT_VIEWS[selection.dataset]
     if spec.sources_by_vintage:  # the files the revision's rows name, whatever revision provenance gives them
         vintages = queries.extract_vintages(db, selection.dataset, selection.revision)
-        return rows[(rows["source"] == spec.source) & rows["vintage"].isin(vintages)]
+        return rows[(rows["source"] == spec.source) & rows["vintage"].isin(vintages)
+                    & rows["dataset"].str.contains(spec.files, regex=True)]
     rows = rows[(rows["revision"] == selection.revision) & (rows["source"] == spec.source)]
+    if spec.files:
+        rows = rows[rows["dataset"].str.contains(spec.files, regex=True)]
     if not selection.all_origins:
         rows = rows[~rows["dataset"].str.startswith("origin_destination")]
     return rows

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from readside import queries
+from readside.inputs import whole_number
 from readside.queries import EXTRACT_VIEWS, SEXES, Database, Selection
 from readside.text import language, t
 
@@ -56,8 +57,8 @@ def _pick_ints(raw: object, allowed: list[int], param: str, revision: int | None
     if len(parts) > MAX_ITEMS:
         return [], [Rejected(param, _shown(raw), revision=revision)]
     allowed_set = set(allowed)
-    good = sorted({int(p) for p in parts if p.isdigit() and int(p) in allowed_set})
-    bad = [p for p in parts if not (p.isdigit() and int(p) in allowed_set)]
+    good = sorted({whole_number(p) for p in parts if whole_number(p) in allowed_set})  # ASCII digits only
+    bad = [p for p in parts if whole_number(p) not in allowed_set]
     return good, [Rejected(param, _shown(",".join(bad)), compact(allowed), revision)] if bad else []
 
 
@@ -89,8 +90,8 @@ def _pick_dataset(raw: object, db: Database) -> tuple[str, list[int], list[Rejec
 
 def _pick_revision(raw: object, held: list[int]) -> tuple[int, list[Rejected]]:
     text = str(raw or "").strip()
-    if text.isdigit() and int(text) in held:
-        return int(text), []
+    if whole_number(text) in held:
+        return whole_number(text), []
     rejected = [Rejected("revision", _shown(text), ", ".join(map(str, held)))] if text else []
     return held[-1], rejected
 

@@ -63,7 +63,7 @@ class Fetches(HTMLParser):
             if name in {"src", "href", "xlink:href", "action", "srcset", "poster", "data"} and value and \
                     not value.startswith("#"):
                 self.found.append(f"{tag} {name}={value}")
-            if name == "style" and value and "url(" in value:
+            if name == "style" and value and re.search(r"url\(\s*['\"]?(?!#)", value):  # url(#hatch) is in the file
                 self.found.append(f"{tag} style url()")
             if name.startswith("on"):
                 self.found.append(f"{tag} {name}")

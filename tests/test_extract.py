@@ -91,7 +91,8 @@ def test_allow_list_names_every_dataset_and_only_identifiers():
     assert set(UNDESA) == {"stock", "stock_share", "population", "refugee_stock"}
     for key, spec in EXTRACT_VIEWS.items():
         assert all(IDENTIFIER.match(v) for v in (spec.view, spec.area_column, spec.value_column))
-        assert spec.unit in {"persons", "percent", "thousands", "per series"}
+        assert spec.unit in {"persons", "percent", "thousands", "per series", "persons or cases"}
+        assert spec.unit != "persons or cases" or spec.unit_column  # each row names its own unit
         assert spec.value_column in SCHEMAS[key].to_schema().columns
         assert all(IDENTIFIER.match(c) for c in queries.extract_columns(key))
 

@@ -130,7 +130,7 @@ def update_inflows(destination: object, lang: object):
     db = database()
     reporting = flows.flow_destinations(db)
     codes = [int(c) for c in reporting["area_code"]]
-    code = destination if destination in codes else (DEFAULT_DESTINATION if DEFAULT_DESTINATION in codes else codes[0])
+    code = parse_choice(destination, codes) or (DEFAULT_DESTINATION if DEFAULT_DESTINATION in codes else codes[0])
     name = reporting.set_index("area_code").loc[code, name_column(lang)]
     source = indicator_source_line(db, "oecd", lang)
     permanent = _by_category(flows.inflows_by_category(db, code, "permanent"), PERMANENT, "flows_page.permanent",
@@ -159,7 +159,7 @@ def update_human_cost(year: object, lang: object):
     db = database()
     by_year = flows.dead_and_missing_by_year(db)
     years = [int(y) for y, c in zip(by_year["year"], by_year["coverage"], strict=True) if c != flows.NOT_COVERED]
-    year = year if year in years else years[-1]
+    year = parse_choice(year, years) or years[-1]  # a list or an object is no year: never a 500
     source = indicator_source_line(db, "iom_missing_migrants", lang)
     complete = by_year["coverage"] == "complete"
     labelled = by_year.assign(label=[f"{y} ({t(lang, f'flows_page.coverage.{c}')})"
@@ -200,7 +200,7 @@ def update_incidents(year: object, lang: object):
     lang = language(lang)
     db = database()
     coverage = dict(flows.coverage(db)[["year", "coverage"]].itertuples(index=False, name=None))
-    year = year if year in coverage else max(coverage)
+    year = parse_choice(year, list(coverage)) or max(coverage)  # a list or an object is no year: never a 500
     frame = flows.incidents(db, year)
     located = frame.dropna(subset=["latitude", "longitude"])
     shown = t(lang, f"flows_page.coverage.{coverage[year]}")

@@ -6,7 +6,7 @@ import dash
 import pandas as pd
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
-from dashboard import figures
+from dashboard import figures, what_changed
 from dashboard.briefing import overview_points_block
 from dashboard.components import (
     data_table,
@@ -60,6 +60,7 @@ def layout(
         lang, PATH, params,
         html.H1(title, id="overview-title"),
         html.P(t(lang, "overview.intro")),
+        what_changed.updated_line(database(), lang),
         *notices,
         controls,
         html.P(headline, id="overview-headline", className="headline", **{"aria-live": "polite"}),

@@ -66,3 +66,19 @@ def wait_for_text(duo, selector: str, predicate, what: str, timeout: float = 20)
         assert time.monotonic() < deadline, f"{what}: {selector} reads {text!r}"
         time.sleep(0.1)
     return text
+
+
+_FOCUS_IN_LIST = ("const e = document.activeElement;"
+                  "return e && e.closest('.dash-dropdown-content') ? (e.textContent || e.value || e.tagName) : null;")
+
+
+def focus_in_dropdown_list(duo, other_than: str | None = None, timeout: float = 10) -> str:
+    """Wait until the open dropdown list holds the keyboard focus (on an option other than
+    `other_than`) and return what is focused. Dash's dropdown moves the focus into its list in
+    an animation frame after opening, and each arrow key in the next one: a key sent before
+    that frame goes nowhere, so a fixed pause is a race on a busy machine."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(duo.driver, timeout).until(
+        lambda d: d.execute_script(_FOCUS_IN_LIST) not in (None, other_than))
+    return duo.driver.execute_script(_FOCUS_IN_LIST)

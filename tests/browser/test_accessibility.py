@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import re
 import sys
-import time
 from pathlib import Path
 
 import dash
@@ -22,7 +21,7 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 
 from readside.text import LANGUAGES
-from tests.browser.helpers import navigate, settle  # noqa: F401 (navigate: imported from here by others)
+from tests.browser.helpers import focus_in_dropdown_list, navigate, settle  # noqa: F401 (navigate: imported from here by others)
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE_FILE = Path(os.environ.get("MIGDASH_AXE") or Path(sys.prefix) / "axe" / "node_modules" / "axe-core" / "axe.min.js")
@@ -43,7 +42,7 @@ def page_paths() -> list[str]:
 
 
 PAGES = ["/", "/claims", "/subregions", "/corridors", "/country", "/map", "/remittances", "/refugees", "/data", "/sources", "/flows",
-         "/availability", "/check", "/briefs"]
+         "/availability", "/check", "/briefs", "/changes", "/report"]
 
 
 def axe_violations(duo, axe_source: str, within: tuple[str, ...] = ()) -> list[str]:
@@ -80,7 +79,9 @@ def change_a_selection(duo) -> str:
     if buttons:
         buttons[0].send_keys(Keys.ENTER)
         duo.wait_for_element(".dash-dropdown-options", timeout=10)
+        focused = focus_in_dropdown_list(duo)
         driver.switch_to.active_element.send_keys(Keys.ARROW_DOWN)
+        focus_in_dropdown_list(duo, other_than=focused)
         driver.switch_to.active_element.send_keys(Keys.ENTER)
         return "dropdown"
     return "none"
@@ -201,8 +202,9 @@ def test_the_overview_works_with_the_keyboard_alone(duo):
     driver.execute_script("arguments[0].focus()", revision)
     revision.send_keys(Keys.ENTER)  # opens the list on the chosen revision
     duo.wait_for_element(".dash-dropdown-options", timeout=10)
-    time.sleep(0.3)
+    chosen = focus_in_dropdown_list(duo)
     ActionChains(driver).send_keys(Keys.ARROW_DOWN).perform()
+    focus_in_dropdown_list(duo, other_than=chosen)
     ActionChains(driver).send_keys(Keys.ENTER).perform()
     duo.wait_for_no_elements(".dash-dropdown-options", timeout=10)
     after = duo.find_element("#overview-revision").text
