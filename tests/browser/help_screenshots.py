@@ -85,6 +85,7 @@ SHOTS = (
     Shot("briefs", "/briefs", ".brief-themes li", "main h1", ".brief-themes li"),
     Shot("check", "/check", "#check-refreshed", "#check-language", "#check-figures-1, #check-figures-2",
          prepare=check_paragraph, pad=4),
+    Shot("report", "/report", "#report-en-html", "main h1", "main table"),
     Shot("claims", "/claims", ".claim-card", "main h1", ".claim-card"),
     Shot("data", "/data", "#data-links .download", "label[for=data-revision]", "#data-count", extra=150),
 )
