@@ -7,6 +7,7 @@ assets/help.js scrolls to the section named in the address once the page has ren
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -67,11 +68,15 @@ def markdown(text: str, lang: str) -> dcc.Markdown:
     return dcc.Markdown(localize(text, lang), className="guide-text")
 
 
+SCREENSHOT_IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\(help:(?P<name>[a-z0-9-]+)\)")
+
+
 def localize(text: str, lang: str) -> str:
     """App links in the reader's language and under the app's path prefix; screenshots of the
-    reader's language."""
+    reader's language, each a link to itself at full size (a phone shows it shrunk)."""
     text = guides.APP_LINK.sub(lambda m: f"]({app_href(m['target'], lang)})", text)
-    return guides.SCREENSHOT.sub(lambda m: f"]({screenshot_url(m['name'], lang)})", text)
+    return SCREENSHOT_IMAGE.sub(
+        lambda m: f"[![{m['alt']}]({screenshot_url(m['name'], lang)})]({screenshot_url(m['name'], lang)})", text)
 
 
 def app_href(target: str, lang: str) -> str:
