@@ -6,21 +6,29 @@ tests/test_asylum_pages.py; one profile here keeps the browser time small.)"""
 
 from __future__ import annotations
 
-from dashboard.app import create_app
+from selenium.common.exceptions import TimeoutException
+
 from readside.text import LANGUAGES, t
-from tests.browser.test_accessibility import navigate
+from tests.browser.helpers import navigate, settle, text_of
 
 REFUGEE_CHARTS = ("#asy-trend", "#asy-rate", "#asy-hosts", "#asy-origins", "#flow-sankey", "#flow-trend", "#sol-trend")
 COUNTRY_CHARTS = ("#country-asylum-trend", "#country-asylum-rate", "#country-asylum-origins")
 
 
 def drawn(dash_duo, *selectors: str) -> None:
+    """Each chart drawn, once Dash has no callback in flight; a chart that never comes says what
+    the page showed and logged instead (a notice, a callback error), not a bare timeout."""
+    settle(dash_duo, limit_s=45)
     for selector in selectors:
-        dash_duo.wait_for_element(f"{selector} .main-svg", timeout=30)
+        try:
+            dash_duo.wait_for_element(f"{selector} .main-svg", timeout=15)
+        except TimeoutException as missing:
+            raise AssertionError(f"{selector} not drawn; its box: {text_of(dash_duo, selector + '-box')!r}; "
+                                 f"logs: {dash_duo.get_logs()}") from missing
 
 
-def test_asylum_panels_in_the_four_languages(dash_duo, built_db):
-    dash_duo.start_server(create_app(built_db))
+def test_asylum_panels_in_the_four_languages(duo):
+    dash_duo = duo
     for lang in LANGUAGES:
         navigate(dash_duo, f"/refugees?lang={lang}&ahost=840&aorigin=862")
         drawn(dash_duo, *REFUGEE_CHARTS)
