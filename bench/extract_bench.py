@@ -114,7 +114,8 @@ def download(server: Server, query: dict[str, str]) -> tuple[int, int, float]:
 
 PROBE = """
 import json, resource, sys, time
-from readside.queries import Database, Selection, area_codes, extract_years, extract_chunks
+from readside.queries import Database, area_codes
+from readside.extract_queries import Selection, extract_years, extract_chunks
 from readside.extract import csv_chunks
 db = Database(sys.argv[1]); mode = sys.argv[2]
 selection = Selection("stock", 2024, tuple(area_codes(db)), tuple(extract_years(db, "stock", 2024)),

@@ -32,23 +32,25 @@ PROBE = """
 import io, json, resource, sys, tempfile, time
 import pandas as pd
 from readside import queries
-from readside.queries import Database, Selection
+from readside.queries import Database
+from readside.extract_queries import Selection
 from readside.extract import csv_chunks, neutralize
 from readside.extract_xlsx import Links, xlsx_file
+from readside import extract_queries
 
 def rss_mb():
     return int(open("/proc/self/statm").read().split()[1]) * resource.getpagesize() / 2**20
 
 db = Database(sys.argv[1]); dataset = sys.argv[2]; writer = sys.argv[3]
-spec = queries.EXTRACT_VIEWS[dataset]
-revision = queries.extract_revisions(db)[dataset][-1]
-selection = Selection(dataset, revision, tuple(queries.area_codes(db)), tuple(queries.extract_years(db, dataset, revision)),
+spec = extract_queries.EXTRACT_VIEWS[dataset]
+revision = extract_queries.extract_revisions(db)[dataset][-1]
+selection = Selection(dataset, revision, tuple(queries.area_codes(db)), tuple(extract_queries.extract_years(db, dataset, revision)),
                       ("total", "male", "female") if spec.has_sex else (), spec.has_origin)
-rows = queries.extract_count(db, selection)
+rows = extract_queries.extract_count(db, selection)
 before = rss_mb()
 started = time.perf_counter()
 if writer == "read":
-    size = sum(len(column.to_pylist()) for batch in queries.extract_batches(db, selection, 10_000, text=neutralize)
+    size = sum(len(column.to_pylist()) for batch in extract_queries.extract_batches(db, selection, 10_000, text=neutralize)
                for column in batch.columns)
 elif writer == "xlsx":
     out = xlsx_file(db, selection, "en", Links("http://h/data", "http://h/download/xlsx", "http://h/api"))
@@ -59,21 +61,21 @@ elif writer == "openpyxl":
     import openpyxl
     book = openpyxl.Workbook(write_only=True)
     sheet = book.create_sheet("data")
-    sheet.append(queries.extract_columns(dataset))
-    for batch in queries.extract_batches(db, selection, 50_000, text=neutralize):
+    sheet.append(extract_queries.extract_columns(dataset))
+    for batch in extract_queries.extract_batches(db, selection, 50_000, text=neutralize):
         for values in zip(*(column.to_pylist() for column in batch.columns)):
             sheet.append(values)
     out = tempfile.TemporaryFile()
     book.save(out)
     size = out.tell()
 else:
-    frame = pd.concat([b.to_pandas() for b in queries.extract_batches(db, selection, 50_000, text=neutralize)])
+    frame = pd.concat([b.to_pandas() for b in extract_queries.extract_batches(db, selection, 50_000, text=neutralize)])
     out = io.BytesIO()
     frame.to_excel(out, sheet_name="data", index=False, engine="xlsxwriter")
     size = out.tell()
 seconds = time.perf_counter() - started
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(json.dumps({"rows": rows, "columns": len(queries.extract_columns(dataset)), "bytes": size, "seconds": seconds,
+print(json.dumps({"rows": rows, "columns": len(extract_queries.extract_columns(dataset)), "bytes": size, "seconds": seconds,
                   "peak_mb": peak, "growth_mb": peak - before, "revision": revision}))
 """
 
@@ -91,14 +93,14 @@ class XlsxRow:
 
 def largest_dataset(db: Path) -> tuple[str, int]:
     """(dataset, rows) with the most rows in its newest revision, all areas, years and origins."""
-    from readside import queries
+    from readside import extract_queries
     from readside.queries import Database
 
     handle = Database(db)
     counts = {}
-    for name, revisions in queries.extract_revisions(handle).items():
+    for name, revisions in extract_queries.extract_revisions(handle).items():
         if revisions:
-            spec = queries.EXTRACT_VIEWS[name]
+            spec = extract_queries.EXTRACT_VIEWS[name]
             sql = f"SELECT count(*) FROM {spec.from_clause} WHERE {spec.revision_column} = ?"  # noqa: S608 - allow-listed
             counts[name] = handle.rows(sql, [revisions[-1]])[0][0]
     name = max(counts, key=counts.get)

@@ -20,8 +20,9 @@ from flask import Flask, Response, request
 from dashboard.components import database
 from dashboard.downloads import build_time, extract_response, not_modified
 from dashboard.openapi import API_PREFIX, openapi_document
-from readside import queries
-from readside.queries import EXTRACT_VIEWS, NoDatabase
+from readside import extract_queries, queries
+from readside.extract_queries import EXTRACT_VIEWS
+from readside.queries import NoDatabase
 from readside.selection import MAX_SHOWN, Rejected, SelectionError, parse_selection
 from readside.text import language, t
 
@@ -65,15 +66,15 @@ def datasets() -> Response:
 
 def _datasets(db: queries.Database) -> Response:
     build = queries.build_info(db)
-    revisions = queries.extract_revisions(db)
+    revisions = extract_queries.extract_revisions(db)
     listing = []
     for name, spec in EXTRACT_VIEWS.items():
         held = revisions[name]
-        years = queries.extract_years(db, name, held[-1]) if held else []
+        years = extract_queries.extract_years(db, name, held[-1]) if held else []
         listing.append({
             "name": name, "title": t("en", f"data.dataset.{name}"), "source": spec.source, "unit": spec.unit,
             "revisions": held, "latest_revision": held[-1] if held else None,
-            "latest_years": years, "columns": queries.extract_columns(name),
+            "latest_years": years, "columns": extract_queries.extract_columns(name),
             "parameters": ["revision", "areas", "years", *(["sex"] if spec.has_sex else []),
                            *(["origins"] if spec.has_origin else []), *(["series"] if spec.by_series else []), "lang"],
             "url": f"{API_PREFIX}/{name}.{{{'|'.join(API_FORMATS)}}}",

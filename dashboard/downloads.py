@@ -27,8 +27,9 @@ from readside.extract import (
     zip_chunks,
 )
 from readside.extract_json import json_chunks
+from readside.extract_queries import Selection
 from readside.extract_xlsx import Links, xlsx_file
-from readside.queries import Database, Selection
+from readside.queries import Database
 from readside.text import language, t
 
 CHANGES_CSV = "/download/changes.csv"

@@ -1,12 +1,12 @@
 """The OpenAPI 3.1 description of /api/v1, generated from the extract registry
-(readside.queries.EXTRACT_VIEWS) and the datapackage fields (readside.extract.fields), so a
+(readside.extract_queries.EXTRACT_VIEWS) and the datapackage fields (readside.extract.fields), so a
 dataset registered there is described here without another line, with the same column names,
 types, units and constraints as its datapackage.json."""
 
 from __future__ import annotations
 
 from readside.extract import fields, primary_key
-from readside.queries import EXTRACT_VIEWS
+from readside.extract_queries import EXTRACT_VIEWS
 from readside.text import LANGUAGES, t
 
 API_PREFIX = "/api/v1"

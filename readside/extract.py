@@ -3,7 +3,7 @@
 
 Every request parameter is checked against what the database holds first (readside.selection),
 so a bad link gets a plain 400 in the reader's language, never a traceback. Datasets and columns
-come from the allow-list in `queries.EXTRACT_VIEWS`; chosen values travel as SQL parameters. Rows are read in chunks
+come from the allow-list in `extract_queries.EXTRACT_VIEWS`; chosen values travel as SQL parameters. Rows are read in chunks
 and written out as they arrive (CSV and zip stream; Parquet goes through a spooled temporary
 file), so no request holds a whole table in memory. The datapackage.json is generated from the
 pandera schemas (field names, types, descriptions, constraints) and the `provenance` view
@@ -27,8 +27,9 @@ from typing import IO
 import pandas as pd
 import pandera.pandas as pa
 
-from readside import csv_encode, flows, queries, reporting
-from readside.queries import EXTRACT_VIEWS, Database, Selection
+from readside import csv_encode, extract_queries, flows, queries, reporting
+from readside.extract_queries import EXTRACT_VIEWS, Selection
+from readside.queries import Database
 from readside.selection import (
     MAX_ITEMS,
     Rejected,
@@ -108,10 +109,10 @@ def neutralize(value: object) -> object:
 
 def _csv_parts(db: Database, selection: Selection, chunk_rows: int) -> Iterator[tuple[bytes, int]]:
     """(UTF-8 CSV bytes, rows in them): the header, then one part per Arrow batch. Labels come
-    formula-safe from queries.extract_batches (`neutralize` runs once per distinct label, not per
+    formula-safe from extract_queries.extract_batches (`neutralize` runs once per distinct label, not per
     row) and Arrow's vectorised kernels lay out the rows (readside.csv_encode)."""
-    yield csv_encode.header(queries.extract_columns(selection.dataset)), 0
-    for batch in queries.extract_batches(db, selection, chunk_rows, text=neutralize):
+    yield csv_encode.header(extract_queries.extract_columns(selection.dataset)), 0
+    for batch in extract_queries.extract_batches(db, selection, chunk_rows, text=neutralize):
         yield csv_encode.encode(batch), batch.num_rows
 
 
@@ -264,7 +265,7 @@ def _provenance_field(dataset: str, name: str) -> dict[str, object]:
 
 
 def fields(dataset: str) -> list[dict[str, object]]:
-    return [field(dataset, name) for name in queries.extract_columns(dataset)]
+    return [field(dataset, name) for name in extract_queries.extract_columns(dataset)]
 
 
 def primary_key(dataset: str) -> list[str]:
@@ -291,7 +292,7 @@ def selection_sources(db: Database, selection: Selection) -> pd.DataFrame:
     rows = queries.provenance(db)
     spec = EXTRACT_VIEWS[selection.dataset]
     if spec.sources_by_vintage:  # the files the revision's rows name, whatever revision provenance gives them
-        vintages = queries.extract_vintages(db, selection.dataset, selection.revision)
+        vintages = extract_queries.extract_vintages(db, selection.dataset, selection.revision)
         return rows[(rows["source"] == spec.source) & rows["vintage"].isin(vintages)
                     & rows["dataset"].str.contains(spec.files, regex=True)]
     rows = rows[(rows["revision"] == selection.revision) & (rows["source"] == spec.source)]
@@ -366,7 +367,7 @@ def parquet_file(db: Database, selection: Selection, chunk_rows: int = CHUNK_ROW
     schema = arrow_schema(selection.dataset)
     spool = tempfile.SpooledTemporaryFile(max_size=8 << 20)  # noqa: SIM115 - send_file closes it
     with pq.ParquetWriter(spool, schema) as writer:
-        for batch in queries.extract_batches(db, selection, chunk_rows, text=neutralize):
+        for batch in extract_queries.extract_batches(db, selection, chunk_rows, text=neutralize):
             writer.write_table(pyarrow.Table.from_batches([batch]).cast(schema))
     spool.seek(0)
     return spool

@@ -16,9 +16,10 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
-from readside import queries
+from readside import extract_queries, queries
 from readside.extract import CHUNK_ROWS, datapackage, fields, neutralize, primary_key
-from readside.queries import Database, Selection
+from readside.extract_queries import Selection
+from readside.queries import Database
 
 
 def metadata(db: Database, selection: Selection) -> dict[str, object]:
@@ -28,7 +29,7 @@ def metadata(db: Database, selection: Selection) -> dict[str, object]:
     head = {key: package[key] for key in ("revision", "title", "citation", "description", "licenses", "sources",
                                           "selection") if key in package}
     return {"dataset": selection.dataset, **head, "build": {"id": build["build_id"], "built_at": build["built_at"]},
-            "source": queries.EXTRACT_VIEWS[selection.dataset].source,
+            "source": extract_queries.EXTRACT_VIEWS[selection.dataset].source,
             "schema": {"fields": fields(selection.dataset), "primaryKey": primary_key(selection.dataset)}}
 
 
@@ -37,7 +38,7 @@ def json_chunks(db: Database, selection: Selection, chunk_rows: int = CHUNK_ROWS
     head = json.dumps(metadata(db, selection), ensure_ascii=False)
     yield head[:-1].encode("utf-8") + b', "rows": ['
     separator = b""
-    for batch in queries.extract_batches(db, selection, chunk_rows, text=neutralize):
+    for batch in extract_queries.extract_batches(db, selection, chunk_rows, text=neutralize):
         if batch.num_rows:
             yield separator + json.dumps(batch.to_pylist(), ensure_ascii=False, allow_nan=False)[1:-1].encode("utf-8")
             separator = b", "

@@ -22,9 +22,10 @@ from typing import IO
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from readside import csv_encode, flows, queries
+from readside import csv_encode, extract_queries, flows, queries
 from readside.extract import fields, neutralize, selection_sources
-from readside.queries import EXTRACT_VIEWS, Database, Selection
+from readside.extract_queries import EXTRACT_VIEWS, Selection
+from readside.queries import Database
 from readside.selection import Rejected, SelectionError, compact
 from readside.text import decimal, strings, t
 
@@ -57,7 +58,7 @@ class Links:
 
 def check_rows(db: Database, selection: Selection) -> int:
     """The selection's row count, or SelectionError when a worksheet cannot hold it."""
-    rows = queries.extract_count(db, selection)
+    rows = extract_queries.extract_count(db, selection)
     if rows > XLSX_MAX_ROWS:
         raise SelectionError([TooManyRows("xlsx_rows", "", rows=rows)])
     return rows
@@ -83,12 +84,12 @@ def xlsx_file(db: Database, selection: Selection, lang: str, links: Links, chunk
 def _data_sheet(book, db: Database, selection: Selection, chunk_rows: int) -> None:
     sheet = book.add_worksheet("data")
     header = book.add_format({"bold": True, "bottom": 1})
-    columns = queries.extract_columns(selection.dataset)
+    columns = extract_queries.extract_columns(selection.dataset)
     for col, name in enumerate(columns):
         sheet.write_string(0, col, name, header)
     widths = [len(name) for name in columns]
     row = 1
-    for batch in queries.extract_batches(db, selection, chunk_rows, text=neutralize):
+    for batch in extract_queries.extract_batches(db, selection, chunk_rows, text=neutralize):
         widths = [max(width, _width(column)) for width, column in zip(widths, batch.columns, strict=True)]
         writers = [_writer(sheet, field.type) for field in batch.schema]
         for values in zip(*(column.to_pylist() for column in batch.columns), strict=True):

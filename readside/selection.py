@@ -9,9 +9,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from readside import queries
+from readside import extract_queries, queries
+from readside.extract_queries import EXTRACT_VIEWS, Selection
 from readside.inputs import whole_number
-from readside.queries import EXTRACT_VIEWS, SEXES, Database, Selection
+from readside.queries import SEXES, Database
 from readside.text import language, t
 
 MAX_ITEMS = 400  # more areas or years than the database could hold is not a selection
@@ -79,11 +80,11 @@ def _pick_dataset(raw: object, db: Database) -> tuple[str, list[int], list[Rejec
     in 304 should cost little), else the default with what was wrong."""
     value = str(raw or "stock")
     if value not in EXTRACT_VIEWS:
-        return "stock", queries.extract_revisions_of(db, "stock"), [
+        return "stock", extract_queries.extract_revisions_of(db, "stock"), [
             Rejected("dataset", _shown(value), ", ".join(EXTRACT_VIEWS))]
-    held = queries.extract_revisions_of(db, value)
+    held = extract_queries.extract_revisions_of(db, value)
     if not held and value != "stock":
-        return "stock", queries.extract_revisions_of(db, "stock"), [
+        return "stock", extract_queries.extract_revisions_of(db, "stock"), [
             Rejected("dataset_empty", value, EXTRACT_VIEWS[value].source)]
     return value, held, [] if held else [Rejected("dataset_empty", value, EXTRACT_VIEWS[value].source)]
 
@@ -120,7 +121,7 @@ def read_selection(args: Mapping[str, object], db: Database) -> tuple[Selection,
     if not held:
         return Selection(dataset, 0, (), (), ()), [*rejected, Rejected("revision", "", "")]
     revision, bad = _pick_revision(args.get("revision"), held)
-    published = queries.extract_years(db, dataset, revision)
+    published = extract_queries.extract_years(db, dataset, revision)
     years, bad_years = _pick_ints(args.get("years"), published, "years", revision)
     areas, bad_areas = _pick_ints(args.get("areas"), queries.area_codes(db), "areas")
     sexes, bad_sexes = pick_sexes(args.get("sex"))
@@ -137,7 +138,7 @@ def read_selection(args: Mapping[str, object], db: Database) -> tuple[Selection,
 def _pick_series(raw: object, db: Database, dataset: str) -> tuple[tuple[str, ...], list[Rejected]]:
     """The listed series codes this dataset holds (in the database's order); the rest reported."""
     parts = _tokens(raw)
-    held = queries.extract_series(db, dataset)["code"].tolist()
+    held = extract_queries.extract_series(db, dataset)["code"].tolist()
     if len(parts) > MAX_ITEMS:
         return (), [Rejected("series", _shown(raw), ", ".join(held))]
     bad = [p for p in parts if p not in held]

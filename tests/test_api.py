@@ -24,8 +24,8 @@ from hypothesis import strategies as st
 from openapi_spec_validator import validate
 
 from dashboard.app import create_app
-from readside import queries
-from readside.queries import EXTRACT_VIEWS
+from readside import extract_queries, queries
+from readside.extract_queries import EXTRACT_VIEWS
 
 COLUMNS_FILE = Path(__file__).with_name("api_v1_columns.json")
 QUERY = "revision=2020&areas=332,484,904&years=2000,2020&sex=total,female"
@@ -51,7 +51,7 @@ def test_the_openapi_document_validates_and_names_every_dataset(client):
     assert {f"/api/v1/{name}.{{format}}" for name in EXTRACT_VIEWS} <= set(document["paths"])
     for name in EXTRACT_VIEWS:
         row = document["components"]["schemas"][f"{name}_row"]
-        assert list(row["properties"]) == queries.extract_columns(name)
+        assert list(row["properties"]) == extract_queries.extract_columns(name)
         parameters = {p["$ref"].rsplit("/", 1)[1] for p in document["paths"][f"/api/v1/{name}.{{format}}"]["get"]["parameters"]}
         assert ("sex" in parameters) == EXTRACT_VIEWS[name].has_sex
         assert ("series" in parameters) == EXTRACT_VIEWS[name].by_series
@@ -62,17 +62,17 @@ def test_column_names_are_stable_in_version_1():
     it: that needs /api/v2, not an edit here. A new dataset adds its own entry."""
     pinned = json.loads(COLUMNS_FILE.read_text(encoding="utf-8"))
     for name, columns in pinned.items():
-        assert queries.extract_columns(name) == columns, f"{name}: the columns of API v1 changed"
+        assert extract_queries.extract_columns(name) == columns, f"{name}: the columns of API v1 changed"
     unpinned = set(EXTRACT_VIEWS) - set(pinned)
     assert not unpinned, f"add the columns of {sorted(unpinned)} to {COLUMNS_FILE.name} (they become API v1's promise)"
 
 
 def test_the_index_lists_what_the_build_holds(client, built_db):
     index = ok(client, "/api/v1/datasets").get_json()
-    held = queries.extract_revisions(queries.Database(built_db))
+    held = extract_queries.extract_revisions(queries.Database(built_db))
     assert [d["name"] for d in index["datasets"]] == list(EXTRACT_VIEWS)
     for entry in index["datasets"]:
-        assert entry["revisions"] == held[entry["name"]] and entry["columns"] == queries.extract_columns(entry["name"])
+        assert entry["revisions"] == held[entry["name"]] and entry["columns"] == extract_queries.extract_columns(entry["name"])
     build = queries.build_info(queries.Database(built_db))
     assert index["build"] == {"id": build["build_id"], "built_at": build["built_at"]}
 
@@ -89,7 +89,7 @@ def test_the_api_serves_the_download_routes_rows(client, fmt):
             "xlsx": lambda data: pd.read_excel(data, sheet_name="data", engine="openpyxl")}[fmt]
     got, expected = read(io.BytesIO(api.data)), read(io.BytesIO(old.data))
     pd.testing.assert_frame_equal(got, expected)
-    assert len(got) == 3 * 2 * 2 and list(got.columns) == queries.extract_columns("stock")
+    assert len(got) == 3 * 2 * 2 and list(got.columns) == extract_queries.extract_columns("stock")
 
 
 def test_json_rows_equal_the_csv_and_follow_the_published_schema(client):
@@ -101,7 +101,7 @@ def test_json_rows_equal_the_csv_and_follow_the_published_schema(client):
         jsonschema.Draft202012Validator(schema).validate(body)
         plain = pd.read_csv(io.BytesIO(ok(client, f"/api/v1/{dataset}.csv?{query}").data), keep_default_na=False,
                             na_values=[""])
-        rows = pd.DataFrame(body["rows"], columns=queries.extract_columns(dataset))
+        rows = pd.DataFrame(body["rows"], columns=extract_queries.extract_columns(dataset))
         rows = rows.astype(object).where(rows.notna(), np.nan)  # JSON null, CSV empty field
         assert len(rows) == len(plain) > 0
         pd.testing.assert_frame_equal(rows, plain, check_dtype=False)
@@ -208,7 +208,7 @@ def test_the_data_page_links_the_xlsx_and_the_api(client, built_db):
     app = create_app(built_db)
     data = sys.modules[next(p["module"] for p in dash.page_registry.values() if p["path"] == "/data")]
     with app.server.test_request_context("/data"):
-        selection = queries.Selection("stock", 2020, (332, 484), (2000, 2020), ("total",))
+        selection = extract_queries.Selection("stock", 2020, (332, 484), (2000, 2020), ("total",))
         links = data._links(selection, "es")
     anchors = {a.id: a for a in links if getattr(a, "id", None)}
     assert anchors["download-xlsx"].children == "Libro de Excel (.xlsx)"

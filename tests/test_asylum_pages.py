@@ -21,7 +21,7 @@ from dashboard.app import create_app
 from dashboard.components import database
 from etl.build import SNAPSHOT_DIR, UNHCR_PACKAGE_TABLES
 from etl.snapshot import read_snapshot_table
-from readside import asylum, availability, extract
+from readside import asylum, availability, extract, extract_queries
 from readside.documents.points import talking_points
 from readside.documents.subjects import Subject
 from readside.queries import Database
@@ -192,8 +192,8 @@ def test_solutions_for_every_choice(app):
 
 def test_extracts_carry_their_own_file_and_each_row_its_unit(db):
     for dataset in UNHCR_PACKAGE_TABLES:
-        revision = extract.queries.extract_revisions(db)[dataset][-1]
-        year = extract.queries.extract_years(db, dataset, revision)[-1]
+        revision = extract_queries.extract_revisions(db)[dataset][-1]
+        year = extract_queries.extract_years(db, dataset, revision)[-1]
         selection = extract.parse_selection({"dataset": dataset, "revision": revision, "areas": f"{US},{COLOMBIA}",
                                              "years": str(year)}, db)
         frame = pd.read_csv(io.BytesIO(b"".join(extract.csv_chunks(db, selection))))

@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 from dashboard.app import create_app
-from readside import queries
+from readside import extract_queries, queries
 from readside.extract import (
     MAX_ITEMS,
     SCHEMAS,
@@ -29,7 +29,8 @@ from readside.extract import (
     query_string,
     read_selection,
 )
-from readside.queries import EXTRACT_VIEWS, Database
+from readside.extract_queries import EXTRACT_VIEWS
+from readside.queries import Database
 
 # UN DESA's own tables; the indicator, pair and grouping extracts are tested in test_indicator_pages
 # and test_flows_pages
@@ -94,16 +95,16 @@ def test_allow_list_names_every_dataset_and_only_identifiers():
         assert spec.unit in {"persons", "percent", "thousands", "per series", "persons or cases"}
         assert spec.unit != "persons or cases" or spec.unit_column  # each row names its own unit
         assert spec.value_column in SCHEMAS[key].to_schema().columns
-        assert all(IDENTIFIER.match(c) for c in queries.extract_columns(key))
+        assert all(IDENTIFIER.match(c) for c in extract_queries.extract_columns(key))
 
 
 def test_columns_are_tidy_codes_names_sex_value_unit_source_licence():
-    assert queries.extract_columns("population") == [
+    assert extract_queries.extract_columns("population") == [
         "revision", "year", "area_code", "iso3", "name_en", "name_es", "name_fr", "name_pt", "sex", "population_thousands",
         "unit", "source", "citation", "licence"]
-    stock = queries.extract_columns("stock")
+    stock = extract_queries.extract_columns("stock")
     assert {"destination_code", "destination_iso3", "destination_name_es", "origin_code", "origin_name_en"} <= set(stock)
-    assert "sex" not in queries.extract_columns("refugee_stock")
+    assert "sex" not in extract_queries.extract_columns("refugee_stock")
 
 
 # ---- parameter validation ----
@@ -112,7 +113,7 @@ def test_columns_are_tidy_codes_names_sex_value_unit_source_licence():
 def test_selection_is_validated_against_the_database(db):
     selection = parse_selection({"dataset": "population", "areas": "905, 904,904", "sex": "female,total"}, db)
     assert selection.areas == (904, 905) and selection.sexes == ("total", "female")
-    assert selection.revision == max(queries.revisions(db)) and selection.years == tuple(queries.extract_years(db, "population", 2024))
+    assert selection.revision == max(queries.revisions(db)) and selection.years == tuple(extract_queries.extract_years(db, "population", 2024))
     again = parse_selection(dict(pair.split("=") for pair in query_string(selection).replace("%2C", ",").split("&")), db)
     assert again == selection  # the links reproduce the selection exactly
 
@@ -186,7 +187,7 @@ def test_csv_equals_a_direct_query_of_the_same_selection(client, built_db, datas
     key = [c for c in columns if c != EXTRACT_VIEWS[dataset].value_column]
     pd.testing.assert_frame_equal(got[columns].sort_values(key).reset_index(drop=True),
                                   expected[columns].sort_values(key).reset_index(drop=True), check_dtype=False)
-    assert list(got.columns) == queries.extract_columns(dataset)
+    assert list(got.columns) == extract_queries.extract_columns(dataset)
     assert set(got["unit"]) == {EXTRACT_VIEWS[dataset].unit}
     licence, citation = direct(built_db, "SELECT licence, citation FROM provenance WHERE revision = 2020 "
                                "AND dataset LIKE 'destination%'", []).iloc[0]
@@ -231,7 +232,7 @@ def test_datapackage_fields_are_generated_from_the_pandera_schemas():
     for dataset in UNDESA:
         columns = SCHEMAS[dataset].to_schema().columns
         described = {f["name"]: f for f in fields(dataset)}
-        assert list(described) == queries.extract_columns(dataset)
+        assert list(described) == extract_queries.extract_columns(dataset)
         assert all(f["description"] for f in described.values())
         for name, column in columns.items():
             if name in described:
@@ -259,9 +260,9 @@ def test_an_empty_selection_is_still_a_valid_file(client, built_db):
     code = direct(built_db, "SELECT min(code) FROM area WHERE code NOT IN "
                   "(SELECT area_code FROM refugee_stock WHERE revision = 2020)", []).iloc[0, 0]
     query = f"dataset=refugee_stock&revision=2020&areas={code}"
-    assert download(client, "csv", query).data.decode() == ",".join(queries.extract_columns("refugee_stock")) + "\n"
+    assert download(client, "csv", query).data.decode() == ",".join(extract_queries.extract_columns("refugee_stock")) + "\n"
     assert pd.read_parquet(io.BytesIO(download(client, "parquet", query).data)).shape == (
-        0, len(queries.extract_columns("refugee_stock")))
+        0, len(extract_queries.extract_columns("refugee_stock")))
     _, rows, package = read_zip(download(client, "zip", query).data)
     assert rows.empty and package["resources"][0]["count_of_rows"] == 0
 
@@ -310,7 +311,7 @@ def test_refusals_speak_the_readers_language(client):
 def test_a_full_stock_extract_goes_through_in_chunks(db, built_db):
     every_area = ",".join(str(c) for c in queries.area_codes(db))
     selection = parse_selection({"dataset": "stock", "areas": every_area, "sex": "total,male,female"}, db)
-    frames = queries.extract_chunks(db, selection, rows_per_chunk=1000)
+    frames = extract_queries.extract_chunks(db, selection, rows_per_chunk=1000)
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # DuckDB warns when a result is copied whole before streaming
         sizes = [len(frame) for frame in frames]

@@ -27,8 +27,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dashboard.app import create_app
-from readside import csv_encode, extract_xlsx, queries
-from readside.queries import EXTRACT_VIEWS, Database
+from readside import csv_encode, extract_queries, extract_xlsx, queries
+from readside.extract_queries import EXTRACT_VIEWS
+from readside.queries import Database
 
 ROW_BUDGET = 1500  # rows per dataset in the validity test: frictionless reads about 15,000 rows/s
 PLAIN_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
@@ -59,10 +60,10 @@ def bounded_query(db: Database, db_path: Path, dataset: str) -> str:
     """A selection of the newest revision touching first, middle and last years and a spread of
     areas (countries and aggregates), within ROW_BUDGET rows; every sex, origin and series."""
     spec = EXTRACT_VIEWS[dataset]
-    held = queries.extract_revisions(db)[dataset]
+    held = extract_queries.extract_revisions(db)[dataset]
     assert held, f"{dataset} holds no rows in the test database: add its rows to the snapshot"
     revision = held[-1]
-    published = queries.extract_years(db, dataset, revision)
+    published = extract_queries.extract_years(db, dataset, revision)
     years = sorted({published[0], published[len(published) // 2], published[-1]})
     counts = direct(db_path, f"SELECT s.{spec.area_column} AS code, count(*) AS n FROM {spec.from_clause} s "  # noqa: S608
                     f"WHERE s.{spec.revision_column} = ? AND s.year IN (SELECT unnest(?)) GROUP BY 1 ORDER BY 1",
@@ -98,7 +99,7 @@ def test_every_datasets_zip_is_a_valid_data_package(client, db, built_db, tmp_pa
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:10]
     assert 0 < len(rows) <= ROW_BUDGET and report.tasks[0].stats["rows"] == len(rows)
     described = {f["name"]: f for f in package["resources"][0]["schema"]["fields"]}
-    assert list(rows.columns) == list(described) == queries.extract_columns(dataset)
+    assert list(rows.columns) == list(described) == extract_queries.extract_columns(dataset)
     # columns mean one thing: a short code in `source`, the publisher's citation in its own column
     assert set(rows["source"]) == {EXTRACT_VIEWS[dataset].source} and rows["citation"].str.len().min() > 20
     for name, field in described.items():  # numbers in plain decimals, never 1.0146263e+10
@@ -193,7 +194,7 @@ def test_xlsx_round_trip_equals_the_database(client, built_db):
     columns = [*key, "revision", "origin_code", "migrants"]
     pd.testing.assert_frame_equal(got[columns].sort_values(key).reset_index(drop=True),
                                   expected[columns].sort_values(key).reset_index(drop=True), check_dtype=False)
-    assert list(got.columns) == queries.extract_columns("stock") and str(got["migrants"].dtype) == "int64"
+    assert list(got.columns) == extract_queries.extract_columns("stock") and str(got["migrants"].dtype) == "int64"
     names = direct(built_db, "SELECT code, name_es FROM area WHERE code IN (332, 484, 904)").set_index("code")["name_es"]
     assert (got["destination_name_es"] == got["destination_code"].map(names)).all()
 
@@ -215,7 +216,7 @@ def test_xlsx_has_typed_numbers_a_frozen_header_and_widths_that_fit(client):
     sheet = book["data"]
     assert book.sheetnames == ["data", "notes"] and sheet.freeze_panes == "A2" and sheet.auto_filter.ref
     header = [c.value for c in sheet[1]]
-    assert header == queries.extract_columns("remittances") and all(c.font.b for c in sheet[1])
+    assert header == extract_queries.extract_columns("remittances") and all(c.font.b for c in sheet[1])
     for cell in sheet[2]:
         name = header[cell.column - 1]
         if name in ("revision", "year", "area_code", "value"):
@@ -277,7 +278,7 @@ def test_an_xlsx_larger_than_a_worksheet_is_refused_before_any_work(client, monk
 
 def test_xlsx_is_written_batch_by_batch(db):
     """Widths and rows hold across batches (the writer keeps one batch in memory)."""
-    selection = queries.Selection("population", 2024, (332, 484, 904), tuple(queries.extract_years(db, "population", 2024)),
+    selection = extract_queries.Selection("population", 2024, (332, 484, 904), tuple(extract_queries.extract_years(db, "population", 2024)),
                                   ("total",))
     links = extract_xlsx.Links("http://h/data", "http://h/download/xlsx", "http://h/api")
     small = openpyxl.load_workbook(extract_xlsx.xlsx_file(db, selection, "en", links, chunk_rows=2))

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from dashboard.app import create_app
-from readside import queries
+from readside import extract_queries
 from readside.extract import SCHEMAS, fields
 
 # dataset -> (query string, direct SQL, columns compared); the SQL reads the table as the README names it
@@ -87,7 +87,7 @@ def test_csv_rows_equal_the_table_rows_for_a_filter(client, built_db, dataset):
     expected = direct(built_db, sql)
     assert len(got) == len(expected) > 0
     same(got, expected, columns)
-    assert list(got.columns) == queries.extract_columns(dataset)
+    assert list(got.columns) == extract_queries.extract_columns(dataset)
     assert set(got["unit"]) == {"persons"}
     # each row cites the file of its own vintage, with that file's licence
     files = direct(built_db, "SELECT vintage, citation, licence FROM provenance WHERE source = ?", [SOURCES[dataset]])
@@ -119,7 +119,7 @@ def test_datapackage_names_licence_vintage_and_each_files_sha256(client, built_d
     assert {lic["title"] for lic in package["licenses"]} == set(files["licence"])
     resource = package["resources"][0]
     assert not rows.duplicated(resource["schema"]["primaryKey"]).any()
-    value = queries.EXTRACT_VIEWS[dataset].value_column
+    value = extract_queries.EXTRACT_VIEWS[dataset].value_column
     assert next(f for f in resource["schema"]["fields"] if f["name"] == value)["unit"] == "persons"
     assert next(f for f in resource["schema"]["fields"] if f["name"] == "vintage")["constraints"]["required"]
 

@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 
 from dashboard.app import create_app
-from readside import queries
+from readside import extract_queries
 from readside.text import money, signed_people
 from tests.test_page_layouts import text_of
 
@@ -154,7 +154,7 @@ def test_indicator_csv_equals_the_indicator_rows_with_each_series_citation(app, 
                                   expected.sort_values(columns).reset_index(drop=True), check_dtype=False)
     citations = dict(rows(indicator_db, "SELECT code, citation FROM series"))
     assert (got["citation"] == got["series"].map(citations)).all() and set(got["source"]) == {source}
-    assert list(got.columns) == queries.extract_columns(dataset)
+    assert list(got.columns) == extract_queries.extract_columns(dataset)
 
 
 def test_indicator_zip_describes_fields_units_and_the_sources_behind_it(app, indicator_db):

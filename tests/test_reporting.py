@@ -28,7 +28,7 @@ from etl.groupings import roster_iso3
 from etl.indicators import m49_of_iso3
 from etl.snapshot import read_snapshot_table
 from etl.sources import iom_missing_migrants as iom
-from readside import availability, flows, maps, queries, regional, reporting
+from readside import availability, extract_queries, flows, maps, queries, regional, reporting
 from readside.documents import layout, measures, points, subjects, values
 from readside.documents.subjects import Subject
 from readside.extract import parse_selection
@@ -286,8 +286,8 @@ def test_maps_availability_and_rankings_skip_placeholders(db):
 
 def test_the_extract_keeps_the_publishers_0_and_flags_it(db):
     selection = parse_selection({"dataset": "remittances", "areas": str(VENEZUELA), "series": values.RECEIVED}, db)
-    extract = pd.concat(list(queries.extract_chunks(db, selection)), ignore_index=True)
-    assert reporting.NOT_REPORTED in queries.extract_columns("remittances")
+    extract = pd.concat(list(extract_queries.extract_chunks(db, selection)), ignore_index=True)
+    assert reporting.NOT_REPORTED in extract_queries.extract_columns("remittances")
     zeros = extract[extract["value"] == 0]
     assert not zeros.empty and zeros[reporting.NOT_REPORTED].all()
     assert not extract.loc[extract["value"] > 0, reporting.NOT_REPORTED].any()

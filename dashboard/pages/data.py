@@ -18,7 +18,7 @@ from dashboard.components import database, notice, page_frame, url_sync_script
 from dashboard.downloads import api_path
 from dashboard.openapi import API_PREFIX
 from etl.areas import AMERICAS_PARTS, AMERICAS_SUBREGIONS
-from readside import groupings, queries
+from readside import extract_queries, groupings, queries
 from readside.extract import (
     Rejected,
     SelectionError,
@@ -27,7 +27,8 @@ from readside.extract import (
     query_string,
     read_selection,
 )
-from readside.queries import EXTRACT_VIEWS, SEXES, NoDatabase, Selection
+from readside.extract_queries import EXTRACT_VIEWS, Selection
+from readside.queries import SEXES, NoDatabase
 from readside.text import decimal, language, name_column, strings, t
 
 dash.register_page(__name__, path="/data", name="Data", order=50)
@@ -86,9 +87,9 @@ def _rejection_notices(rejected: list[Rejected], lang: str) -> list[html.Div]:
 def _controls(db: queries.Database, selection: Selection, sexes: tuple[str, ...], *, explicit_years: bool,
               lang: str) -> html.Div:
     """Controls initialised from the (validated) URL selection."""
-    published = queries.extract_years(db, selection.dataset, selection.revision)
+    published = extract_queries.extract_years(db, selection.dataset, selection.revision)
     years = list(selection.years) if explicit_years and set(selection.years) != set(published) else []
-    revisions = queries.extract_revisions(db)
+    revisions = extract_queries.extract_revisions(db)
     return html.Div(
         [
             _dataset_control(revisions, selection.dataset, lang),
@@ -199,7 +200,7 @@ def _series_options(db: queries.Database, dataset: str, lang: str) -> list[dict]
         return []
     name = name_column(lang)
     return [{"label": f"{row[name]} ({row['unit']})", "value": row["code"]}
-            for _, row in queries.extract_series(db, dataset).iterrows()]
+            for _, row in extract_queries.extract_series(db, dataset).iterrows()]
 
 
 def _origin_options(db: queries.Database, revision: int, lang: str) -> list[dict]:
@@ -227,7 +228,7 @@ def _preview_box(lang: str, table: object = None) -> html.Div:
 def on_dataset(dataset: object, revision: object, series: object, lang: object):
     """Revisions this dataset holds (refugee estimates end in 2020) and which controls apply."""
     lang = language(lang)
-    revisions = queries.extract_revisions(database())
+    revisions = extract_queries.extract_revisions(database())
     dataset = _dataset(dataset, revisions)
     held = revisions[dataset]
     chosen = revision if revision in held else (held[-1] if held else None)
@@ -250,11 +251,11 @@ def on_revision(dataset: object, revision: object, years: object, lang: object):
     """Years published in the chosen revision (chosen years kept where published), origin data loaded or not."""
     lang = language(lang)
     db = database()
-    revisions = queries.extract_revisions(db)
+    revisions = extract_queries.extract_revisions(db)
     dataset = _dataset(dataset, revisions)
     held = revisions[dataset]
     revision = revision if revision in held else held[-1]
-    published = queries.extract_years(db, dataset, revision)
+    published = extract_queries.extract_years(db, dataset, revision)
     years = _list(years)
     chosen = [y for y in years if y in published]
     origins = _origin_options(db, revision, lang)
@@ -300,7 +301,7 @@ def update_preview(dataset: object, revision: object, areas: object, years: obje
         selection = parse_selection(args, db)
     except SelectionError as error:
         return None, None, None, notice(error.message(lang), "warning")
-    preview, total = queries.extract_preview(db, selection, PREVIEW_ROWS)
+    preview, total = extract_queries.extract_preview(db, selection, PREVIEW_ROWS)
     return preview_table(selection, preview, lang), _count(total, lang), _links(selection, lang), None
 
 
