@@ -24,6 +24,7 @@ from readside.extract import (
     parquet_file,
     parse_selection,
     query_string,
+    selection_params,
     zip_chunks,
 )
 from readside.extract_json import json_chunks
@@ -123,15 +124,7 @@ def links(selection: Selection, lang: str) -> Links:
 
 def api_path(selection: Selection, fmt: str) -> str:
     """The versioned API URL (without host) that returns this selection in `fmt`."""
-    params: dict[str, object] = {"revision": selection.revision, "areas": ",".join(map(str, selection.areas)),
-                                 "years": ",".join(map(str, selection.years))}
-    if selection.sexes:
-        params["sex"] = ",".join(selection.sexes)
-    if selection.all_origins:
-        params["origins"] = "all"
-    if selection.series:
-        params["series"] = ",".join(selection.series)
-    return f"{API_PREFIX}/{selection.dataset}.{fmt}?{urlencode(params)}"
+    return f"{API_PREFIX}/{selection.dataset}.{fmt}?{urlencode(selection_params(selection))}"
 
 
 def _with_bom(chunks: Iterator[bytes]) -> Iterator[bytes]:

@@ -33,6 +33,7 @@ from pathlib import Path
 from flask import Response, request, send_file
 
 from dashboard.components import database
+from etl.processes import alive
 from readside import queries
 from readside.documents.report_render import file_name
 from readside.text import LANGUAGE_NAMES, LANGUAGES, language, t
@@ -81,15 +82,7 @@ def _running(lock: Path) -> bool:
         age = time.time() - lock.stat().st_mtime
     except (OSError, ValueError, IndexError):
         return False
-    if age > STALE_AFTER:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    return age <= STALE_AFTER and alive(pid)
 
 
 def _locks(root: Path) -> list[Path]:

@@ -27,6 +27,7 @@ from etl.ddl import DDL, SCHEMA_VERSION
 from etl.errors import FetchError, ValidationFailed
 from etl.fetch import FetchedFile, FetchPolicy, fetch, now_utc, resolve_location
 from etl.indicators import Collected, empty_indicator, series_table
+from etl.processes import alive
 from etl.source_report import LOADED, SourceReport, asked_for, source_reports, undesa_report
 from etl.sources import idmc, iom_missing_migrants, knomad, oecd, undesa_ims, unhcr, worldbank, wpp
 from schemas.area import AreaSchema
@@ -342,18 +343,8 @@ def remove_stale_partials(db_path: Path) -> None:
     """Delete half-written files left by a build that was killed (their process is gone)."""
     for partial in db_path.parent.glob(f".{db_path.name}.*.building*"):
         pid = partial.name.split(".")[-3] if partial.name.endswith(".building") else partial.name.split(".")[-4]
-        if pid.isdigit() and not _alive(int(pid)):
+        if pid.isdigit() and not alive(int(pid)):
             partial.unlink(missing_ok=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -39,6 +39,7 @@ from readside.selection import (
     pick_sexes,
     query_string,
     read_selection,
+    selection_params,
 )
 from schemas.area import AreaSchema
 from schemas.area_group import StockByGroupSchema
@@ -60,7 +61,7 @@ from schemas.stock_share import StockShareSchema
 
 # The selection's parsing lives in readside.selection; its names stay importable from here.
 __all__ = ["MAX_ITEMS", "Rejected", "Selection", "SelectionError", "compact", "parse_selection", "pick_sexes",
-           "query_string", "read_selection"]
+           "query_string", "read_selection", "selection_params"]
 
 # The pandera model that validated each dataset: the source of its field metadata.
 SCHEMAS: dict[str, type[pa.DataFrameModel]] = {

@@ -156,16 +156,20 @@ def parse_selection(args: Mapping[str, object], db: Database) -> Selection:
     return selection
 
 
-def query_string(selection: Selection, lang: str = "en") -> str:
-    """URL parameters that reproduce this selection exactly (the page's links and its own URL)."""
-    params: dict[str, object] = {
-        "dataset": selection.dataset, "revision": selection.revision,
-        "areas": ",".join(map(str, selection.areas)), "years": ",".join(map(str, selection.years)),
-    }
+def selection_params(selection: Selection) -> dict[str, object]:
+    """The parameters that reproduce this selection (the dataset aside): the page's links, its
+    own URL and the API's share them."""
+    params: dict[str, object] = {"revision": selection.revision, "areas": ",".join(map(str, selection.areas)),
+                                 "years": ",".join(map(str, selection.years))}
     if selection.sexes:
         params["sex"] = ",".join(selection.sexes)
     if selection.all_origins:
         params["origins"] = "all"
     if selection.series:
         params["series"] = ",".join(selection.series)
-    return urlencode({**params, "lang": language(lang)})
+    return params
+
+
+def query_string(selection: Selection, lang: str = "en") -> str:
+    """URL parameters that reproduce this selection exactly (the page's links and its own URL)."""
+    return urlencode({"dataset": selection.dataset, **selection_params(selection), "lang": language(lang)})
