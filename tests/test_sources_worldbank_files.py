@@ -18,7 +18,7 @@ import python_calamine
 from bench.harness import http_mirror
 from etl.errors import UpstreamFormatError, ValidationFailed
 from etl.fetch import FetchPolicy
-from etl.indicators import m49_of_iso3
+from etl.indicators import Collected, m49_of_iso3
 from etl.sources import worldbank
 from schemas.indicator import IndicatorSchema
 from schemas.validate import validate
@@ -84,7 +84,7 @@ def independent() -> dict[tuple[str, str], dict[tuple[str, int], float]]:
 
 
 @pytest.fixture(scope="module")
-def collected(tmp_path_factory) -> worldbank.Collected:
+def collected(tmp_path_factory) -> Collected:
     return worldbank.collect(str(WB), tmp_path_factory.mktemp("wbcache"), POLICY)
 
 

@@ -1,17 +1,5 @@
-"""World Bank remittances (the series the IOM Migration Data Portal republishes): the bulk
-downloads (CSV, Excel, zip; see "bulk downloads" below) from a mirror, or the World Bank
-Indicators API v2, JSON format, live or from a mirror of its pages.
-
-Documented answer of `GET /v2/country/all/indicator/{code}?format=json&per_page=N&page=P`:
-`[{"page", "pages", "per_page", "total", "sourceid", "lastupdated"}, [{"indicator": {...},
-"country": {"id", "value"}, "countryiso3code", "date", "value", "unit", "obs_status",
-"decimal"}, ...]]`; an error is `[{"message": [{"id", "key", "value"}]}]` with HTTP 200.
-The revision of a series is its `lastupdated` date. Countries map from ISO3 to M49; of the
-Bank's aggregates only those matching a UN area are kept: WLD (World, 900), LCN (Latin America
-& Caribbean, 904) and NAC (North America: Bermuda, Canada, United States, 905). Their
-membership differs slightly from the UN's (the UN's also counts e.g. Anguilla, Montserrat,
-Greenland); the series description says so.
-"""
+"""The World Bank's bulk downloads (CSV, Excel workbook, zip), each file identified by its
+content: the series by its `Indicator Code`, the vintage by its "Last Updated Date"."""
 
 from __future__ import annotations
 
@@ -33,148 +21,11 @@ import pandas as pd
 import python_calamine
 
 from etl import completeness
-from etl.errors import FetchError, UpstreamFormatError
-from etl.fetch import FetchedFile, FetchPolicy, is_url
-from etl.indicators import ESTIMATE, INDICATOR_COLUMNS, Collected, SeriesInfo, m49_of_iso3
+from etl.errors import UpstreamFormatError
+from etl.fetch import FetchedFile, FetchPolicy
+from etl.indicators import ESTIMATE, INDICATOR_COLUMNS, Collected, m49_of_iso3
 from etl.mirror import mirror_files
-from etl.paged_api import digest_of, fetch_pages, page_location
-from etl.provenance import Publisher
-
-SOURCE = "worldbank"
-PUBLISHER = "World Bank"
-LICENCE = "CC BY 4.0"
-LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
-PUBLISHED_BY = Publisher(SOURCE, PUBLISHER, LICENCE, LICENCE_URL)
-API_BASE = "https://api.worldbank.org/v2"
-PER_PAGE = 5000
-AGGREGATES = {"WLD": 900, "LCN": 904, "NAC": 905}
-_CITATION = "World Bank, World Development Indicators, series {code}. {url}"
-_AGGREGATE_NOTE = (
-    " Regional totals are the World Bank's own aggregates (Latin America & Caribbean, LCN; North "
-    "America, NAC), whose membership differs slightly from the UN regions they are shown as."
-)
-
-
-def _series(code: str, names: tuple[str, str, str, str], unit: str, about: str) -> SeriesInfo:
-    """One series with its names in English, Spanish, French and Portuguese."""
-    url = f"https://data.worldbank.org/indicator/{code}"
-    en, es, fr, pt = names
-    return SeriesInfo(code, en, es, unit, SOURCE, LICENCE, _CITATION.format(code=code, url=url),
-                      about + _AGGREGATE_NOTE, name_fr=fr, name_pt=pt)
-
-
-RECEIVED, PAID, RECEIVED_GDP = "BX.TRF.PWKR.CD.DT", "BM.TRF.PWKR.CD.DT", "BX.TRF.PWKR.DT.GD.ZS"
-SERIES = [
-    _series(RECEIVED, ("Personal remittances, received", "Remesas personales recibidas",
-                       "Envois de fonds personnels, reçus", "Remessas pessoais, recebidas"),
-            "current US$", "Personal transfers and compensation of employees received, current US dollars."),
-    _series(PAID, ("Personal remittances, paid", "Remesas personales pagadas", "Envois de fonds personnels, versés",
-                   "Remessas pessoais, pagas"),
-            "current US$", "Personal transfers and compensation of employees paid, current US dollars."),
-    _series(RECEIVED_GDP, ("Personal remittances, received (% of GDP)", "Remesas personales recibidas (% del PIB)",
-                           "Envois de fonds personnels, reçus (% du PIB)", "Remessas pessoais, recebidas (% do PIB)"),
-            "% of GDP",
-            "Personal remittances received as a share of gross domestic product."),
-]
-
-
-def page_url(code: str, page: int) -> str:
-    return f"{API_BASE}/country/all/indicator/{code}?format=json&per_page={PER_PAGE}&page={page}"
-
-
-def page_count(body: object, url: str) -> int:
-    """Pages announced by a page's header; the API's error payload becomes a clear error."""
-    if isinstance(body, list) and body and isinstance(body[0], dict) and "message" in body[0]:
-        messages = body[0]["message"] or [{}]
-        text = "; ".join(f"{m.get('id', '?')} {m.get('key', '')}: {m.get('value', '')}" for m in messages)
-        raise UpstreamFormatError(SOURCE, url, f"API error: {text}")
-    if not (isinstance(body, list) and len(body) == 2 and isinstance(body[0], dict)):
-        raise UpstreamFormatError(SOURCE, url, "expected [header, rows] as documented for API v2")
-    pages = body[0].get("pages")
-    if not isinstance(pages, int) or pages < 1:
-        raise UpstreamFormatError(SOURCE, url, f"no data: the header announces pages={pages!r}, "
-                                               f"total={body[0].get('total')!r}")
-    return pages
-
-
-def collect_api(mirror: str | None, cache_dir: Path, policy: FetchPolicy) -> Collected:
-    """From the API (or a mirror of its pages): every series, every page; rows for known areas
-    only, with a count of the others."""
-    frames, provenance, left_out, saved = [], [], {}, []
-    for series in SERIES:
-        frame, row, dropped, pages = _collect_series(series, mirror, cache_dir, policy)
-        frames.append(frame)
-        provenance.append(row)
-        saved += pages
-        for code, n in dropped.items():
-            left_out[code] = left_out.get(code, 0) + n
-    return Collected(pd.concat(frames, ignore_index=True), provenance, left_out, saved)
-
-
-def _collect_series(
-    series: SeriesInfo, mirror: str | None, cache_dir: Path, policy: FetchPolicy
-) -> tuple[pd.DataFrame, dict, dict[str, int], list[tuple[str, Path]]]:
-    records, files, dropped, saved = [], [], {}, []
-    revision = total = None
-    nulls = 0
-    pages = fetch_pages(SOURCE, lambda p: page_url(series.code, p), page_count,
-                        name=series.code, mirror=mirror, cache_dir=cache_dir, policy=policy)
-    for page in pages:
-        header, rows = page.body[0], page.body[1]  # type: ignore[index]
-        if rows is None or not isinstance(rows, list) or not rows:
-            raise UpstreamFormatError(SOURCE, page.file.url, f"page {page.number} of {header.get('pages')} is empty")
-        revision = revision or header.get("lastupdated")
-        total = header.get("total")
-        files.append(page.file)
-        saved.append((page.mirror_path, page.file.path))
-        for position, row in enumerate(rows):
-            parsed = parse_row(row, series, page.file.url, page.number, position)
-            if parsed is None:
-                nulls += 1
-            elif isinstance(parsed, str):
-                dropped[parsed] = dropped.get(parsed, 0) + 1
-            else:
-                records.append(parsed)
-    received = len(records) + sum(dropped.values()) + nulls
-    if isinstance(total, int) and received != total:
-        raise UpstreamFormatError(SOURCE, files[-1].url, f"the header announces {total} rows, the pages hold {received}")
-    if not revision:
-        raise UpstreamFormatError(SOURCE, files[0].url, "no 'lastupdated' in the header: the revision is unknown")
-    frame = pd.DataFrame(records, columns=["area_code", "year", "value"])
-    frame = frame.assign(series=series.code, unit=series.unit, source=SOURCE, revision=str(revision), variant=ESTIMATE)
-    return frame[INDICATOR_COLUMNS], _provenance(series, files, str(revision), len(frame)), dropped, saved
-
-
-def parse_row(row: object, series: SeriesInfo, url: str, page: int, position: int) -> dict | str | None:
-    """One observation; None for a null value, the publisher's code for an area left out."""
-    where = f"page {page}, row {position + 1}"
-    if not isinstance(row, dict):
-        raise UpstreamFormatError(SOURCE, url, f"{where}: expected an object, got {row!r:.80}")
-    indicator = (row.get("indicator") or {}).get("id")
-    if indicator != series.code:
-        raise UpstreamFormatError(SOURCE, url, f"{where}: indicator {indicator!r}, expected {series.code}")
-    iso3 = str(row.get("countryiso3code") or "")
-    value = row.get("value")
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise UpstreamFormatError(SOURCE, url, f"{where} ({iso3}): value {value!r} is not a finite number")
-    year = str(row.get("date", ""))
-    if not (year.isascii() and year.isdigit() and len(year) == 4):
-        raise UpstreamFormatError(SOURCE, url, f"{where} ({iso3}): date {year!r} is not a year")
-    code = AGGREGATES.get(iso3) or m49_of_iso3(iso3)
-    if code is None:
-        return iso3 or str((row.get("country") or {}).get("id"))
-    return {"area_code": code, "year": int(year), "value": float(value)}
-
-
-def _provenance(series: SeriesInfo, files: list, revision: str, rows: int) -> dict:
-    return PUBLISHED_BY.provenance(
-        dataset=f"worldbank_{series.code}", revision=int(revision[:4]), url=page_url(series.code, 1), files=files,
-        sha256=digest_of(files), local_name=series.code, citation=f"{series.citation} Last updated {revision}.",
-        rows=rows, vintage=revision,
-    )
-
+from etl.sources.worldbank.common import AGGREGATES, PUBLISHED_BY, SERIES, SOURCE
 
 # ---- bulk downloads: CSV, Excel and the zip the API serves for ?downloadformat=csv|excel ----
 #
@@ -211,6 +62,10 @@ _RELATIVE_TOLERANCE = 1e-12  # CSV cells carry 15 significant digits, the .xls f
 Grid = list[tuple[int, list[object]]]  # (row number as the publisher's file counts it, cells)
 
 
+def bulk_url(code: str, fmt: str) -> str:
+    return BULK_URL.format(code=code, fmt=fmt)
+
+
 @dataclass(frozen=True)
 class BulkTable:
     """One data table of a bulk download, parsed: where it came from and its tidy rows."""
@@ -236,27 +91,6 @@ class _Pending:
     grid: Grid
     own_countries: dict[str, str] | None  # code -> Region, from the same workbook or zip
 
-
-def bulk_url(code: str, fmt: str) -> str:
-    return BULK_URL.format(code=code, fmt=fmt)
-
-
-def collect(mirror: str | None, cache_dir: Path, policy: FetchPolicy) -> Collected:
-    """From a bulk-download mirror (folder or listed URL) when it holds bulk files; from the API
-    (or a mirror of its pages, `<code>/page-<n>.json`) otherwise."""
-    if mirror and not is_url(mirror):
-        if any((Path(mirror) / s.code / "page-1.json").is_file() for s in SERIES):
-            return collect_api(mirror, cache_dir, policy)
-        return collect_bulk(mirror, cache_dir, policy)
-    if mirror:
-        first_page = page_location(page_url(SERIES[0].code, 1), mirror, SERIES[0].code, 1)
-        try:
-            return collect_api(mirror, cache_dir, policy)
-        except FetchError as exc:
-            if not (exc.not_found and exc.url == first_page):
-                raise
-        return collect_bulk(mirror, cache_dir, policy)  # no API answer there: a mirror of files
-    return collect_api(None, cache_dir, policy)
 
 
 def collect_bulk(mirror: str, cache_dir: Path, policy: FetchPolicy) -> Collected:
