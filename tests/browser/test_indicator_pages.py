@@ -64,9 +64,10 @@ def href_of(duo, selector: str, containing: str = "") -> str:
                       timeout=10)
 
 
-def plotted_title(duo, graph_id: str) -> str:
+def plotted_title(duo, graph_id: str) -> str | None:
+    """The drawn figure's title; None while Dash shows its empty graph (no layout title yet)."""
     return duo.driver.execute_script(
-        f"const g = document.querySelector('#{graph_id} .js-plotly-plot'); return g && g.layout.title.text;")
+        f"const g = document.querySelector('#{graph_id} .js-plotly-plot'); return g?.layout?.title?.text ?? null;")
 
 
 def test_remittances_page_headline_ranking_and_country_detail(duo, indicator_db):
