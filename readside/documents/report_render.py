@@ -91,7 +91,7 @@ def prepare(content: Report) -> Prepared:
     annex = []
     for page in content.annex:
         charts = [view(c, lang) for c in page.charts]
-        annex.append({"anchor": page.anchor, "name": page.name, "facts": page.facts,
+        annex.append({"anchor": page.anchor, "name": page.name, "facts": page.facts, "notes": page.notes,
                       "key_figures": view(page.key_figures, lang) if page.key_figures else None,
                       "chart_rows": [charts[i:i + 2] for i in range(0, len(charts), 2)],
                       "partners": [view(p, lang) for p in page.partners]})
