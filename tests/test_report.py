@@ -351,15 +351,34 @@ def test_the_annex_gives_each_member_states_asylum_claims_in_their_unit(built_db
     db = Database(built_db)
     members = oas_members(db)
     lines = annex_lines(db, members, "en")
-    rows = sql(built_db, "SELECT asylum_code, year, basis, sum(applied) FROM asylum_application WHERE vintage = "
-                         "(SELECT max(vintage) FROM asylum_application) AND list_contains(?, asylum_code) AND applied > 0 "
-                         "GROUP BY ALL QUALIFY year = max(year) OVER (PARTITION BY asylum_code)", [members])
+    rows = sql(built_db, "WITH s AS (SELECT asylum_code, year, basis, sum(applied) AS applied FROM asylum_application "
+                         "WHERE vintage = (SELECT max(vintage) FROM asylum_application) AND list_contains(?, asylum_code) "
+                         "AND applied > 0 GROUP BY ALL) SELECT * FROM s "
+                         "QUALIFY year = max(year) OVER (PARTITION BY asylum_code)", [members])
     assert set(lines) == {code for code, *_ in rows}
     for code, year, basis, applied in rows:
         assert lines[code].startswith(f"Asylum, {year} (UNHCR): ")
         assert f"{decimal(applied, 'en', 0)} applications lodged, counted in {basis}" in lines[code], lines[code]
 
 
+def test_a_short_last_page_before_the_annex_sets_the_sources_list_to_fill_it(monkeypatch):
+    """The sources list's size for the next print: unchanged when the page before the annex is
+    filled enough; smaller when a little of the list spills onto it (the page goes); larger when
+    it reaches part way down (to end past the middle); never beyond the bounds."""
+    from readside.documents import page_fill
+
+    top = page_fill.PAGE_HEIGHT - page_fill.TOP  # the heading at the top of its page
+    for end, expected in ((0.8, "same"), (0.1, "smaller"), (0.3, "larger"), (0.45, "larger")):
+        monkeypatch.setattr(page_fill, "lowest_text", lambda pdf, page, end=end: end)
+        size = page_fill.sources_size(b"", (10, top), 12, page_fill.SIZE)  # a list of 1 page and `end`
+        height = 1 + end
+        assert page_fill.SMALLEST <= size <= page_fill.LARGEST
+        if expected == "same":
+            assert size == page_fill.SIZE
+        elif expected == "smaller":  # the list, height ~ size², ends on the page before
+            assert size < page_fill.SIZE and height * (size / page_fill.SIZE) ** 2 <= 1.0
+        else:  # it reaches past the middle of its last page, not onto the next
+            assert size > page_fill.SIZE and 1.5 < height * (size / page_fill.SIZE) ** 2 < 2.0
 
 
 # ---------------------------------------------------------------- the download route and the Report page
