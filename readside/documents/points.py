@@ -71,7 +71,8 @@ def area_points(db: Database, code: int, lang: str, frames: Frames | None = None
         if metric.key not in frames.frames:
             continue
         frame, vintage = frames.frames[metric.key]
-        point = measure(db, metric, code, frame, frames.members, name, lang, vintage)
+        point = measure(db, metric, code, frame, frames.members, name, lang, vintage,
+                        ranked=frames.ranks.get(metric.key))  # the members' ranks, computed once per Frames
         if point is not None:
             points.append(point)
     return points[:MAX_POINTS]
