@@ -116,11 +116,12 @@ def by_year(db: Database, vintage: str, *, origin: int | Sequence[int] | None = 
     )
 
 
-def hosts(db: Database, vintage: str, year: int, *, origin: int | Sequence[int] | None = None) -> pd.DataFrame:
+def hosts(db: Database, vintage: str, year: int, *, origin: int | Sequence[int] | None = None,
+          asylum: int | Sequence[int] | None = None) -> pd.DataFrame:
     """asylum_code, names, basis, applied, total_decisions, rate: each country of the Americas
-    where people from `origin` (anyone) lodged or had decided claims in `year`, per basis,
-    largest first within each basis."""
-    return _ranking(db, vintage, year, "asylum_code", _codes(origin), None)
+    (or of `asylum`) where people from `origin` (anyone) lodged or had decided claims in `year`,
+    per basis, largest first within each basis."""
+    return _ranking(db, vintage, year, "asylum_code", _codes(origin), _codes(asylum))
 
 
 def origins(db: Database, vintage: str, year: int, *, asylum: int | Sequence[int] | None = None) -> pd.DataFrame:
@@ -143,6 +144,25 @@ def _ranking(db: Database, vintage: str, year: int, side: str, origins_: list[in
         ORDER BY list_position(?, basis), x.applied DESC NULLS LAST, x.total_decisions DESC NULLS LAST, a.name_en
         """,  # noqa: S608 - `side` is one of two column names fixed above
         [vintage, *params, year, vintage, *params, year, list(BASES)],
+    )
+
+
+def by_host_year(db: Database, vintage: str, *, asylum: int | Sequence[int] | None = None) -> pd.DataFrame:
+    """asylum_code, year, basis, applied, recognized, complementary, rejected, otherwise_closed,
+    total_decisions, rate (0-1): by_year for each host of `asylum` (the Americas' countries when
+    None) apart, so its sums per year and basis are by_year's. A figure not reported is NA."""
+    where, params = _scope(None, _codes(asylum))
+    sums = ", ".join(f"sum({c}) AS {c}" for c in DECISION_COLUMNS)
+    return db.frame(
+        f"""
+        WITH a AS (SELECT asylum_code, year, basis, sum(applied) AS applied FROM asylum_application
+                   WHERE {where} GROUP BY ALL),
+             d AS (SELECT asylum_code, year, basis, {sums}, {RATE} AS rate FROM asylum_decision
+                   WHERE {where} GROUP BY ALL)
+        SELECT asylum_code, year, basis, a.applied, {", ".join(f"d.{c}" for c in DECISION_COLUMNS)}, d.rate
+        FROM a FULL JOIN d USING (asylum_code, year, basis) ORDER BY asylum_code, year, list_position(?, basis)
+        """,  # noqa: S608 - constants and placeholders only
+        [vintage, *params, vintage, *params, list(BASES)],
     )
 
 
@@ -269,6 +289,20 @@ def solutions_of(db: Database, vintage: str, code: int) -> pd.DataFrame:
                 OR (solution = 'returned_refugees' AND origin_code = ?))
            GROUP BY ALL ORDER BY year, solution""",
         [vintage, code, code])
+
+
+def solutions_in(db: Database, vintage: str, codes: Sequence[int], *, since: int | None = None) -> pd.DataFrame:
+    """year, solution, area_code, persons for each of `codes` (resettled into it, naturalised by
+    it, refugees returned to it: SOLUTIONS), per year since `since` (every year when None)."""
+    side = " ".join(f"WHEN '{s}' THEN {SOLUTION_SIDE[s]}" for s in SOLUTIONS)
+    return db.frame(
+        f"""
+        WITH s AS (SELECT year, solution, CASE solution {side} END AS area_code, persons FROM durable_solution
+                   WHERE vintage = ? AND list_contains(?, solution) AND (?::INTEGER IS NULL OR year >= ?))
+        SELECT year, solution, area_code, sum(persons) AS persons FROM s
+        WHERE list_contains(?::INTEGER[], area_code) GROUP BY ALL ORDER BY year, solution, area_code
+        """,  # noqa: S608 - solution names and columns from SOLUTION_SIDE
+        [vintage, list(SOLUTIONS), since, since, [int(c) for c in codes]])
 
 
 def names(db: Database, codes: Sequence[int], lang: str) -> list[str]:

@@ -19,8 +19,11 @@ from readside import asylum
 from readside.queries import Database
 from readside.text import people, percent, t
 
-APPLICATIONS, DECISIONS, FLOWS = ("unhcr_refugees_asylum_applications_%", "unhcr_refugees_asylum_decisions_%",
-                                  "unhcr_refugees_flows_%")
+# The files a point cites (provenance.dataset LIKE): the release's applications, decisions, both,
+# flows or solutions file, never the whole release.
+APPLICATIONS, DECISIONS, ASYLUM = ("unhcr_refugees_asylum_applications_%", "unhcr_refugees_asylum_decisions_%",
+                                   "unhcr_refugees_asylum_%")
+FLOWS, SOLUTIONS = "unhcr_refugees_flows_%", "unhcr_refugees_solutions_%"
 
 
 @dataclass(frozen=True)
@@ -74,7 +77,7 @@ def situation_point(db: Database, key: str, codes: Sequence[int], lang: str) -> 
     sentence = t(lang, "briefs.sentence", main=main, details="; ".join(details)) if details else \
         t(lang, "briefs.sentence_plain", main=main)
     return AsylumPoint(f"asylum_{key}", sentence, t(lang, "asylum.tp.label_applied", origin=origin),
-                       float(row["applied"]), shown, year, vintage, APPLICATIONS)
+                       float(row["applied"]), shown, year, vintage, ASYLUM if pd.notna(row["rate"]) else APPLICATIONS)
 
 
 def flow_point(db: Database, lang: str) -> AsylumPoint | None:

@@ -65,6 +65,25 @@ def test_the_header_names_each_source_once_and_the_sources_only_the_files_used(d
             assert f"{gdp.label}: {gdp.vintage}" in "; ".join(mexico.vintages)
 
 
+def test_the_sources_list_only_the_unhcr_files_the_points_use(db):
+    """A point on UNHCR's stock of people cites its population file, not the release's asylum,
+    flows, solutions and demographics files; the special situations' asylum and flow points cite
+    theirs (and nothing cites the solutions or demographics)."""
+    package = ("asylum_applications", "asylum_decisions", "flows", "solutions", "demographics")
+
+    def unhcr_files(subject: Subject) -> set[str]:
+        content = layout.brief(db, subject, "en")
+        return {s["dataset"] for s in content.sources if s["source"] == "unhcr"}
+
+    mexico = unhcr_files(Subject("area", "484"))
+    assert mexico and not {d for d in mexico if any(d.startswith(f"unhcr_refugees_{p}_") for p in package)}, mexico
+    special = unhcr_files(Subject("theme", "special-situations"))
+    used = {p for p in package if any(d.startswith(f"unhcr_refugees_{p}_") for d in special)}
+    loaded = {p for p in package
+              if db.rows("SELECT count(*) FROM provenance WHERE dataset LIKE ?", [f"unhcr_refugees_{p}_%"])[0][0]}
+    assert used == {"asylum_applications", "asylum_decisions", "flows"} & loaded, special
+
+
 def test_charts_fit_each_theme(db):
     sids = [c.title for c in layout.brief(db, Subject("theme", "sids"), "en").charts]
     assert t("en", "briefs.chart.sids_gdp", year="").split(",")[0] in " ".join(sids)

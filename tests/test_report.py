@@ -271,29 +271,114 @@ def test_the_report_without_the_optional_sources_says_what_is_missing(bare_db):
     assert 8 > len(content.findings) >= 3  # only the stock chapter has findings to give
 
 
-# ---------------------------------------------------------------- UNHCR asylum tables (issue 25), when present
+# ---------------------------------------------------------------- UNHCR's asylum, flows and solutions (issue 25)
+
+ASYLUM_SECTIONS = ("displacement-asylum", "displacement-flows", "displacement-solutions")
 
 
-def test_chapter_four_uses_the_asylum_tables_when_the_build_has_them(built_db, tmp_path):
+def test_chapter_four_reports_the_asylum_tables_as_readside_asylum_computes_them(built_db, tmp_path):
+    """Without the package's asylum, flows and solutions rows, chapter 4 has no section for them;
+    with the build's own, its figures are readside.asylum's and those of an independent SQL over
+    the views: claims and decisions counted in persons only (the cases beside them, never added),
+    UNHCR's total recognition rate, new displacement into the Americas, resettlement."""
+    from readside import asylum
     from readside.documents.chapters import displacement_chapter
-    from readside.documents.report_model import Numbers
+    from readside.documents.report_model import Numbers, Points, Table
 
-    copy = tmp_path / "asylum.duckdb"
+    copy = tmp_path / "population-only.duckdb"  # a build whose UNHCR folder held only `population`
     shutil.copy(built_db, copy)
-    before = displacement_chapter(Database(copy), "en", Numbers())
-    assert "displacement-asylum" not in [s.key for s in before.sections]
-    with duckdb.connect(str(copy)) as con:  # a FIXTURE: the column layout of schemas/asylum.py, made-up counts
-        con.execute("CREATE TABLE asylum_application (revision INT, vintage VARCHAR, year INT, origin_code INT, "
-                    "asylum_code INT, procedure_type VARCHAR, application_type VARCHAR, decision_level VARCHAR, "
-                    "basis VARCHAR, applied BIGINT)")
-        con.execute("INSERT INTO asylum_application VALUES (2025, '2025.12.1', 2024, 862, 76, 'G', 'N', 'FI', "
-                    "'persons', 700), (2025, '2025.12.1', 2024, 862, 484, 'G', 'N', 'FI', 'persons', 300), "
-                    "(2025, '2025.12.1', 2024, 340, 484, 'G', 'N', 'FI', 'cases', 99), "
-                    "(2025, '2025.12.1', 2023, 862, 76, 'G', 'N', 'FI', 'persons', 500)")
-    after = displacement_chapter(Database(copy), "en", Numbers())
-    section = next(s for s in after.sections if s.key == "displacement-asylum")
-    point = next(p for item in section.items for p in getattr(item, "points", []))
-    assert point.value == 1000 and point.year == 2024  # persons only: the cases are never added
+    with duckdb.connect(str(copy)) as con:
+        for table in ("asylum_application", "asylum_decision", "displacement_flow", "durable_solution"):
+            con.execute(f"DELETE FROM core.{table}")  # noqa: S608 - the names above
+    without = [s.key for s in displacement_chapter(Database(copy), "en", Numbers()).sections]
+    assert not set(ASYLUM_SECTIONS) & set(without) and "displacement-unhcr" in without
+
+    db = Database(built_db)
+    chapter = displacement_chapter(db, "en", Numbers())
+    keys = [s.key for s in chapter.sections]
+    assert [k for k in keys if k in ASYLUM_SECTIONS] == list(ASYLUM_SECTIONS)
+    found = {p.key: p for s in chapter.sections for item in s.items if isinstance(item, Points) for p in item.points}
+    members = oas_members(db)
+    (vintage,), = sql(built_db, "SELECT vintage FROM asylum_application ORDER BY revision DESC, vintage DESC LIMIT 1")
+    where = "vintage = ? AND list_contains(?, asylum_code)"
+    (year,), = sql(built_db, f"SELECT max(year) FROM asylum_application WHERE {where} AND applied > 0",  # noqa: S608
+                   [vintage, members])
+    lodged = dict(sql(built_db, f"SELECT basis, sum(applied) FROM asylum_application WHERE {where} AND year = ? "  # noqa: S608
+                                "GROUP BY basis", [vintage, members, year]))
+    claims = found["asylum_claims"]
+    assert (claims.year, claims.value, claims.vintage) == (year, lodged["persons"], vintage)
+    yearly = asylum.by_year(db, vintage, asylum=members).set_index(["year", "basis"])
+    assert claims.value == yearly.at[(year, "persons"), "applied"]
+    if lodged.get("cases"):  # named beside the persons, never added to them
+        assert people(lodged["cases"], "en") in claims.sentence
+        assert people(lodged["persons"] + lodged["cases"], "en") not in claims.sentence
+    (recognised, complementary, closed, total), = sql(
+        built_db, f"SELECT sum(recognized), sum(complementary), sum(otherwise_closed), sum(total_decisions) "  # noqa: S608
+                  f"FROM asylum_decision WHERE {where} AND year = ? AND basis = 'persons'", [vintage, members, year])
+    rate = (recognised + complementary) / (total - closed)  # UNHCR's total recognition rate
+    decisions = found["asylum_decisions"]
+    assert decisions.value == total == yearly.at[(year, "persons"), "total_decisions"]
+    assert abs(yearly.at[(year, "persons"), "rate"] - rate) < 1e-12
+    assert f"{100 * rate:.1f}%" in decisions.sentence
+    assert "unhcr_refugees_asylum_applications" in claims.dataset and "asylum_decisions" in decisions.dataset
+
+    table = next(i for s in chapter.sections if s.key == "displacement-asylum" for i in s.items
+                 if isinstance(i, Table) and i.title.startswith("Asylum applications and decisions"))
+    top = sql(built_db, f"SELECT asylum_code, sum(applied) FROM asylum_application WHERE {where} AND year = ? "  # noqa: S608
+                        "AND basis = 'persons' GROUP BY 1 ORDER BY 2 DESC LIMIT 1", [vintage, members, year])[0]
+    assert table.rows[0][:3] == [names(db, [top[0]], "en")[top[0]], "persons", decimal(top[1], "en", 0)]
+    counted = {row[1] for row in table.rows}
+    assert counted <= {"persons", "cases"} and ("cases" in counted) == bool(lodged.get("cases"))
+
+    (flow_vintage,), = sql(built_db, "SELECT max(vintage) FROM displacement_flow")
+    (flow_year,), = sql(built_db, "SELECT max(year) FROM displacement_flow f JOIN area h ON h.code = f.asylum_code "
+                                  "WHERE f.vintage = ? AND h.region IN (904, 905)", [flow_vintage])
+    (into,), = sql(built_db, "SELECT sum(persons) FROM displacement_flow f JOIN area h ON h.code = f.asylum_code "
+                             "WHERE f.vintage = ? AND f.year = ? AND h.kind = 'country' AND h.region IN (904, 905)",
+                   [flow_vintage, flow_year])
+    assert (found["asylum_flows"].year, found["asylum_flows"].value) == (flow_year, into)
+    (resettled_year, resettled), = sql(
+        built_db, "SELECT year, sum(persons) FROM durable_solution WHERE vintage = (SELECT max(vintage) FROM "
+                  "durable_solution) AND solution = 'resettlement' AND list_contains(?, asylum_code) AND persons > 0 "
+                  "GROUP BY year ORDER BY year DESC LIMIT 1", [members])
+    assert (found["asylum_resettlement"].year, found["asylum_resettlement"].value) == (resettled_year, resettled)
+    assert found["asylum_claims"] in chapter.findings
+
+
+def test_the_annex_gives_each_member_states_asylum_claims_in_their_unit(built_db):
+    from readside.documents.asylum import annex_lines
+
+    db = Database(built_db)
+    members = oas_members(db)
+    lines = annex_lines(db, members, "en")
+    rows = sql(built_db, "WITH s AS (SELECT asylum_code, year, basis, sum(applied) AS applied FROM asylum_application "
+                         "WHERE vintage = (SELECT max(vintage) FROM asylum_application) AND list_contains(?, asylum_code) "
+                         "AND applied > 0 GROUP BY ALL) SELECT * FROM s "
+                         "QUALIFY year = max(year) OVER (PARTITION BY asylum_code)", [members])
+    assert set(lines) == {code for code, *_ in rows}
+    for code, year, basis, applied in rows:
+        assert lines[code].startswith(f"Asylum, {year} (UNHCR): ")
+        assert f"{decimal(applied, 'en', 0)} applications lodged, counted in {basis}" in lines[code], lines[code]
+
+
+def test_a_short_last_page_before_the_annex_sets_the_sources_list_to_fill_it(monkeypatch):
+    """The sources list's size for the next print: unchanged when the page before the annex is
+    filled enough; smaller when a little of the list spills onto it (the page goes); larger when
+    it reaches part way down (to end past the middle); never beyond the bounds."""
+    from readside.documents import page_fill
+
+    top = page_fill.PAGE_HEIGHT - page_fill.TOP  # the heading at the top of its page
+    for end, expected in ((0.8, "same"), (0.1, "smaller"), (0.3, "larger"), (0.45, "larger")):
+        monkeypatch.setattr(page_fill, "lowest_text", lambda pdf, page, end=end: end)
+        size = page_fill.sources_size(b"", (10, top), 12, page_fill.SIZE)  # a list of 1 page and `end`
+        height = 1 + end
+        assert page_fill.SMALLEST <= size <= page_fill.LARGEST
+        if expected == "same":
+            assert size == page_fill.SIZE
+        elif expected == "smaller":  # the list, height ~ size², ends on the page before
+            assert size < page_fill.SIZE and height * (size / page_fill.SIZE) ** 2 <= 1.0
+        else:  # it reaches past the middle of its last page, not onto the next
+            assert size > page_fill.SIZE and 1.5 < height * (size / page_fill.SIZE) ** 2 < 2.0
 
 
 # ---------------------------------------------------------------- the download route and the Report page

@@ -2,7 +2,8 @@
 the country is (subregion, membership), its key figures (the brief's talking points as a
 table: value, rank among the member states, change, source), four charts (migrant stock,
 remittances, people in need of international protection, and inflows where the OECD publishes
-them, else internal displacement), and the top origins and destinations of its migrants.
+them, else internal displacement), and the top origins and destinations of its migrants. Under
+the key figures, one line on asylum where UNHCR has applications lodged there (asylum.py).
 A slot whose source has no figure for the country says so in the same place.
 """
 
@@ -15,6 +16,7 @@ import pandas as pd
 from readside import corridors, flows, groupings, reporting
 from readside.claims import long_date
 from readside.documents import report_points as rp
+from readside.documents.asylum import annex_lines
 from readside.documents.chapters import cell
 from readside.documents.charts import Chart, Series
 from readside.documents.figures import source_label
@@ -41,7 +43,8 @@ PARTNERS = 5
 NOTED = (192, 558, 862)  # member states whose roster entry carries a note (Cuba, Nicaragua, Venezuela)
 
 
-def country_page(db: Database, code: int, lang: str, numbers: Numbers, frames: Frames) -> CountryPage:
+def country_page(db: Database, code: int, lang: str, numbers: Numbers, frames: Frames,
+                 asylum_line: str | None = None) -> CountryPage:
     name = names(db, [code], lang)[code]
     available = loaded_sources(db)
     point_rows = [[*table_row(p, lang)[:5], t(lang, f"documents.source_short.{p.source}")]
@@ -55,7 +58,8 @@ def country_page(db: Database, code: int, lang: str, numbers: Numbers, frames: F
     charts = [numbers.figure(s, "annex") if isinstance(s, Chart) else s for s in slots]
     charts = [c if c is not None else Notice(t(lang, "documents.annex.no_figure")) for c in charts]
     partners = [p for p in partner_tables(db, code, name, lang, numbers, available) if p is not None]
-    return CountryPage(code, name, facts(db, code, lang), key_figures, charts, partners)
+    return CountryPage(code, name, facts(db, code, lang), key_figures, charts, partners,
+                       [asylum_line] if asylum_line else [])
 
 
 def facts(db: Database, code: int, lang: str) -> list[str]:
@@ -162,7 +166,8 @@ def annex(db: Database, members: list[int], lang: str, numbers: Numbers, frames:
     """The member states in the order of their names in the reader's language."""
     labels = names(db, members, lang)
     ordered = sorted(members, key=lambda c: _collation_key(labels[c]))
-    return [country_page(db, code, lang, numbers, frames) for code in ordered]
+    claims = annex_lines(db, members, lang)
+    return [country_page(db, code, lang, numbers, frames, claims.get(code)) for code in ordered]
 
 
 def _collation_key(name: str) -> str:

@@ -1,8 +1,8 @@
 """The report's chapters 1-4: the migrant stock and its revisions, who lives where (corridors),
-flows (OECD inflows) and forced displacement (UNHCR, IDMC, and UNHCR's asylum tables when the
-build holds them). Every sentence with a figure is a talking point (with its citation); every
-chart and table is numbered and names its source; a source that is not loaded leaves a notice
-saying so, never an empty chart.
+flows (OECD inflows) and forced displacement (UNHCR's people in need of protection, its asylum,
+new displacement and durable-solution tables (asylum.py), IDMC). Every sentence with a figure
+is a talking point (with its citation); every chart and table is numbered and names its
+source; a source that is not loaded leaves a notice saying so, never an empty chart.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import pandas as pd
 from etl.areas import AMERICAS_SUBREGIONS
 from readside import corridors, flows, queries
 from readside.documents import report_points as rp
-from readside.documents.asylum import asylum_section
+from readside.documents.asylum import asylum_sections
 from readside.documents.charts import Chart, Series
 from readside.documents.figures import (
     climate_charts,
@@ -353,9 +353,9 @@ def displacement_chapter(db: Database, lang: str, numbers: Numbers) -> Chapter:
         sections.append(Section("displacement-situations", t(lang, "documents.ch4.s_situations"), [
             *points(*situations, hosts_point(db, "venezuela", 100_000, lang)),
             *row(*figures[:2]), *row(*figures[2:4])]))
-    section = asylum_section(db, lang, numbers)
-    if section is not None:
-        sections.append(section)
+    found, claims = asylum_sections(db, lang, numbers, members)  # UNHCR's asylum, flows and solutions tables
+    sections += found
+    findings += claims
     if "idmc" not in available:
         sections.append(Section("displacement-idmc", t(lang, "documents.ch4.s_idmc"), missing("idmc", lang)))
     else:

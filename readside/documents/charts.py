@@ -46,8 +46,9 @@ class Series:
 @dataclass(frozen=True)
 class Chart:
     """A static chart as data: `line` (series over years), `bars` (one value per label,
-    horizontal), `columns` (one value per year, vertical) or `stacked` (columns whose parts are
-    the series)."""
+    horizontal), `columns` (one value per year, vertical), `stacked` (columns whose parts are
+    the series) or `grouped` (the series' columns side by side in each year: figures that are
+    never added, such as asylum claims counted in persons and in cases)."""
 
     kind: str
     title: str
@@ -124,7 +125,8 @@ def svg(chart: Chart, lang: str, size: str = "half") -> str:
     with matplotlib.rc_context(STYLE):
         fig = plt.figure(figsize=(width, height))
         try:
-            {"line": _line, "bars": _bars, "columns": _columns, "stacked": _columns}[chart.kind](fig, chart, lang)
+            {"line": _line, "bars": _bars, "columns": _columns, "stacked": _columns,
+             "grouped": _columns}[chart.kind](fig, chart, lang)
             out = io.StringIO()
             fig.savefig(out, format="svg", metadata={"Date": None, "Creator": None})
         finally:
@@ -181,17 +183,26 @@ def _y_axis(ax, chart: Chart, lang: str) -> None:
     ax.tick_params(length=2, pad=2)
 
 
-def _legend_rows(chart: Chart, width: float) -> int:
+def _legend_layout(chart: Chart, width: float) -> tuple[int, int]:
+    """(rows, columns) of the legend under a chart: as many columns as its longest label lets
+    fit in the width (matplotlib makes each column as wide as its widest entry), at most four."""
     labels = [s.label for s in chart.series if s.label]
     if len(labels) < 2:  # one series: the title names it
-        return 0
-    used, rows = 0.0, 1
-    for label in labels:
-        need = 0.3 + CHAR_WIDTH * len(label)
-        if used and used + need > width - 0.2:
-            rows, used = rows + 1, 0.0
-        used += need
-    return rows
+        return 0, 0
+    entry = 0.3 + CHAR_WIDTH * max(len(label) for label in labels)
+    columns = max(1, min(4, len(labels), int((width - 0.2) // entry)))
+    return -(-len(labels) // columns), columns
+
+
+def _legend(ax, columns: int, handle: float) -> None:
+    """The legend under the axes, from the figure's left edge (not the axes')."""
+    left = ax.get_position().x0 * ax.figure.get_size_inches()[0] - 0.08  # inches left of the axes
+    ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(-left / _axes_width(ax), -_below(ax)), ncol=columns,
+              borderaxespad=0, handlelength=handle, columnspacing=1.2, handletextpad=0.4)
+
+
+def _axes_width(ax) -> float:
+    return ax.get_position().width * ax.figure.get_size_inches()[0]
 
 
 def _below(ax) -> float:
@@ -201,19 +212,29 @@ def _below(ax) -> float:
 
 
 def _line(fig, chart: Chart, lang: str) -> None:
-    rows = _legend_rows(chart, fig.get_size_inches()[0])
+    rows, columns = _legend_layout(chart, fig.get_size_inches()[0])
     ax = _axes(fig, left=0.42, bottom=0.22 + 0.14 * rows)
     colours = colours_for([s.key for s in chart.series])
     for series, colour in zip(chart.series, colours, strict=True):
         ax.plot(series.x, series.y, marker="o" if len(series.x) < 12 else None, markersize=2.5, linewidth=1.5,
                 label=series.label, color=colour)
+        alone = _isolated(series)  # a year between gaps has no segment: it would not show without its marker
+        if alone:
+            ax.plot([series.x[i] for i in alone], [series.y[i] for i in alone], linestyle="none", marker="o",
+                    markersize=2.5, color=colour)
     _y_axis(ax, chart, lang)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=6, steps=[1, 2, 5, 10]))
     drawn = [v for s in chart.series for v in s.y if v is not None and v == v]  # a gap (NaN: not reported)
     ax.set_ylim(bottom=min(0, *drawn))
     if rows:
-        ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(-0.1, -_below(ax)), ncol=4, borderaxespad=0,
-                  handlelength=1.4, columnspacing=1.2, handletextpad=0.4)
+        _legend(ax, columns, 1.4)
+
+
+def _isolated(series: Series) -> list[int]:
+    """Positions of the figures with no figure on either side (NaN or None: not reported)."""
+    present = [v is not None and v == v for v in series.y]
+    return [i for i, here in enumerate(present) if here and not (i > 0 and present[i - 1])
+            and not (i + 1 < len(present) and present[i + 1])]
 
 
 def _bars(fig, chart: Chart, lang: str) -> None:
@@ -240,30 +261,32 @@ def _shortened(label: str, room: int) -> str:
 
 
 def _columns(fig, chart: Chart, lang: str) -> None:
-    stacked = chart.kind == "stacked"
-    rows = _legend_rows(chart, fig.get_size_inches()[0]) if stacked else 0
+    stacked, grouped = chart.kind == "stacked", chart.kind == "grouped"
+    rows, columns = _legend_layout(chart, fig.get_size_inches()[0]) if stacked or grouped else (0, 0)
     ax = _axes(fig, left=0.42, bottom=0.22 + 0.14 * rows)
     xs = [str(x) for x in chart.series[0].x]
     positions = list(range(len(xs)))
     base = [0.0] * len(xs)
     colours = colours_for([s.key for s in chart.series])
-    for series, colour in zip(chart.series, colours, strict=True):
+    width = 0.72 / len(chart.series) if grouped else 0.72
+    for number, (series, colour) in enumerate(zip(chart.series, colours, strict=True)):
         values = [v if v is not None and v == v else 0.0 for v in series.y]
         hatch = ["////" if x in chart.marked else "" for x in series.x]
-        bars = ax.bar(positions, values, bottom=base, color=colour, width=0.72, label=series.label)
+        at = [p + (number - (len(chart.series) - 1) / 2) * width for p in positions] if grouped else positions
+        bars = ax.bar(at, values, bottom=base, color=colour, width=width, label=series.label)
         for bar, pattern in zip(bars, hatch, strict=True):
             if pattern:
                 bar.set_hatch(pattern)
                 bar.set_facecolor("white")
                 bar.set_edgecolor(colour)
-        base = [b + v for b, v in zip(base, values, strict=True)]
+        if not grouped:
+            base = [b + v for b, v in zip(base, values, strict=True)]
     _y_axis(ax, chart, lang)
     step = 1 if len(xs) <= 10 else 2 if len(xs) <= 20 else 5  # labels counted back from the latest
     ax.set_xticks(positions, [x if (len(xs) - 1 - i) % step == 0 else "" for i, x in enumerate(xs)])
     ax.tick_params(axis="x", length=0)
     if rows:
-        ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(-0.1, -_below(ax)), ncol=4, borderaxespad=0,
-                  handlelength=1.0, columnspacing=1.0, handletextpad=0.4)
+        _legend(ax, columns, 1.0)
 
 
 def _inline(text: str) -> str:

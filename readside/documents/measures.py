@@ -26,6 +26,7 @@ from readside.documents.values import (
     latest_revision,
     share,
     stock,
+    unhcr_population_file,
     vintage_of,
     women_share,
 )
@@ -74,6 +75,11 @@ class Metric:
     change: str = "percent"  # percent | points | level
     dataset: str = "%"
     unit: str = "persons"  # the unit of its figures: where a 0 is "not reported" (readside.reporting)
+    file_of: Callable[[Database, str], str] | None = None  # the dataset pattern, where it depends on the vintage
+
+    def file(self, db: Database, vintage: str) -> str:
+        """Which of the source's files the metric's figures come from (provenance.dataset LIKE)."""
+        return self.file_of(db, vintage) if self.file_of else self.dataset
 
 
 def _undesa(db: Database) -> str:
@@ -101,8 +107,9 @@ AREA_METRICS: tuple[Metric, ...] = (
     Metric("remittances_gdp", lambda db, c: indicator(db, [RECEIVED_GDP], c), percent_of_gdp, "worldbank",
            _series_vintage(RECEIVED_GDP), "points", f"%{RECEIVED_GDP}%", unit="% of GDP"),
     Metric("displaced_abroad", lambda db, c: indicator(db, UNHCR_ORIGIN, c), people, "unhcr",
-           _series_vintage(UNHCR_ORIGIN[0])),
-    Metric("hosted", lambda db, c: indicator(db, UNHCR_ASYLUM, c), people, "unhcr", _series_vintage(UNHCR_ASYLUM[0])),
+           _series_vintage(UNHCR_ORIGIN[0]), file_of=unhcr_population_file),
+    Metric("hosted", lambda db, c: indicator(db, UNHCR_ASYLUM, c), people, "unhcr", _series_vintage(UNHCR_ASYLUM[0]),
+           file_of=unhcr_population_file),
     Metric("emigrants", emigrants, people, "knomad", _knomad_vintage),
     Metric("net_migration", lambda db, c: indicator(db, ["wpp.net_migration"], c),
            lambda v, lang: signed(people(abs(v), lang), v), "wpp", _wpp_vintage, "level"),
@@ -157,10 +164,10 @@ def measure(db: Database, metric: Metric, code: int, frame: pd.DataFrame, member
     details += [*not_reported_words(frame[frame["area_code"] == code], metric, year, lang), *more]
     sentence = frame_sentence(t(lang, f"briefs.tp.{metric.key}", name=name, year=year, value=shown), details, lang)
     return TalkingPoint(
-        key=metric.key, sentence=sentence, citation=cite(db, metric.source, vintage, metric.dataset, lang),
+        key=metric.key, sentence=sentence, citation=cite(db, metric.source, vintage, metric.file(db, vintage), lang),
         label=t(lang, f"briefs.label.{metric.key}"), value=value, shown=shown, year=year, source=metric.source,
         vintage=vintage, rank=rank.rank if rank else None, of=rank.of if rank else None,
-        rank_year=rank.year if rank and rank.year != year else None, dataset=metric.dataset, **extra,
+        rank_year=rank.year if rank and rank.year != year else None, dataset=metric.file(db, vintage), **extra,
     )
 
 
@@ -243,9 +250,9 @@ def sum_point(db: Database, metric: Metric, codes: Sequence[int], label: str, la
     sentence = frame_sentence(t(lang, text_key or f"briefs.sum.{metric.key}", name=label, year=year, value=shown),
                               details, lang)
     return TalkingPoint(key=key or f"sum_{metric.key}", sentence=sentence,
-                        citation=cite(db, metric.source, vintage, metric.dataset, lang),
+                        citation=cite(db, metric.source, vintage, metric.file(db, vintage), lang),
                         label=t(lang, f"briefs.label.{metric.key}"), value=total, shown=shown, year=year,
-                        source=metric.source, vintage=vintage, dataset=metric.dataset, **extra)
+                        source=metric.source, vintage=vintage, dataset=metric.file(db, vintage), **extra)
 
 
 def partial_words(cover: pd.DataFrame, total: int | None, lang: str) -> list[str]:

@@ -55,6 +55,7 @@ from readside.documents.values import (
     latest_revision,
     source_coverage,
     stock,
+    unhcr_population_file,
     vintage_of,
 )
 from readside.queries import Database
@@ -70,7 +71,8 @@ def area_points(db: Database, code: int, lang: str, frames: Frames | None = None
         if metric.key not in frames.frames:
             continue
         frame, vintage = frames.frames[metric.key]
-        point = measure(db, metric, code, frame, frames.members, name, lang, vintage)
+        point = measure(db, metric, code, frame, frames.members, name, lang, vintage,
+                        ranked=frames.ranks.get(metric.key))  # the members' ranks, computed once per Frames
         if point is not None:
             points.append(point)
     return points[:MAX_POINTS]
@@ -181,8 +183,8 @@ def situation_point(db: Database, key: str, codes: Sequence[int], lang: str) -> 
     shown = people(trend[year], lang)
     sentence = frame_sentence(t(lang, "briefs.tp.situation", origin=origin, year=year, value=shown), details, lang)
     return custom_point(db, f"situation_{key}", sentence, label=t(lang, "briefs.label.situation", origin=origin),
-                        value=float(trend[year]), shown=shown, year=year,
-                        source="unhcr", vintage=vintage, lang=lang, **changed)
+                        value=float(trend[year]), shown=shown, year=year, source="unhcr", vintage=vintage, lang=lang,
+                        dataset=unhcr_population_file(db, vintage), **changed)
 
 
 def special_points(db: Database, lang: str) -> list[TalkingPoint]:
@@ -212,7 +214,8 @@ def hosts_point(db: Database, key: str, threshold: int, lang: str) -> TalkingPoi
                  origin=origin, names=listed)
     return custom_point(db, f"hosts_{key}", sentence, label=t(lang, "briefs.label.hosts", origin=origin,
                         threshold=decimal(threshold, lang, 0)), value=float(len(above)), shown=str(len(above)),
-                        year=year, source="unhcr", vintage=vintage, lang=lang)
+                        year=year, source="unhcr", vintage=vintage, lang=lang,
+                        dataset=unhcr_population_file(db, vintage))
 
 
 def yearly_change(db: Database, key: str, series: str, code: int, year: int, lang: str) -> TalkingPoint | None:
@@ -385,8 +388,13 @@ def data_points(db: Database, lang: str) -> list[TalkingPoint]:
 
 def asylum_theme_points(db: Database, theme: str, lang: str) -> list[TalkingPoint]:
     found = asylum_points.theme_points(db, theme, lang, situations=situation_codes(db), members=oas_members(db))
-    return [custom_point(db, p.key, p.sentence, label=p.label, value=p.value, shown=p.shown, year=p.year,
-                         source="unhcr", vintage=p.vintage, lang=lang, dataset=p.dataset) for p in found]
+    return [asylum_point(db, p, lang) for p in found]
+
+
+def asylum_point(db: Database, point: asylum_points.AsylumPoint, lang: str) -> TalkingPoint:
+    """An asylum sentence as a talking point, citing the file its figure comes from."""
+    return custom_point(db, point.key, point.sentence, label=point.label, value=point.value, shown=point.shown,
+                        year=point.year, source="unhcr", vintage=point.vintage, lang=lang, dataset=point.dataset)
 
 # ---------------------------------------------------------------- end of the issue 25 hook
 

@@ -93,7 +93,7 @@ class CountryPage:
     key_figures: Table | None
     charts: list  # four slots: Figure or Notice
     partners: list[Table]
-    notes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # lines under the key figures (asylum)
 
     @property
     def anchor(self) -> str:

@@ -6,7 +6,9 @@ PDF is printed twice: the first print's document outline (Chromium writes one fr
 headings, `--generate-pdf-document-outline`) gives the page of every heading, and the second
 print carries those numbers in the contents. The contents' lines have the same length in both
 prints (page numbers sit in a box of their own), so the pages do not move; a third print runs
-only if they did. The charts are drawn once and reused by both prints.
+only if they did. The first print also tells whether the pages before the annex end on a page
+filled enough (page_fill.py); if not, the next print sets the sources list at the size that
+fills it. The charts are drawn once and reused by every print.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import pypdf
 from markupsafe import Markup
 
 from readside.claims import long_date
+from readside.documents import page_fill
 from readside.documents.charts import svg
 from readside.documents.render import environment, html_to_pdf
 from readside.documents.report import Report, report
@@ -26,7 +29,8 @@ from readside.documents.report_model import Figure, Notice, Points, Row, Table, 
 from readside.queries import Database
 from readside.text import t
 
-MAX_PRINTS = 3
+MAX_PRINTS = 4
+ANNEX, SOURCES = "annex-title", "sources-title"  # the anchors of their headings
 
 
 @dataclass(frozen=True)
@@ -91,7 +95,7 @@ def prepare(content: Report) -> Prepared:
     annex = []
     for page in content.annex:
         charts = [view(c, lang) for c in page.charts]
-        annex.append({"anchor": page.anchor, "name": page.name, "facts": page.facts,
+        annex.append({"anchor": page.anchor, "name": page.name, "facts": page.facts, "notes": page.notes,
                       "key_figures": view(page.key_figures, lang) if page.key_figures else None,
                       "chart_rows": [charts[i:i + 2] for i in range(0, len(charts), 2)],
                       "partners": [view(p, lang) for p in page.partners]})
@@ -101,8 +105,9 @@ def prepare(content: Report) -> Prepared:
     return Prepared(content, chapters, annex, entries)
 
 
-def html(prepared: Prepared, pages: dict[str, int] | None = None) -> str:
-    """The report as one HTML document; with `pages`, the contents carry page numbers (PDF)."""
+def html(prepared: Prepared, pages: dict[str, int] | None = None, sources_size: float = page_fill.SIZE) -> str:
+    """The report as one HTML document; with `pages`, the contents carry page numbers (PDF).
+    `sources_size`: the sources list's type size, in em (page_fill.py)."""
     content = prepared.content
     lang = content.lang
 
@@ -126,51 +131,66 @@ def html(prepared: Prepared, pages: dict[str, int] | None = None) -> str:
 
     return environment().get_template("report.html.j2").render(
         report=content, chapters=prepared.chapters, annex=prepared.annex, text=text, see=see, retrieved=retrieved,
-        contents=[numbered(e) for e in prepared.entries], paged=pages is not None)
+        contents=[numbered(e) for e in prepared.entries], paged=pages is not None, sources_size=sources_size)
 
 
-def outline_pages(pdf: bytes) -> list[tuple[str, int]]:
-    """(title, page number from 1) of every heading in the PDF's outline, in document order."""
+def outline_pages(pdf: bytes) -> list[tuple[str, int, float]]:
+    """(title, page number from 1, y of the heading's top) of every heading in the PDF's outline,
+    in document order."""
     reader = pypdf.PdfReader(io.BytesIO(pdf))
-    found: list[tuple[str, int]] = []
+    found: list[tuple[str, int, float]] = []
 
     def walk(items: list) -> None:
         for item in items:
             if isinstance(item, list):
                 walk(item)
             else:
-                found.append((" ".join(str(item.title).split()), reader.get_destination_page_number(item) + 1))
+                found.append((" ".join(str(item.title).split()), reader.get_destination_page_number(item) + 1,
+                              float(item.top or 0)))
 
     walk(reader.outline)
     return found
 
 
-def match_pages(entries: list[Entry], outline: list[tuple[str, int]]) -> dict[str, int]:
-    """anchor -> page: each contents entry takes the next outline heading with its title (both
-    are in document order, so two headings with the same words are told apart)."""
+def match_outline(entries: list[Entry], outline: list[tuple[str, int, float]]) -> dict[str, tuple[int, float]]:
+    """anchor -> (page, y of the heading): each contents entry takes the next outline heading
+    with its title (both are in document order, so two headings with the same words are told
+    apart)."""
     flat = [e for entry in entries for e in (entry, *entry.countries)]
-    pages: dict[str, int] = {}
+    found: dict[str, tuple[int, float]] = {}
     position = 0
     for entry in flat:
         wanted = " ".join(entry.title.split())
         for index in range(position, len(outline)):
             if outline[index][0] == wanted:
-                pages[entry.anchor] = outline[index][1]
+                found[entry.anchor] = outline[index][1], outline[index][2]
                 position = index + 1
                 break
-    return pages
+    return found
+
+
+def match_pages(entries: list[Entry], outline: list[tuple[str, int, float]]) -> dict[str, int]:
+    """anchor -> page of every contents entry."""
+    return {anchor: page for anchor, (page, _) in match_outline(entries, outline).items()}
 
 
 def pdf(prepared: Prepared) -> bytes:
-    """Print until the contents' page numbers are those of the pages they point to."""
+    """Print until the contents' page numbers are those of the pages they point to and the
+    pages before the annex end on a page filled enough."""
     pages: dict[str, int] = {}
-    data = html_to_pdf(html(prepared, pages), outline=True)
+    size = page_fill.SIZE
+    data = html_to_pdf(html(prepared, pages, size), outline=True)
     for _ in range(MAX_PRINTS - 1):
-        found = match_pages(prepared.entries, outline_pages(data))
-        if found == pages:
+        found = match_outline(prepared.entries, outline_pages(data))
+        now = {anchor: page for anchor, (page, _) in found.items()}
+        fitted = page_fill.sources_size(data, found[SOURCES], now[ANNEX], size) \
+            if SOURCES in found and ANNEX in found else size
+        if now == pages and fitted == size:
             break
-        pages = found
-        data = html_to_pdf(html(prepared, pages), outline=True)
+        if fitted < size:  # a smaller list should end a page earlier, and so the pages after it
+            now = {anchor: page - 1 if page >= now[ANNEX] else page for anchor, page in now.items()}
+        pages, size = now, fitted
+        data = html_to_pdf(html(prepared, pages, size), outline=True)
     return data
 
 

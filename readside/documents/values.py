@@ -12,6 +12,8 @@ import pandas as pd
 from babel.dates import format_skeleton
 
 from etl.areas import AMERICAS_PARTS, WORLD
+from etl.sources.unhcr.files import provenance_key
+from etl.sources.unhcr.package import TABLES as UNHCR_PACKAGE_DATASETS
 from readside import availability, corridors, queries
 from readside.documents.subjects import oas_members
 from readside.queries import Database
@@ -102,6 +104,16 @@ def citation(db: Database, source: str, vintage: object, dataset: str = "%") -> 
     rows = db.rows("SELECT citation FROM provenance WHERE source = ? AND vintage = ? AND dataset LIKE ? "
                    "ORDER BY dataset LIMIT 1", [source, str(vintage), dataset])
     return rows[0][0] if rows else source
+
+
+def unhcr_population_file(db: Database, vintage: object) -> str:
+    """The file (provenance.dataset) a UNHCR release's stock of people comes from: its
+    `population` file (or the Data Finder download), not the package's asylum, flows, solutions
+    and demographics files of the same release, which a figure of the stock never uses."""
+    others = [provenance_key(dataset, str(vintage)) for dataset in UNHCR_PACKAGE_DATASETS]
+    rows = db.rows("SELECT dataset FROM provenance WHERE source = 'unhcr' AND vintage = ? "
+                   "AND NOT list_contains(?, dataset) ORDER BY dataset LIMIT 1", [str(vintage), others])
+    return rows[0][0] if rows else "%"
 
 
 def idmc_vintage(db: Database) -> str | None:
