@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import bisect
 import json
-import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -25,16 +24,16 @@ import plotly.colors
 import plotly.graph_objects as go
 from dash import dcc
 
-from dashboard.figures import FONT, PALETTE, graph_config
-from readside.text import SEPARATORS, language, name_column, t
+from dashboard.figures import FONT, FRAME, PALETTE, frame_chart, graph_config
+from readside import style
+from readside.text import language, name_column, t
 
 BASE_MAP = Path(__file__).parent / "assets" / "topojson" / "world_50m.json"
 Formatter = Callable[[float, str], str]
-NO_FIGURE_COLOUR = "#d4d4d4"
+NO_FIGURE_COLOUR = style.NO_DATA
 MEMBER_LINE, TERRITORY_LINE = "#1a1a1a", "#8c8c8c"
 TERRITORY_OPACITY = 0.55
 CLASSES = 6
-SOURCE_WIDTH = 150  # characters per line of the source line (plotly does not wrap annotations)
 GEO = {
     "scope": "world", "resolution": 50, "projection": {"type": "natural earth"},
     "lonaxis": {"range": [-168, -28]}, "lataxis": {"range": [-56, 78]},
@@ -78,12 +77,22 @@ class Classes:
         return [t(lang, "map.class_below", value=shown[0]), *middle, t(lang, "map.class_above", value=shown[-1])]
 
 
+ROUND_STEPS = (1.0, 2.0, 2.5, 5.0, 10.0)
+
+
 def _rounded(value: float) -> float:
-    return float(f"{value:.2g}")
+    """The round number a person would put a class break at: 1, 2, 2.5 or 5 times a power of
+    ten, the nearest on a logarithmic scale (920,000 -> 1 million, 57,000 -> 50,000)."""
+    if value == 0:
+        return 0.0
+    magnitude = 10 ** np.floor(np.log10(abs(value)))
+    step = min(ROUND_STEPS, key=lambda s: abs(np.log10(abs(value) / magnitude) - np.log10(s)))
+    return float(np.copysign(step * magnitude, value))
 
 
 def _edges(values: np.ndarray, count: int) -> list[float]:
-    """Quantile edges rounded to two significant digits, strictly inside the values' range."""
+    """Quantile edges rounded as a person would (1, 2, 2.5, 5 x 10^k), strictly inside the
+    values' range."""
     if len(values) < 2 or count < 2:
         return []
     found = {_rounded(q) for q in np.quantile(values, np.arange(1, count) / count)}
@@ -148,7 +157,8 @@ def americas_map(frame: pd.DataFrame, areas: pd.DataFrame, *, lang: str, title: 
     _frame_map(fig, title=title, source=source, lang=lang)
     fig.update_layout(coloraxis=_colour_axis(classes, classes.labels(fmt, lang), legend_title), geo2=INSET)
     fig.add_annotation(text=t(lang, "map.inset"), showarrow=False, xref="paper", yref="paper", x=INSET["domain"]["x"][0],
-                       y=INSET["domain"]["y"][1], xanchor="left", yanchor="bottom", font={"size": 13, "color": "#333"})
+                       y=INSET["domain"]["y"][1], xanchor="left", yanchor="bottom", font={"size": 13, "color": "#333"},
+                       name="inset")
     return fig
 
 
@@ -211,17 +221,15 @@ def _markers_trace(group: Group, geo: str) -> go.Scattergeo | None:
 
 
 def _frame_map(fig: go.Figure, *, title: str, source: str, lang: str) -> None:
-    """Title and source line inside the figure, as every chart has, so a PNG goes onto a slide."""
+    """Title, legend and source line framed as every chart's (figures.frame_chart), so a PNG goes
+    onto a slide. `map` tells assets/chart_fit.js to stack the legend of classes and the inset
+    under the map on a narrow screen, where they would cover it."""
+    frame_chart(fig, title=title, source=source, lang=lang, axis_below=0)
     fig.update_layout(
-        title={"text": title, "x": 0.01, "xanchor": "left", "font": {"size": 20}},
-        font={"family": FONT, "size": 14}, separators=SEPARATORS[lang], template="plotly_white",
-        geo=GEO, margin={"l": 10, "r": 10, "t": 60, "b": 110}, autosize=True, uirevision="americas",
-        legend={"orientation": "h", "yanchor": "top", "y": -0.01, "x": 0, "itemclick": "toggle"},
-        hoverlabel={"font": {"family": FONT}},
+        meta={"frame": FRAME, "map": True}, geo=GEO, margin={"l": 10, "r": 10}, uirevision="americas",
+        legend={"itemclick": "toggle"}, hoverlabel={"font": {"family": FONT}}, hovermode="closest",
     )
-    fig.add_annotation(text="<br>".join(textwrap.wrap(source, SOURCE_WIDTH)), showarrow=False, xref="paper",
-                       yref="paper", x=0, y=-0.06, xanchor="left", align="left",
-                       yanchor="top", font={"size": 11, "color": "#444"})
+    fig.update_annotations(selector={"name": "source"}, xshift=0)
 
 
 INCIDENT_COLOUR = PALETTE[4]  # vermillion (Okabe–Ito)

@@ -4,7 +4,8 @@ A brief must open offline in a meeting room and print to PDF, so its charts are 
 text inside the HTML: no script, no font or image fetched. Text stays text (svg.fonttype
 'none': smaller, selectable, read by screen readers) in a generic sans-serif family, and the
 SVG's metadata block and DOCTYPE (which name w3.org/creativecommons.org URLs) are dropped.
-Colours: the Okabe-Ito colour-blind-safe palette, as on the dashboard.
+Colours, fonts and year steps come from readside/style.py, as on the dashboard: an area has
+the same colour in a brief as on every page.
 """
 
 from __future__ import annotations
@@ -19,12 +20,15 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402 - the backend is chosen before pyplot loads
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
+from readside import style  # noqa: E402
 from readside.briefs import Chart  # noqa: E402
 
-OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
+OKABE_ITO = style.PALETTE
 STYLE = {
     "svg.fonttype": "none", "font.family": "sans-serif", "font.size": 9, "axes.spines.top": False,
-    "axes.spines.right": False, "axes.prop_cycle": matplotlib.cycler(color=OKABE_ITO), "svg.hashsalt": "migdash",
+    "axes.spines.right": False, "axes.prop_cycle": matplotlib.cycler(color=style.PALETTE), "svg.hashsalt": "migdash",
+    "text.color": style.TEXT, "axes.labelcolor": style.TEXT, "xtick.color": style.MUTED_TEXT,
+    "ytick.color": style.MUTED_TEXT,
 }
 WIDTH, HEIGHT = 6.8, 3.1  # inches: two charts fit on an A4 page with the text around them
 
@@ -54,11 +58,17 @@ def _axis_format(chart: Chart, lang: str) -> FuncFormatter:
 
 
 def _line(ax, chart: Chart, lang: str) -> None:
-    for series in chart.series:
+    keys = [getattr(series, "key", None) for series in chart.series]
+    colours = style.colours_for(keys) if any(k is not None for k in keys) else style.PALETTE
+    for colour, series in zip(colours, chart.series, strict=False):
         ax.plot(series.x, series.y, marker="o" if len(series.x) < 12 else None, markersize=3, linewidth=1.8,
-                label=series.label)
+                label=series.label, color=colour)
     ax.yaxis.set_major_formatter(_axis_format(chart, lang))
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=8))
+    years = [x for series in chart.series for x in series.x if isinstance(x, int | float)]
+    if years:  # round steps (1990, 2000, 2010...), never every year written sideways
+        ax.set_xticks(style.year_ticks(years, max_labels=9))
+    else:
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=8))
     ax.set_ylim(bottom=min(0, *(min(s.y) for s in chart.series if s.y)))
     ax.grid(axis="y", color="#dddddd", linewidth=0.6)
     if len(chart.series) > 1 or chart.series[0].label:
@@ -68,7 +78,7 @@ def _line(ax, chart: Chart, lang: str) -> None:
 def _bars(ax, chart: Chart, lang: str) -> None:
     series = chart.series[0]
     labels, values = list(reversed(series.x)), list(reversed(series.y))
-    bars = ax.barh(labels, values, color=OKABE_ITO[0])
+    bars = ax.barh(labels, values, color=style.BAR)
     ax.bar_label(bars, labels=[chart.fmt(v, lang) for v in values], padding=3, fontsize=7.5)
     ax.xaxis.set_visible(False)
     ax.spines["bottom"].set_visible(False)
