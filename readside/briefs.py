@@ -24,10 +24,20 @@ import pandas as pd
 import yaml
 
 from etl.areas import AMERICAS_PARTS, WORLD
-from readside import availability, corridors, flows, groupings, queries
+from readside import availability, citations, corridors, flows, groupings, queries
 from readside.claims import long_date
 from readside.queries import Database
-from readside.text import decimal, language, money, name_column, people, percent, percent_of_gdp, t
+from readside.text import (
+    decimal,
+    in_sentence,
+    language,
+    money,
+    name_column,
+    people,
+    percent,
+    percent_of_gdp,
+    t,
+)
 
 THEMES_FILE = Path(__file__).resolve().parents[1] / "data" / "briefs" / "themes.yaml"
 BASE_YEARS = (2000, 1990)
@@ -346,7 +356,8 @@ def measure(db: Database, metric: Metric, code: int, frame: pd.DataFrame, member
         change, text = describe_change(metric.change, value, float(mine[base]), base, metric.fmt, lang)
         base_shown = metric.fmt(float(mine[base]), lang)
         details.append(text)
-    sentence = frame_sentence(t(lang, f"briefs.tp.{metric.key}", name=name, year=year, value=shown), details, lang)
+    sentence = frame_sentence(t(lang, f"briefs.tp.{metric.key}", name=in_sentence(name, lang), year=year, value=shown),
+                              details, lang)
     return TalkingPoint(
         key=metric.key, sentence=sentence, citation=cite(db, metric.source, vintage, metric.dataset, lang),
         label=t(lang, f"briefs.label.{metric.key}"), value=value, shown=shown, year=year, source=metric.source,
@@ -377,7 +388,10 @@ def frame_sentence(main: str, details: Sequence[str], lang: str) -> str:
 
 
 def cite(db: Database, source: str, vintage: str, dataset: str, lang: str) -> str:
-    return t(lang, "briefs.citation", citation=citation(db, source, vintage, dataset).rstrip())
+    """The file's citation in the sentence's language, its licence once (readside/citations.py)."""
+    found = citations.rows(db, source, vintages=[str(vintage)], like=dataset)[:1]
+    return citations.source_line(found, lang) if found else \
+        t(lang, "briefs.citation", citation=citation(db, source, vintage, dataset).rstrip())
 
 
 @dataclass(frozen=True)
@@ -449,7 +463,8 @@ def sum_point(db: Database, metric: Metric, codes: Sequence[int], label: str, la
         details.append(text)
     shown = metric.fmt(total, lang)
     vintage = metric.vintage(db)
-    sentence = frame_sentence(t(lang, text_key or f"briefs.sum.{metric.key}", name=label, year=year, value=shown),
+    sentence = frame_sentence(t(lang, text_key or f"briefs.sum.{metric.key}", name=in_sentence(label, lang), year=year,
+                                value=shown),
                               details, lang)
     return TalkingPoint(key=key or f"sum_{metric.key}", sentence=sentence,
                         citation=cite(db, metric.source, vintage, metric.dataset, lang),
@@ -837,6 +852,7 @@ class Series:
     label: str
     x: list
     y: list[float]
+    key: object = None  # the area (M49 code) or measure it draws: its colour (readside/style.py)
 
 
 @dataclass(frozen=True)
@@ -970,7 +986,8 @@ def missing_notices(db: Database, subject: Subject, lang: str) -> list[str]:
 
 
 def _lines(frame: pd.DataFrame, labels: dict[int, str]) -> list[Series]:
-    return [Series(labels.get(int(code), str(code)), part["year"].astype(int).tolist(), part["value"].tolist())
+    return [Series(labels.get(int(code), str(code)), part["year"].astype(int).tolist(), part["value"].tolist(),
+                   key=int(code))
             for code, part in frame.groupby("area_code", sort=False)]
 
 

@@ -51,9 +51,9 @@ import pandas as pd
 
 from etl.areas import AMERICAS_PARTS, WORLD
 from etl.sources.worldbank import RECEIVED as REMITTANCES_RECEIVED
-from readside import queries
+from readside import citations, queries
 from readside.queries import Database
-from readside.text import decimal, language, t
+from readside.text import capitalised, decimal, language, t
 
 MATCHES, REVISED, DIFFERS = "matches", "revised", "differs"
 NOT_PUBLISHED, NOT_CHECKABLE = "year not published", "not checkable with current sources"
@@ -513,7 +513,7 @@ def refreshed_sentence(ctx: Context, claim_id: str, lang: str) -> str | None:
             return None
         values[figure["figure_id"]] = format_value(value, figure["unit"], _refreshed_decimals(figure), lang)
         values[f"{figure['figure_id']}_year"] = year
-    return template.format(**values)
+    return capitalised(template.format(**values).strip())  # a quote may start mid-sentence: a pasted one may not
 
 
 def _refreshed_decimals(figure: pd.Series) -> int:
@@ -534,9 +534,11 @@ def long_date(iso: str, lang: str) -> str:
 
 
 def citation(ctx: Context, lang: str) -> str:
-    """Publisher, dataset and revision (the publisher's own citation), URL, licence, access date."""
+    """Publisher, dataset and revision (the publisher's citation, in the reader's language), URL,
+    licence, access date."""
     source = ctx.source
-    return t(lang, "claims.citation", citation=source.get("citation", ""), url=source.get("url", ""),
+    cited = citations.cite({**source, "source": "undesa_ims"}, lang) if source else ""
+    return t(lang, "claims.citation", citation=cited + ".", url=source.get("url", ""),
              licence=source.get("licence", ""), accessed=long_date(str(source.get("retrieved_at", "")), lang))
 
 
