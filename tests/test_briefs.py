@@ -16,7 +16,7 @@ import yaml
 from markupsafe import escape
 
 from migdash.cli import main
-from readside import briefs
+from readside import briefs, citations
 from readside.brief_render import html_to_pdf, render_html
 from readside.briefs import BriefError, Subject, parse_subject, talking_points
 from readside.queries import Database
@@ -145,7 +145,8 @@ def test_remittance_point_is_the_newest_world_bank_vintage(db, built_db):
         built_db, "SELECT revision, year, value FROM indicator_vintages WHERE newest AND series = ? "
                   "AND area_code = 484 ORDER BY year DESC LIMIT 1", [briefs.RECEIVED])
     assert (point.vintage, point.year, point.value) == (vintage, year, value)
-    assert "mil millones" in point.sentence and vintage in point.citation
+    assert "mil millones" in point.sentence and citations.date(vintage, "es") in point.citation
+    assert point.citation.count("CC BY 4.0") == 1 and "Last updated" not in point.citation
 
 
 def test_a_brief_for_every_meeting_of_the_work_plan(db):
@@ -167,10 +168,11 @@ def test_the_sids_are_the_oas_members_on_the_uns_list(db):
     assert sorted(briefs.oas_sids(db)) == briefs.codes_of_iso3(db, listed)
 
 
-def test_a_theme_without_its_source_names_the_command_that_loads_it(bare_db):
+def test_a_theme_without_its_source_says_in_words_what_it_leaves_out(bare_db):
     content = briefs.brief(Database(bare_db), Subject("theme", "special-situations"), "en")
-    assert any("--mirror unhcr=" in m for m in content.missing)
-    assert "--mirror unhcr=" in render_html(content)
+    said = t("en", "briefs.missing", what=t("en", "briefs.source.unhcr"))
+    assert said in content.missing and said in render_html(content)
+    assert "migdash etl" not in render_html(content)
 
 
 def test_groupings_are_sums_said_so(db):

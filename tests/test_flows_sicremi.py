@@ -11,6 +11,7 @@ import duckdb
 import pytest
 
 from dashboard.app import create_app
+from readside.text import t
 from tests.test_page_layouts import text_of
 
 
@@ -63,9 +64,10 @@ def test_disaster_displacement_marks_small_island_states(app, built_db):
 
 
 @pytest.mark.parametrize("lang", ["en", "es", "fr", "pt"])
-def test_without_these_sources_each_section_names_its_command(bare_db, lang):
+def test_without_these_sources_each_section_says_what_is_missing(bare_db, lang):
     with create_app(bare_db).server.test_request_context("/flows"):
         text = text_of(page().layout(lang=lang))
     for source in ("oecd", "iom_missing_migrants", "idmc"):
-        assert f"--mirror {source}=" in text
+        assert t(lang, "notice.not_loaded", what=t(lang, f"what.{source}"), publisher=t(lang, f"publisher.{source}")) in text
+    assert text.count(t(lang, "notice.sources_link")) == 3 and "migdash etl" not in text
     assert "js-plotly" not in text

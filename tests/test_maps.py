@@ -238,15 +238,23 @@ def test_hostile_or_unloaded_choices_fall_back_with_a_notice(app, built_db, valu
         layout = page.layout(lang="en", indicator=value, edition=value, year=value)
     text = text_of(layout)
     assert "Traceback" not in text and t("en", "map.title") in text
-    assert t("en", "map.bad_indicator", value=value[:40], indicator=t("en", "map.indicator.stock")) in text
+    assert t("en", "map.bad_indicator", value=value[:40], indicator=t("en", f"map.indicator.{page.DEFAULT}")) in text
 
 
-def test_the_unloaded_source_is_named_with_its_command(bare_db):
+def test_the_default_map_is_the_share_of_the_population():
+    """% of population compares a small island with a large country; the stock in persons would
+    paint almost every country in the top class."""
+    assert map_page().DEFAULT == "share"
+
+
+def test_the_unloaded_source_is_named_in_words_with_a_link_to_sources(bare_db):
     bare = create_app(bare_db)
     page = map_page()
     with bare.server.test_request_context("/map"):
         text = text_of(page.layout(lang="pt"))
-    assert "`migdash etl --mirror worldbank=DIR_OR_URL`" in text and "`migdash etl --mirror unhcr=DIR_OR_URL`" in text
+    for source in ("worldbank", "unhcr"):
+        assert t("pt", "notice.not_loaded", what=t("pt", f"what.{source}"), publisher=t("pt", f"publisher.{source}")) in text
+    assert t("pt", "notice.sources_link") in text and "migdash etl" not in text
 
 
 def test_the_locator_marks_the_area_or_is_absent():

@@ -21,7 +21,7 @@ from dashboard.components import (
     table_box,
     url_sync_script,
 )
-from readside import flows, queries
+from readside import citations, flows, queries
 from readside.text import decimal, language, name_column, t
 
 dash.register_page(__name__, path="/flows", name="Flows", order=22)
@@ -109,7 +109,7 @@ def _by_category(frame: pd.DataFrame, categories: tuple[str, ...], prefix: str, 
     present = [c for c in categories if c in wide.columns] + [c for c in wide.columns if c not in (*categories, "year")]
     series = {c: t(lang, f"{prefix}.{c}") if c in categories else c for c in present}
     figure = figures.grouped_bars(wide, category="year", series=series, lang=lang, title=title, source=source,
-                                  y_title=t(lang, "axis.persons"), stacked=True)
+                                  y_title=t(lang, "axis.persons"), stacked=True, year_basis="calendar_year")
     shown = wide.copy()
     for column in present:
         shown[column] = shown[column].map(lambda v: "" if pd.isna(v) else decimal(v, lang, 0))
@@ -130,14 +130,20 @@ def update_inflows(destination: object, lang: object):
     codes = [int(c) for c in reporting["area_code"]]
     code = destination if destination in codes else (DEFAULT_DESTINATION if DEFAULT_DESTINATION in codes else codes[0])
     name = reporting.set_index("area_code").loc[code, name_column(lang)]
-    source = indicator_source_line(db, "oecd", lang)
+    # each chart cites its own OECD dataset: DF_MIG_INT_PER (permanent-type), DF_MIG_INT_TEMP (temporary)
+    cite = {kind: citations.source_line(flows.flow_citations(db, code, kind), lang) for kind in ("permanent", "temporary")}
     permanent = _by_category(flows.inflows_by_category(db, code, "permanent"), PERMANENT, "flows_page.permanent",
-                             lang, t(lang, "flows_page.permanent_title", name=name), source, "flows-permanent-data")
+                             lang, t(lang, "flows_page.permanent_title", name=name), cite["permanent"],
+                             "flows-permanent-data")
     temporary = _by_category(flows.inflows_by_category(db, code, "temporary"), TEMPORARY, "flows_page.temporary",
-                             lang, t(lang, "flows_page.temporary_title", name=name), source, "flows-temporary-data")
+                             lang, t(lang, "flows_page.temporary_title", name=name), cite["temporary"],
+                             "flows-temporary-data")
     totals = flows.permanent_totals(db, codes)
-    totals_fig = figures.lines(totals, value="persons", lang=lang, source=source, y_title=t(lang, "axis.persons"),
-                               title=t(lang, "flows_page.totals_title"))
+    every_reporter = [row for c in codes for row in flows.flow_citations(db, c, "permanent")]
+    totals_fig = figures.lines(totals, value="persons", lang=lang, y_title=t(lang, "axis.persons"),
+                               source=citations.source_line(list({r["dataset"]: r for r in every_reporter}.values()),
+                                                            lang),
+                               title=t(lang, "flows_page.totals_title"), year_basis="calendar_year")
     shown = totals.assign(shown=totals["persons"].map(lambda v: decimal(v, lang, 0)))
     totals_table = data_table(shown[["year", name_column(lang), "shown", "categories"]],
                               [t(lang, "table.year"), t(lang, "table.area"), t(lang, "axis.persons"),
@@ -197,8 +203,7 @@ def update_incidents(year: object, lang: object):
     located = frame.dropna(subset=["latitude", "longitude"])
     shown = t(lang, f"flows_page.coverage.{coverage[year]}")
     cited = flows.file_covering(db, year)
-    line = (t(lang, "indicator.source_line", **cited) if cited
-            else indicator_source_line(db, "iom_missing_migrants", lang))
+    line = citations.source_line([cited], lang) if cited else indicator_source_line(db, "iom_missing_migrants", lang)
     source = f"{line} {t(lang, 'flows_page.minimum_estimates')}"
     title = t(lang, "flows_page.incidents_title", year=year, coverage=shown)
     figure = maps.incidents_map(located, lang=lang, title=title, source=source,
@@ -244,7 +249,6 @@ def update_displacement(lang: object):
     """The latest year's new displacements by disasters and by conflict, SIDS marked."""
     lang = language(lang)
     db = database()
-    source = indicator_source_line(db, "idmc", lang)
     out = []
     for cause in ("disaster", "conflict"):
         years = flows.internal_displacement_years(db, cause)
@@ -257,6 +261,8 @@ def update_displacement(lang: object):
         name = name_column(lang)
         frame = frame.assign(label=[f"{n} ({t(lang, 'flows_page.sids')})" if s else n
                                     for n, s in zip(frame[name], frame["sids"], strict=True)])
+        # disasters and conflict are two IDMC exports: each chart cites the one its figures come from
+        source = citations.source_line(flows.displacement_citations(db, cause, year), lang)
         out.append(figures.horizontal_bars(frame, label="label", value="persons", lang=lang, title=title, source=source,
                                            x_title=t(lang, "axis.persons")))
         out.append(data_table(frame.assign(shown=frame["persons"].map(lambda v: decimal(v, lang, 0)))[["label", "shown"]],

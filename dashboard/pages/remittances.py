@@ -31,9 +31,10 @@ from etl.areas import (
     LATIN_AMERICA_AND_CARIBBEAN,
     SOUTH_AMERICA,
 )
-from readside import groupings, maps, queries
+from readside import citations, groupings, maps, queries
 from readside.queries import NAME_COLUMNS
-from readside.text import language, money, name_column, percent, percent_of_gdp, t
+from readside.style import year_basis
+from readside.text import capitalised, language, money, name_column, percent, percent_of_gdp, t
 
 dash.register_page(__name__, path="/remittances", name="Remittances", order=40)
 
@@ -42,6 +43,9 @@ PATH = "/remittances"
 MEASURES = {"usd": RECEIVED, "gdp": RECEIVED_GDP}
 MAP_INDICATORS = {"usd": "remittances", "gdp": "remittances_gdp"}  # readside.maps keys of the same series
 LAC_SUBREGIONS = (CARIBBEAN, CENTRAL_AMERICA, SOUTH_AMERICA)
+# Growth from the Committee's base year on: before it the subregions' sums hold a handful of
+# reporting countries, and a country starting to report reads as a 1,500 % "growth".
+GROWTH_FROM = 2000
 DEFAULT_COUNTRY = 484  # Mexico, the largest receiver in the region
 
 
@@ -123,7 +127,7 @@ def headline(db: queries.Database, lang: str) -> str:
     if series.empty:
         return ""
     last = series.iloc[-1]
-    vintage = t(lang, "remittances.headline_vintage", vintage=last["revision"])
+    vintage = t(lang, "remittances.headline_vintage", vintage=citations.date(last["revision"], lang))
     before = series[series["year"] == last["year"] - 1]
     if before.empty:
         return t(lang, "remittances.headline_no_change", amount=money(last["value"], lang),
@@ -161,13 +165,17 @@ def regional_series(db: queries.Database, vintage: str | None = None) -> pd.Data
     return pd.concat(present, ignore_index=True) if present else pd.DataFrame(columns=columns)
 
 
-def growth(frame: pd.DataFrame) -> pd.DataFrame:
-    """Year-on-year % change per area, only between consecutive years."""
+def growth(frame: pd.DataFrame, since: int = GROWTH_FROM) -> pd.DataFrame:
+    """Year-on-year % change per area from `since` on, only between consecutive years in which
+    the same number of countries report (a sum that gains a member does not "grow")."""
     out = frame.sort_values(["area_code", "year"]).copy()
-    previous = out.groupby("area_code")["value"].shift()
-    consecutive = out.groupby("area_code")["year"].diff() == 1
-    out["value"] = ((out["value"] / previous - 1) * 100).where(consecutive)
-    return out.dropna(subset=["value"])
+    by_area = out.groupby("area_code")
+    previous = by_area["value"].shift()
+    consecutive = by_area["year"].diff() == 1
+    reporting = out["reporting"].astype("Float64")
+    same_members = (reporting == by_area["reporting"].shift().astype("Float64")).fillna(reporting.isna())
+    out["value"] = ((out["value"] / previous - 1) * 100).where(consecutive & same_members & (previous > 0))
+    return out[out["year"] >= since].dropna(subset=["value"])
 
 
 @callback(
@@ -179,12 +187,12 @@ def update_regional(vintage: object, lang: object):
     lang = language(lang)
     db = database()
     vintage = parse_choice(vintage, queries.series_vintages(db, RECEIVED))
-    source = indicator_source_line(db, "worldbank", lang) + " " + t(lang, "remittances.headline_vintage",
-                                                                       vintage=vintage or "")
+    source = indicator_source_line(db, "worldbank", lang, series=RECEIVED, vintage=vintage)
     name_col = name_column(lang)
     regions = regional_series(db, vintage)
+    basis = year_basis("worldbank")
     trend = figures.lines(regions, value="value", lang=lang, source=source, y_title=t(lang, "axis.usd"),
-                          title=t(lang, "remittances.trend_title"), fmt=money)
+                          title=t(lang, "remittances.trend_title"), fmt=money, year_basis=basis)
     table = regions.assign(shown=regions["value"].map(lambda v: money(v, lang)),
                            reporting=regions["reporting"].map(lambda v: "" if pd.isna(v) else str(int(v))))
     trend_table = data_table(table[["year", name_col, "shown", "reporting"]],
@@ -192,7 +200,8 @@ def update_regional(vintage: object, lang: object):
                               t(lang, "remittances.reporting")], "rem-trend-data")
     change = growth(regions)
     growth_fig = figures.lines(change, value="value", lang=lang, source=source, y_title=t(lang, "axis.growth"),
-                               title=t(lang, "remittances.growth_title"), percent=True)
+                               title=t(lang, "remittances.growth_since", since=GROWTH_FROM), percent=True,
+                               year_basis=basis)
     growth_fig.update_yaxes(rangemode="normal")
     growth_table = data_table(change.assign(shown=change["value"].map(lambda v: percent(v, lang, signed=True)))[
         ["year", name_col, "shown"]], [t(lang, "table.year"), t(lang, "table.area"), t(lang, "remittances.growth")],
@@ -219,7 +228,8 @@ def update_top(year: object, measure: object, vintage: object, lang: object):
         return figures.empty_figure(title), None, figures.empty_figure(title)
     top = queries.indicator_ranking(db, MEASURES[measure], chosen, AMERICAS_SUBREGIONS, limit=15, vintage=vintage)
     fig = figures.horizontal_bars(top, label=name_col, value="value", lang=lang, title=title, fmt=fmt,
-                                  source=indicator_source_line(db, "worldbank", lang),
+                                  source=indicator_source_line(db, "worldbank", lang, series=MEASURES[measure],
+                                                               vintage=vintage),
                                   x_title=t(lang, "axis.usd") if measure == "usd" else t(lang, "remittances.measure_gdp"))
     table = data_table(top.assign(shown=top["value"].map(lambda v: fmt(v, lang)))[[name_col, "iso3", "shown"]],
                        [t(lang, "table.area"), "ISO3", t(lang, f"remittances.measure_{measure}")], "rem-top-data")
@@ -260,7 +270,7 @@ def update_country(area: object, lang: object):
         return remittance_panel(db, code, name, lang, "rem-country")
     made = grouping_profile.remittances_sum(db, grouping, name, lang, "rem-country-data")
     if made is None:
-        return figures.empty_figure(name), notice(t(lang, "group.no_series", publisher="World Bank",
+        return figures.empty_figure(name), notice(t(lang, "group.no_series", publisher=capitalised(t(lang, "publisher.worldbank")),
                                                     what=t(lang, "what.worldbank"), name=name), "info")
     fig, table, note = made
     return fig, [html.P(note, className="group-sum-note"), table, html.P(t(lang, "group.gdp_not_offered"))]
