@@ -152,7 +152,6 @@
     const holder = gd.closest(".dash-graph");
     if (holder && full.height < needed) { holder.style.height = needed + "px"; }
 
-    if (names || Object.keys(update).length) { window.migdashChartFits = (window.migdashChartFits || 0) + 1; (window.migdashFitLog = window.migdashFitLog || []).push((gd.closest("[id]") || {}).id + " " + count + " " + JSON.stringify(update)); }
     if (names) {
       window.Plotly.update(gd, { name: names.names }, update, names.indices);
     } else if (Object.keys(update).length) {
