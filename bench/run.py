@@ -25,10 +25,10 @@ if str(REPO) not in sys.path:  # `python bench/run.py` puts bench/ first, not th
 
 import psutil  # noqa: E402
 
-from bench import callbacks_bench, etl_bench, extract_bench, page_bench  # noqa: E402
+from bench import callbacks_bench, etl_bench, extract_bench, page_bench, scan_bench  # noqa: E402
 from etl.build import build_from_snapshot  # noqa: E402
 
-SECTIONS = ("etl", "callbacks", "extract", "page")
+SECTIONS = ("etl", "callbacks", "extract", "page", "scan")
 DEFAULT_UPSTREAM = REPO.parent / "shared" / "data" / "upstream" / "undesa_ims"
 
 
@@ -118,6 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     args.add_argument("--upstream", type=Path, default=Path(os.environ.get("MIGDASH_UPSTREAM_DIR", DEFAULT_UPSTREAM)))
     args.add_argument("--json", type=Path, help="also write the raw results here")
     args.add_argument("--page-baseline", help="git ref whose overview the page bench measures side by side")
+    args.add_argument("--scan-baseline", help="git ref whose paragraph checker the scan bench measures side by side")
     opts = args.parse_args(argv)
     sections = opts.only or list(SECTIONS)
     print(f"## Benchmarks\n\nMachine: {machine()}\n", flush=True)
@@ -129,6 +130,7 @@ def main(argv: list[str] | None = None) -> int:
             "callbacks": (lambda: callbacks_bench.run(db), callbacks_section),
             "extract": (lambda: extract_bench.run(db), extract_section),
             "page": (lambda: page_bench.run(db, baseline=opts.page_baseline), page_section),
+            "scan": (lambda: scan_bench.run(db, baseline=opts.scan_baseline), scan_bench.section),
         }
         for name in sections:
             measure, render = runners[name]

@@ -15,9 +15,11 @@ from dash import dcc, get_relative_path, html
 from flask import Response, current_app, request
 
 from dashboard.components import database, href
-from readside import briefs, queries
-from readside.brief_render import PdfError, file_name, render
-from readside.briefs import BriefError, Subject, TalkingPoint
+from readside import queries
+from readside.documents.measures import TalkingPoint
+from readside.documents.points import talking_points
+from readside.documents.render import PdfError, file_name, render
+from readside.documents.subjects import BriefError, Subject, parse_subject
 from readside.text import language, t
 
 FORMATS = ("html", "pdf")
@@ -56,7 +58,7 @@ def brief_download(fmt: str) -> Response:
         return Response(t(lang, "data.bad_format") + "\n", status=404, mimetype="text/plain")
     db = database()
     try:
-        subject = briefs.parse_subject(db, area=request.args.get("area"), group=request.args.get("group"),
+        subject = parse_subject(db, area=request.args.get("area"), group=request.args.get("group"),
                                        theme=request.args.get("theme"))
         build = queries.build_info(db)["build_id"]
         data = _cached((str(db.path), build, subject, lang, fmt), lambda: render(db, subject, lang, fmt))
@@ -83,7 +85,7 @@ def point_card(point: TalkingPoint, card_id: str, lang: str) -> html.Div:
 
 def talking_point_section(db: queries.Database, subject: Subject, lang: str, prefix: str) -> list:
     """Heading, the cards and the download links of the subject's brief."""
-    points = briefs.talking_points(db, subject, lang)
+    points = talking_points(db, subject, lang)
     cards = [point_card(p, f"{prefix}-{i}", lang) for i, p in enumerate(points)]
     links = html.P([
         html.A(t(lang, "briefs.download"), href=brief_href(subject, lang), className="download",
@@ -112,7 +114,7 @@ def country_points(area: object, lang: object) -> list:
     lang = language(lang)
     db = database()
     try:
-        subject = briefs.parse_subject(db, area=area)
+        subject = parse_subject(db, area=area)
     except BriefError:
         return []
     return talking_point_section(db, subject, lang, "country-tp")

@@ -63,11 +63,12 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--db", type=Path, default=None)
     check.add_argument("--format", choices=["table", "csv", "markdown"], default="table")
     check.add_argument("--fail-on", action="append", default=[], metavar="STATUS",
-                       help="exit 1 if any figure has this status in the latest revision (repeatable): "
-                            "differs, revised, year-not-published, matches, not-checkable-with-current-sources")
+                       help="exit 1 if any figure's verdict has this status (repeatable): differs, revised, "
+                            "not-reported, year-not-published, matches, not-checkable-with-current-sources")
     scan = claims_sub.add_parser("scan", help="find every statistic in a paragraph (EN/ES/FR/PT) and check it like a claim")
     scan.add_argument("file", metavar="FILE|-", help="text file to scan, or - for standard input")
-    scan.add_argument("--lang", choices=["en", "es", "fr", "pt"], default="en", help="language of the text")
+    scan.add_argument("--lang", choices=["en", "es", "fr", "pt"], default=None,
+                      help="language of the text (default: detected)")
     scan.add_argument("--format", choices=["table", "csv", "markdown"], default="table")
     scan.add_argument("--db", type=Path, default=None)
     scan.add_argument("--cited-revision", type=int, default=None, help="the revision the text cites (default: the one it names)")
@@ -156,7 +157,8 @@ def run_serve(args: argparse.Namespace) -> int:
 
 
 def run_claims_scan(args: argparse.Namespace) -> int:
-    """`migdash claims scan FILE|-`: the paragraph checker (readside/scan.py)."""
+    """`migdash claims scan FILE|-`: the paragraph checker (readside/scan/); stops past 20,000
+    characters or a few seconds of CPU, with the message."""
     from readside import scan
     from readside.queries import Database, NoDatabase
 
@@ -178,19 +180,19 @@ def run_claims_scan(args: argparse.Namespace) -> int:
 
 def run_claims(args: argparse.Namespace) -> int:
     """The secretariat's pre-meeting check; non-zero with --fail-on so a scheduled job can alert."""
-    from readside import claims
+    from readside import claims_report
     from readside.queries import Database, NoDatabase
 
     if args.claims_command == "scan":
         return run_claims_scan(args)
     try:
-        text, reached = claims.run_check(Database(args.db or default_db()), args.format, args.fail_on)
+        text, reached = claims_report.run_check(Database(args.db or default_db()), args.format, args.fail_on)
     except (ValueError, NoDatabase) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(text, end="" if text.endswith("\n") else "\n")
     if reached:
-        print(f"claims check: status {reached} reached in the latest revision", file=sys.stderr)
+        print(f"claims check: status {reached} reached", file=sys.stderr)
         return 1
     return 0
 
@@ -211,8 +213,8 @@ def run_availability(args: argparse.Namespace) -> int:
 
 def run_brief(args: argparse.Namespace) -> int:
     """Write one brief; exit 2 naming the problem (unknown subject, no database, no Chromium)."""
-    from readside.brief_render import PdfError, file_name, render
-    from readside.briefs import BriefError, parse_subject
+    from readside.documents.render import PdfError, file_name, render
+    from readside.documents.subjects import BriefError, parse_subject
     from readside.queries import Database, NoDatabase
 
     db = Database(args.db or default_db())

@@ -13,7 +13,8 @@ data/claims/*.yaml. Intervals are closed and in the quoted unit.
 - nearly: slightly below. From 5 % below the quoted value up to the quoted value plus
   rounding: "nearly 78%" covers [74.1, 78.5]. The 5 % is relative, as for "around", so one
   rule serves millions and percentages alike.
-- more than: from the quoted value minus rounding upwards.
+- more than: from the quoted value upwards ("superó los 11 millones" is false for 10.9 million:
+  a bound is not a rounded value); less than: up to the quoted value.
 - derived: computed by the document from its other figures ("three times" = 17 % / 5 %); it is
   checked under internal consistency, with the rounding interval of an exact figure.
 
@@ -25,19 +26,21 @@ Statuses, per figure and loaded revision:
 - `year not published`: the revision has no such year. The note gives the nearest published
   years and, between two of them, a linear interpolation labelled `interpolated` (the `basis`
   column says so too). An interpolation never decides a status.
-- `not checkable with current sources`: no loaded source publishes the metric (migration flows,
-  remittances). The note says which source would check it (the registry's `checkable_with`).
+- `not reported` (other publishers): the cell is a placeholder (a 0 for money) or a sum over
+  members lacks some; never compared.
+- `not checkable with current sources`: no loaded source publishes the metric (migration flows).
+  The note says which source would check it (the registry's `checkable_with`).
+Figures of the other publishers (World Bank, UNHCR, WPP, KNOMAD, OECD, IOM, IDMC; see
+readside/vintage_values.py) get one row per vintage of their source instead of per revision.
+Across rows, `verdict` gives each figure one status, the same on /claims and /check: matches (the
+newest revision or vintage that publishes the year matches), revised (an older one matched),
+differs, not reported, year not published, not checkable.
 When the cited revision (2013, 2015) is not loaded, the note says so; the statuses are then
 against the loaded revisions only.
 
 Derived figures are recomputed from the data: a change is 100 x (level / base level - 1), where a
 level is the sum of `areas` minus the sum of `minus_areas`, so the rest of the world is
-900 - (904 + 905). Internal consistency compares the quote with itself, without the data: parts
-against their stated total (`part_of`), a change against the quoted levels it spans, and a ratio
-against the two quoted figures it compares (numerator: the figure with the ratio's own areas;
-denominator: the other figure of the same metric). The verdict is `consistent` when the
-recomputed value is inside the quoted interval, `consistent only within the quoted precision` when
-only the intervals overlap, and `inconsistent` otherwise.
+900 - (904 + 905). Internal consistency (the quote against itself) is readside/consistency.py.
 """
 
 from __future__ import annotations
@@ -45,23 +48,23 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from io import StringIO
 
 import pandas as pd
 
 from etl.areas import AMERICAS_PARTS, WORLD
-from etl.sources.worldbank import RECEIVED as REMITTANCES_RECEIVED
-from readside import citations, queries
+from readside import citations, queries, vintage_values
 from readside.queries import Database
 from readside.text import capitalised, decimal, language, t
 
 MATCHES, REVISED, DIFFERS = "matches", "revised", "differs"
 NOT_PUBLISHED, NOT_CHECKABLE = "year not published", "not checkable with current sources"
-SEVERITY = [DIFFERS, REVISED, NOT_PUBLISHED, MATCHES, NOT_CHECKABLE]  # most severe first
+SEVERITY = [DIFFERS, REVISED, "not reported", NOT_PUBLISHED, MATCHES, NOT_CHECKABLE]  # most severe first
 PUBLISHED, INTERPOLATED = "published", "interpolated"
-COMPUTABLE = {"stock", "change_percent"}
+COMPUTABLE = {"stock", "change_percent", "share", "share_sex"}  # UN DESA, per revision
+NOT_REPORTED = "not reported"
 RELATIVE_SPREAD = 0.05
 SHOWN_DECIMALS = {"million": 2, "percent": 1, "times": 1, "billion US$": 3}
+SHARES = {"share", "share_sex"}
 
 
 # ---- precision ----
@@ -76,7 +79,9 @@ def tolerance(quoted: float, decimals: int, qualifier: str) -> tuple[float, floa
     if qualifier == "nearly":
         return quoted - spread, quoted + half
     if qualifier == "more than":
-        return quoted - half, math.inf
+        return quoted, math.inf
+    if qualifier == "less than":
+        return -math.inf, quoted
     return quoted - half, quoted + half
 
 
@@ -206,8 +211,8 @@ class Context:
     totals: dict[tuple[int, int, int, str], float]
     names: dict[int, tuple[str, str, str, str]]  # code -> name in en, es, fr, pt
     source: dict
-    # (vintage, area, year) -> US$, every World Bank vintage in the build, newest first
-    remittances: dict[tuple[str, int, int], float] = field(default_factory=dict)
+    population: dict[tuple[int, int, int, str], float] = field(default_factory=dict)  # persons, UN DESA
+    sources: vintage_values.Data = field(default_factory=vintage_values.Data)  # the other publishers
 
     @classmethod
     def load(cls, db: Database, claims: pd.DataFrame | None = None, figures: pd.DataFrame | None = None) -> Context:
@@ -226,8 +231,8 @@ class Context:
             totals={(r, y, c, s): float(m) for r, y, c, s, m in frame.itertuples(index=False)},
             names={int(c): (en, es, fr, pt) for c, en, es, fr, pt in names.itertuples(index=False)},
             source=queries.provenance_citation(db, latest) or {},
-            remittances={(str(vintage), int(c), int(y)): float(v) for vintage, y, c, v in
-                         queries.series_all_vintages(db, REMITTANCES_RECEIVED, codes).itertuples(index=False)},
+            population=vintage_values.undesa_population(db, codes) if figures["metric"].isin(["share"]).any() else {},
+            sources=vintage_values.Data.load(db, figures),
         )
 
     @property
@@ -240,10 +245,12 @@ class Context:
     def figures_of(self, claim_id: str) -> pd.DataFrame:
         return self.figures[self.figures["claim_id"] == claim_id]
 
-    def level(self, revision: int, figure: pd.Series, year: int) -> float | None:
+    def level(self, revision: int, figure: pd.Series, year: int, sex: str | None = None,
+              table: dict | None = None) -> float | None:
         """Persons in the figure's areas minus its minus_areas, or None if one is missing."""
-        parts = [self.totals.get((revision, year, c, figure["sex"])) for c in _codes(figure["areas"])]
-        minus = [self.totals.get((revision, year, c, figure["sex"])) for c in _codes(figure["minus_areas"])]
+        sex, table = sex or figure["sex"], self.totals if table is None else table
+        parts = [table.get((revision, year, c, sex)) for c in _codes(figure["areas"])]
+        minus = [table.get((revision, year, c, sex)) for c in _codes(figure["minus_areas"])]
         if any(v is None for v in parts + minus):
             return None
         return sum(parts) - sum(minus)
@@ -256,6 +263,10 @@ class Context:
             return None
         if figure["metric"] == "stock":
             return level / 1e6
+        if figure["metric"] in SHARES:  # of the population, or women/men of all migrants
+            whole = self.level(revision, figure, year, "total") if figure["metric"] == "share_sex" else \
+                self.level(revision, figure, year, table=self.population)
+            return 100 * level / whole if whole else None
         base = self.level(revision, figure, int(figure["base_year"]))
         return None if not base else 100 * (level / base - 1)
 
@@ -288,6 +299,9 @@ class FigureCheck:
     unit: str
     basis: str = ""
     notes: tuple[Note, ...] = ()
+    vintage: str = ""  # the revision or vintage checked, as its publisher names it
+    source: str = "undesa_ims"
+    current: bool = False  # the newest loaded revision or vintage of the figure's source
 
 
 def _unpublished(ctx: Context, figure: pd.Series, revision: int, year: int) -> tuple[tuple[Note, ...], float | None]:
@@ -308,44 +322,13 @@ def _unpublished(ctx: Context, figure: pd.Series, revision: int, year: int) -> t
     return (nearest, Note("interpolated", {"year": year, "value": quantity})), value
 
 
-def _closest_remittances(ctx: Context, figure: pd.Series) -> tuple[Note, ...]:
-    """Context, not a verdict: the World Bank's personal remittances for the same area and year
-    in every vintage loaded, newest first (each vintage rewrites history). Its definition
-    differs from the 'family remittances' other publishers quote."""
-    if figure["metric"] not in ("remittances", "remittances_change_percent"):
-        return ()
-    areas, year = _codes(figure["areas"]), int(figure["year"])
-    if len(areas) != 1:
-        return ()
-    vintages = sorted({v for v, area, y in ctx.remittances if area == areas[0] and y == year}, reverse=True)
-    return tuple(note for vintage in vintages if (note := _remittance_note(ctx, figure, vintage, areas[0], year)))
-
-
-def _remittance_note(ctx: Context, figure: pd.Series, vintage: str, area: int, year: int) -> Note | None:
-    value = ctx.remittances[vintage, area, year]
-    if figure["metric"] == "remittances":
-        return Note("closest_remittances", {"year": year, "vintage": vintage,
-                                            "value": Quantity(value / 1e9, "billion US$", 1)})
-    before = ctx.remittances.get((vintage, area, int(figure["base_year"])))
-    if not before:
-        return None
-    return Note("closest_remittances_change", {"year": year, "base": int(figure["base_year"]), "vintage": vintage,
-                                               "value": Num(100 * (value / before - 1), 1, signed=True)})
-
-
 def check_figure(ctx: Context, figure: pd.Series, revision: int) -> FigureCheck:
     """One figure against one revision (before `revised` is applied across revisions)."""
     quoted = float(figure["value"])
     made = {"claim_id": figure["claim_id"], "figure_id": figure["figure_id"], "revision": revision,
             "quoted": quoted, "unit": figure["unit"]}
     if figure["metric"] not in COMPUTABLE:
-        en = figure["checkable_with"] if isinstance(figure["checkable_with"], str) else "-"
-        where = Localized(en, *(text if isinstance(text := figure.get(f"checkable_with_{lang}"), str) else None
-                                for lang in ("es", "fr", "pt")))
-        context = _closest_remittances(ctx, figure)
-        first = Note("other_definition" if context else "not_checkable", {"source": where})
-        notes = (first, *context)
-        return FigureCheck(**made, status=NOT_CHECKABLE, actual=None, notes=notes)
+        return _not_checkable(ctx, figure)
     needed = [int(figure["year"])] + ([int(figure["base_year"])] if pd.notna(figure["base_year"]) else [])
     missing = [y for y in needed if y not in ctx.published[revision]]
     if missing:
@@ -356,6 +339,44 @@ def check_figure(ctx: Context, figure: pd.Series, revision: int) -> FigureCheck:
         return FigureCheck(**made, status=NOT_PUBLISHED, actual=None, notes=(Note("missing_area"),))
     status = MATCHES if covers(actual, quoted, int(figure["decimals"]), figure["qualifier"]) else DIFFERS
     return FigureCheck(**made, status=status, actual=actual, basis=PUBLISHED)
+
+
+def _not_checkable(ctx: Context, figure: pd.Series) -> FigureCheck:
+    """A metric no loaded source publishes: one row, naming the source that would check it."""
+    en = figure["checkable_with"] if isinstance(figure.get("checkable_with"), str) else "-"
+    where = Localized(en, *(text if isinstance(text := figure.get(f"checkable_with_{lang}"), str) else None
+                            for lang in ("es", "fr", "pt")))
+    return FigureCheck(figure["claim_id"], figure["figure_id"], None, NOT_CHECKABLE, float(figure["value"]), None,
+                       figure["unit"], notes=(Note("not_checkable", {"source": where}),), source="", current=True)
+
+
+def _check_vintages(ctx: Context, figure: pd.Series) -> list[FigureCheck]:
+    """A figure of another publisher against each of its vintages, with the same tolerance."""
+    source, series = vintage_values.SOURCE[figure["metric"]], Word(f"scan.series.{figure['metric']}")
+    quoted, found = float(figure["value"]), vintage_values.values(ctx.sources, figure)
+    out = []
+    for i, value in enumerate(found):
+        made = {"claim_id": figure["claim_id"], "figure_id": figure["figure_id"], "revision": None, "quoted": quoted,
+                "unit": figure["unit"], "vintage": value.vintage, "source": source, "current": i == len(found) - 1}
+        named = Note("series", {"series": series, "vintage": value.vintage})
+        if value.state == vintage_values.PUBLISHED and value.value is not None:
+            ok = covers(value.value, quoted, int(figure["decimals"]), figure["qualifier"])
+            notes = (named,) if ok or not figure["metric"].startswith("remittances") else (named, Note("remittance_definitions"))
+            out.append(FigureCheck(**made, status=MATCHES if ok else DIFFERS, actual=value.value, basis=PUBLISHED, notes=notes))
+        elif value.state == vintage_values.PLACEHOLDER:
+            out.append(FigureCheck(**made, status=NOT_REPORTED, actual=None, notes=(named, Note("placeholder"))))
+        elif value.state == vintage_values.PARTIAL and value.reporting:
+            counted, expected = value.reporting
+            note = Note("members_reporting", {"counted": counted, "expected": expected})
+            out.append(FigureCheck(**made, status=NOT_REPORTED, actual=None, notes=(named, note)))
+        elif value.state == vintage_values.PARTIAL:
+            out.append(FigureCheck(**made, status=NOT_PUBLISHED, actual=None, notes=(named, Note("partial_year"))))
+        else:
+            out.append(FigureCheck(**made, status=NOT_PUBLISHED, actual=None, notes=(named, Note("not_in_vintage"))))
+    if not out:
+        out.append(FigureCheck(figure["claim_id"], figure["figure_id"], None, NOT_PUBLISHED, quoted, None, figure["unit"],
+                               notes=(Note("source_not_loaded", {"series": series}),), source=source, current=True))
+    return out
 
 
 def _apply_revised(checks: list[FigureCheck], cited: int, latest: int) -> None:
@@ -382,8 +403,16 @@ def check_figures(ctx: Context, figures: pd.DataFrame, cited: int | None) -> lis
     """Figures (registry rows or built in memory) against every loaded revision; `cited` is the
     revision the text cites (`revised` needs it; None: the text names none)."""
     out = []
-    for _, figure in figures.iterrows():
+    for figure in figures.to_dict("records"):  # plain dicts: a pandas row per figure costs ms
+        if figure["metric"] in vintage_values.SOURCE:
+            out += _check_vintages(ctx, figure)
+            continue
+        if figure["metric"] not in COMPUTABLE:
+            out.append(_not_checkable(ctx, figure))
+            continue
         checks = [check_figure(ctx, figure, r) for r in ctx.revisions]
+        for check in checks:
+            check.vintage, check.current = str(check.revision), check.revision == ctx.latest
         if cited is None:
             out += checks
             continue
@@ -403,97 +432,62 @@ def check_all(ctx: Context) -> pd.DataFrame:
     return frame
 
 
-def claim_status(checks: pd.DataFrame, latest: int) -> str:
-    """The badge of a claim: its most severe checkable figure status in the latest revision."""
-    statuses = set(checks[checks["revision"] == latest]["status"])
+@dataclass(frozen=True)
+class Verdict:
+    """One figure's status across every revision or vintage of its source, and the check behind it.
+
+    matches: the newest revision or vintage that publishes the year matches (every matching one is
+    named); revised: an older one matched, the newest differs; differs: none matches; not reported:
+    the publisher's cell is a placeholder or a sum lacks members; year not published; not checkable."""
+
+    status: str
+    decided_by: FigureCheck
+    newest: FigureCheck | None  # the newest check with a published value (what a refresh writes)
+    notes: tuple[Note, ...]
+
+
+def verdict(checks: list[FigureCheck]) -> Verdict:
+    published = [c for c in checks if c.basis == PUBLISHED]
+    if not published:
+        status = next((s for s in (NOT_REPORTED, NOT_PUBLISHED) if any(c.status == s for c in checks)), checks[-1].status)
+        last = [c for c in checks if c.current] or checks[-1:]
+        return Verdict(status, last[0], None, last[0].notes)
+    newest = published[-1]
+    matched = [c for c in published if c.status == MATCHES]
+    values = {"vintages": ", ".join(c.vintage for c in matched), "newest": newest.vintage, "series": _series(newest),
+              "value": Quantity(newest.actual, newest.unit, SHOWN_DECIMALS.get(newest.unit, 2))}
+    kind = "revision" if newest.source == "undesa_ims" else "vintage"
+    if newest.status == MATCHES:
+        return Verdict(MATCHES, newest, newest, (Note(f"matches_{kind}", values),))
+    if matched:
+        return Verdict(REVISED, matched[-1], newest, (Note(f"revised_{kind}", values),))
+    extra = tuple(n for n in newest.notes if n.key == "remittance_definitions")
+    return Verdict(DIFFERS, newest, newest, (Note(f"differs_{kind}", values), *extra))
+
+
+def _series(check: FigureCheck) -> object:
+    return next((n.values["series"] for n in check.notes if n.key == "series"), "")
+
+
+def verdicts(checks: list[FigureCheck]) -> dict[tuple[str, str], Verdict]:
+    """(claim_id, figure_id) -> Verdict, in the order the checks came."""
+    grouped: dict[tuple[str, str], list[FigureCheck]] = {}
+    for check in checks:
+        grouped.setdefault((check.claim_id, check.figure_id), []).append(check)
+    return {key: verdict(group) for key, group in grouped.items()}
+
+
+def as_checks(frame: pd.DataFrame) -> list[FigureCheck]:
+    fields = list(FigureCheck.__dataclass_fields__)
+    return [FigureCheck(**{k: (None if k in ("revision", "actual") and pd.isna(v) else v) for k, v in row.items() if k in fields})
+            for row in frame.to_dict("records")]
+
+
+def claim_status(checks: pd.DataFrame, latest: int | None = None) -> str:
+    """The badge of a claim: its most severe checkable figure verdict (the same as /check gives)."""
+    statuses = {v.status for v in verdicts(as_checks(checks)).values()}
     checkable = statuses - {NOT_CHECKABLE}
     return next(s for s in SEVERITY if s in (checkable or statuses))
-
-
-# ---- internal consistency: the quote against itself ----
-
-
-def _verdict(central: float, derived: tuple[float, float], quoted: tuple[float, float]) -> tuple[str, bool]:
-    if quoted[0] <= central <= quoted[1]:
-        return "consistent", True
-    if derived[0] <= quoted[1] and quoted[0] <= derived[1]:
-        return "loosely_consistent", True
-    return "inconsistent", False
-
-
-def _parts_vs_total(figures: pd.DataFrame) -> list[Note]:
-    notes = []
-    for total_id, parts in figures[figures["part_of"].notna()].groupby("part_of"):
-        total = figures[figures["figure_id"] == total_id]
-        if total.empty:
-            continue
-        total = total.iloc[0]
-        intervals = [figure_interval(p) for _, p in parts.iterrows()]
-        low, high = sum(i[0] for i in intervals), sum(i[1] for i in intervals)
-        part_sum, quoted = float(parts["value"].sum()), figure_interval(total)
-        ok = low <= quoted[1] and quoted[0] <= high
-        decimals = int(total["decimals"])
-        notes.append(Note("parts_total", {
-            "terms": tuple(Num(v, int(d)) for v, d in zip(parts["value"], parts["decimals"], strict=True)),
-            "sum": Num(part_sum, decimals), "relation": "=" if ok else "≠",
-            "total": Quantity(float(total["value"]), total["unit"], decimals),
-            "gap": Num(float(total["value"]) - part_sum, decimals, signed=True),
-        }, ok=ok))
-    return notes
-
-
-def _same_series(a: pd.Series, b: pd.Series) -> bool:
-    return all(a[k] == b[k] or (pd.isna(a[k]) and pd.isna(b[k])) for k in ("areas", "minus_areas", "sex"))
-
-
-def _change_vs_levels(figures: pd.DataFrame) -> list[Note]:
-    """A quoted change against the quoted levels at its two ends (claim 3: 34 -> 61 vs 'nearly 78%')."""
-    notes = []
-    stocks = figures[figures["metric"] == "stock"]
-    for _, change in figures[figures["metric"] == "change_percent"].iterrows():
-        ends = {int(s["year"]): s for _, s in stocks.iterrows() if _same_series(s, change)}
-        base, end = ends.get(int(change["base_year"])), ends.get(int(change["year"]))
-        if base is None or end is None:
-            continue
-        (bl, bh), (el, eh) = figure_interval(base), figure_interval(end)
-        central = 100 * (float(end["value"]) / float(base["value"]) - 1)
-        derived = (100 * (el / bh - 1), 100 * (eh / bl - 1))
-        verdict, ok = _verdict(central, derived, figure_interval(change))
-        notes.append(Note("change_levels", {
-            "base": Quantity(float(base["value"]), base["unit"], int(base["decimals"])),
-            "end": Quantity(float(end["value"]), end["unit"], int(end["decimals"])),
-            "derived": Quantity(central, "percent", 1), "low": Quantity(derived[0], "percent", 1), "high": Quantity(derived[1], "percent", 1),
-            "quoted": Quoted.of(change), "verdict": Word(f"claims.verdict.{verdict}"),
-        }, ok=ok))
-    return notes
-
-
-def _ratio_vs_parts(figures: pd.DataFrame) -> list[Note]:
-    """A quoted ratio ('three times higher') against the two quoted figures it compares."""
-    notes = []
-    for _, ratio in figures[figures["metric"] == "ratio"].iterrows():
-        others = figures[figures["metric"] != "ratio"]
-        numerator = others[others["areas"] == ratio["areas"]]
-        if numerator.empty:
-            continue
-        numerator = numerator.iloc[0]
-        denominator = others[(others["metric"] == numerator["metric"]) & (others["areas"] != ratio["areas"])]
-        if denominator.empty or not float(denominator["value"].iloc[0]):
-            continue
-        denominator = denominator.iloc[0]
-        (nl, nh), (dl, dh) = figure_interval(numerator), figure_interval(denominator)
-        central = float(numerator["value"]) / float(denominator["value"])
-        verdict, ok = _verdict(central, (nl / dh, nh / dl), figure_interval(ratio))
-        notes.append(Note("ratio", {
-            "numerator": Quoted.of(numerator), "denominator": Quoted.of(denominator),
-            "derived": Quantity(central, "times", 1), "quoted": Quoted.of(ratio), "verdict": Word(f"claims.verdict.{verdict}"),
-        }, ok=ok))
-    return notes
-
-
-def consistency(figures: pd.DataFrame) -> list[Note]:
-    """Does the quote add up on its own terms? Parts vs total, change vs levels, ratio vs parts."""
-    return [*_parts_vs_total(figures), *_change_vs_levels(figures), *_ratio_vs_parts(figures)]
 
 
 # ---- refreshed sentence and citation ----
@@ -511,12 +505,12 @@ def refreshed_sentence(ctx: Context, claim_id: str, lang: str) -> str | None:
         value = ctx.value(ctx.latest, figure, year)
         if value is None:
             return None
-        values[figure["figure_id"]] = format_value(value, figure["unit"], _refreshed_decimals(figure), lang)
+        values[figure["figure_id"]] = format_value(value, figure["unit"], refreshed_decimals(figure), lang)
         values[f"{figure['figure_id']}_year"] = year
     return capitalised(template.format(**values).strip())  # a quote may start mid-sentence: a pasted one may not
 
 
-def _refreshed_decimals(figure: pd.Series) -> int:
+def refreshed_decimals(figure: pd.Series) -> int:
     """Millions keep at least one decimal: '47 million' becomes '46.9 million', so a revised value
     is not rounded back onto the quoted one; other units keep the quoted precision."""
     decimals = int(figure["decimals"])
@@ -546,98 +540,3 @@ def sentence_with_citation(ctx: Context, claim_id: str, lang: str) -> str | None
     """What the copy button copies: the refreshed sentence, then its citation line."""
     sentence = refreshed_sentence(ctx, claim_id, lang)
     return f"{sentence} {citation(ctx, lang)}" if sentence else None
-
-
-# ---- the secretariat's report (CLI) ----
-
-REPORT_COLUMNS = ["claim_id", "figure_id", "revision", "status", "quoted_as", "quoted", "actual", "basis", "unit", "note",
-                  "document_title", "quote", "consistency", "refreshed_en", "refreshed_es", "refreshed_fr", "refreshed_pt"]
-
-
-def report(ctx: Context) -> pd.DataFrame:
-    """One row per claim figure and revision: quote, status, note, consistency, refreshed sentences."""
-    checks = check_all(ctx)
-    claims = ctx.claims.set_index("claim_id")
-    per_claim = pd.DataFrame({
-        "consistency": {c: notes_text(consistency(ctx.figures_of(c)), "en") for c in claims.index},
-        "refreshed_en": {c: sentence_with_citation(ctx, c, "en") or "" for c in claims.index},
-        **{f"refreshed_{lang}": {c: sentence_with_citation(ctx, c, lang) or "" for c in claims.index}
-           for lang in ("es", "fr", "pt")},
-    })
-    out = checks.merge(claims[["quote", "document_title"]], left_on="claim_id", right_index=True)
-    out = out.merge(per_claim, left_on="claim_id", right_index=True)
-    wording = {(f["claim_id"], f["figure_id"]): quoted_text(f, "en") for _, f in ctx.figures.iterrows()}
-    out["quoted_as"] = [wording[key] for key in zip(out["claim_id"], out["figure_id"], strict=True)]
-    return out[REPORT_COLUMNS].reset_index(drop=True)
-
-
-SHOWN_COLUMNS = ["figure_id", "revision", "status", "quoted_as", "actual", "basis", "note"]
-
-
-def _cell(value: object) -> str:
-    if isinstance(value, float):
-        return "" if math.isnan(value) else f"{value:.2f}"
-    return "" if value is None else str(value)
-
-
-def as_table(frame: pd.DataFrame, latest: int) -> str:
-    """Plain text: per claim, its quote, one row per figure and revision, then the refreshed sentences."""
-    out = []
-    for claim_id, rows in frame.groupby("claim_id", sort=False):
-        first = rows.iloc[0]
-        out += [f"== {claim_id}: {claim_status(rows, latest)} in the {latest} revision — {first['document_title']}",
-                f"quote: {first['quote']}"]
-        shown = rows[SHOWN_COLUMNS].copy()
-        shown["actual"] = shown["actual"].map(lambda v: "" if pd.isna(v) else f"{v:.2f}")
-        out.append(shown.to_string(index=False, max_colwidth=90))
-        if first["consistency"]:
-            out.append(f"consistency: {first['consistency']}")
-        out += [f"refreshed (en): {first['refreshed_en'] or '(cannot be refreshed with current sources)'}",
-                f"refreshed (es): {first['refreshed_es'] or '(no puede actualizarse con las fuentes actuales)'}", ""]
-    return "\n".join(out)
-
-
-def as_markdown(frame: pd.DataFrame, latest: int) -> str:
-    """For a briefing note: a section per claim with its quote, figures table and refreshed sentences."""
-    columns = SHOWN_COLUMNS
-    out = [f"# Claims check against UN DESA International Migrant Stock (latest revision: {latest})", ""]
-    for claim_id, rows in frame.groupby("claim_id", sort=False):
-        first = rows.iloc[0]
-        out += [f"## {claim_id} — {claim_status(rows, latest)}", "", f"*{first['document_title']}*", "", f"> {first['quote']}", "",
-                "| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
-        for row in rows[columns].itertuples(index=False):
-            cells = [_cell(v) for v in row]
-            out.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
-        if first["consistency"]:
-            out += ["", f"Internal consistency: {first['consistency']}"]
-        out += ["", f"- Refreshed (en): {first['refreshed_en'] or '(cannot be refreshed with current sources)'}",
-                f"- Refreshed (es): {first['refreshed_es'] or '(no puede actualizarse con las fuentes actuales)'}", ""]
-    return "\n".join(out)
-
-
-def as_csv(frame: pd.DataFrame) -> str:
-    buffer = StringIO()
-    frame.to_csv(buffer, index=False, lineterminator="\n")
-    return buffer.getvalue()
-
-
-def normalise_status(name: str) -> str:
-    """'year-not-published' and 'year_not_published' name the status 'year not published'."""
-    return name.replace("-", " ").replace("_", " ").strip().lower()
-
-
-def reached(frame: pd.DataFrame, fail_on: Iterable[str], latest: int) -> list[str]:
-    """Statuses among `fail_on` that some figure has in the latest revision (what still holds now)."""
-    wanted = {normalise_status(s) for s in fail_on}
-    return sorted(set(frame[frame["revision"] == latest]["status"]) & wanted)
-
-
-def run_check(db: Database, fmt: str = "table", fail_on: Iterable[str] = ()) -> tuple[str, list[str]]:
-    """The `migdash claims check` command: the report text and the --fail-on statuses reached."""
-    unknown = sorted({normalise_status(s) for s in fail_on} - set(SEVERITY))
-    if unknown:
-        raise ValueError(f"unknown status for --fail-on: {unknown}; choose from {SEVERITY}")
-    ctx = Context.load(db)
-    frame = report(ctx)
-    text = {"csv": as_csv, "markdown": lambda f: as_markdown(f, ctx.latest)}.get(fmt, lambda f: as_table(f, ctx.latest))(frame)
-    return text, reached(frame, fail_on, ctx.latest)

@@ -5,7 +5,7 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 METRICS = ["stock", "change_percent", "flow_change_percent", "ratio", "remittances", "remittances_change_percent"]
-QUALIFIERS = ["exact", "around", "nearly", "more than", "derived"]
+QUALIFIERS = ["exact", "around", "nearly", "more than", "less than", "derived"]
 UNITS = ["million", "percent", "times", "billion US$"]
 
 

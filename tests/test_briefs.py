@@ -16,9 +16,11 @@ import yaml
 from markupsafe import escape
 
 from migdash.cli import main
-from readside import briefs, citations
-from readside.brief_render import html_to_pdf, render_html
-from readside.briefs import BriefError, Subject, parse_subject, talking_points
+from readside import citations
+from readside.documents import layout, measures, subjects, values
+from readside.documents.points import talking_points
+from readside.documents.render import html_to_pdf, render_html
+from readside.documents.subjects import BriefError, Subject, parse_subject
 from readside.queries import Database
 from readside.text import LANGUAGES, t
 
@@ -33,13 +35,13 @@ def db(built_db) -> Database:
 
 @pytest.fixture(scope="module")
 def members(db) -> list[int]:
-    return briefs.oas_members(db)
+    return subjects.oas_members(db)
 
 
 @pytest.fixture(scope="module")
-def frames(db) -> briefs.Frames:
+def frames(db) -> measures.Frames:
     """The area metrics of every country, loaded once for the many briefs below."""
-    return briefs.member_frames(db)
+    return measures.member_frames(db)
 
 
 def one(db_path, sql: str, params: list):
@@ -103,7 +105,7 @@ def test_every_member_state_has_five_to_eight_sourced_points_in_every_language(d
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_html_brief_of_every_member_state_builds_and_is_self_contained(db, members, frames, lang):
     for code in members:
-        content = briefs.brief(db, Subject("area", str(code)), lang, frames=frames)
+        content = layout.brief(db, Subject("area", str(code)), lang, frames=frames)
         html = render_html(content)
         assert fetches(html) == [], code
         assert 3 <= html.count("<svg") <= 4, code
@@ -116,10 +118,10 @@ def test_html_brief_of_every_member_state_builds_and_is_self_contained(db, membe
 @pytest.mark.parametrize("code", [484, 862, 28])  # Mexico, Venezuela, Antigua and Barbuda
 def test_html_brief_in_the_four_languages(db, code):
     for lang in LANGUAGES:
-        html = render_html(briefs.brief(db, Subject("area", str(code)), lang))
+        html = render_html(layout.brief(db, Subject("area", str(code)), lang))
         assert fetches(html) == [] and f'<html lang="{lang}">' in html
         assert str(escape(t(lang, "briefs.html.talking_points"))) in html and str(escape(t(lang, "briefs.html.caveats"))) in html
-        name = briefs.names(db, [code], lang)[code]
+        name = subjects.names(db, [code], lang)[code]
         assert str(escape(t(lang, "briefs.heading.area", name=name))) in html
 
 
@@ -143,33 +145,33 @@ def test_remittance_point_is_the_newest_world_bank_vintage(db, built_db):
     point = next(p for p in talking_points(db, Subject("area", "484"), "es") if p.key == "remittances")
     (vintage, year, value), = one(
         built_db, "SELECT revision, year, value FROM indicator_vintages WHERE newest AND series = ? "
-                  "AND area_code = 484 ORDER BY year DESC LIMIT 1", [briefs.RECEIVED])
+                  "AND area_code = 484 ORDER BY year DESC LIMIT 1", [values.RECEIVED])
     assert (point.vintage, point.year, point.value) == (vintage, year, value)
     assert "mil millones" in point.sentence and citations.date(vintage, "es") in point.citation
     assert point.citation.count("CC BY 4.0") == 1 and "Last updated" not in point.citation
 
 
 def test_a_brief_for_every_meeting_of_the_work_plan(db):
-    assert set(briefs.themes()) >= {"sids", "special-situations", "remittances", "data-and-statistics", "overview",
+    assert set(subjects.themes()) >= {"sids", "special-situations", "remittances", "data-and-statistics", "overview",
                                      "covid-19", "climate-change"}
-    for key in briefs.themes():
+    for key in subjects.themes():
         for lang in ("en", "es"):
-            content = briefs.brief(db, Subject("theme", key), lang)
+            content = layout.brief(db, Subject("theme", key), lang)
             html = render_html(content)
             assert fetches(html) == [], key
             assert content.points and content.charts, key
             assert t(lang, f"briefs.theme.{key}") in content.heading
-    data = briefs.brief(db, Subject("theme", "data-and-statistics"), "en")
+    data = layout.brief(db, Subject("theme", "data-and-statistics"), "en")
     assert data.matrix_rows and any(p.key.startswith("revised_") for p in data.points)
 
 
 def test_the_sids_are_the_oas_members_on_the_uns_list(db):
-    listed = yaml.safe_load(briefs.THEMES_FILE.read_text(encoding="utf-8"))["oas_member_sids"]
-    assert sorted(briefs.oas_sids(db)) == briefs.codes_of_iso3(db, listed)
+    listed = yaml.safe_load(subjects.THEMES_FILE.read_text(encoding="utf-8"))["oas_member_sids"]
+    assert sorted(subjects.oas_sids(db)) == subjects.codes_of_iso3(db, listed)
 
 
 def test_a_theme_without_its_source_says_in_words_what_it_leaves_out(bare_db):
-    content = briefs.brief(Database(bare_db), Subject("theme", "special-situations"), "en")
+    content = layout.brief(Database(bare_db), Subject("theme", "special-situations"), "en")
     said = t("en", "briefs.missing", what=t("en", "briefs.source.unhcr"))
     assert said in content.missing and said in render_html(content)
     assert "migdash etl" not in render_html(content)
@@ -194,13 +196,13 @@ def test_unknown_subjects_are_refused(db, kwargs, key):
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's /usr/bin/chromium (make browser-deps)")
 @pytest.mark.parametrize(("code", "lang"), [(484, "es"), (28, "fr")])
 def test_pdf_brief_prints(db, code, lang, tmp_path):
-    pdf = html_to_pdf(render_html(briefs.brief(db, Subject("area", str(code)), lang)))
+    pdf = html_to_pdf(render_html(layout.brief(db, Subject("area", str(code)), lang)))
     assert pdf.startswith(b"%PDF") and len(pdf) > 20_000
     if shutil.which("pdftotext"):
         path = tmp_path / "brief.pdf"
         path.write_bytes(pdf)
         text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
-        name = briefs.names(db, [code], lang)[code]
+        name = subjects.names(db, [code], lang)[code]
         assert name in text and t(lang, "briefs.html.talking_points") in text
 
 

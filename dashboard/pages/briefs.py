@@ -8,8 +8,9 @@ from dash import Input, Output, State, callback, dcc, html
 
 from dashboard.briefing import brief_href
 from dashboard.components import database, needs_database, notice, page_frame
-from readside import briefs, groupings, queries
-from readside.briefs import BriefError, Subject
+from readside import groupings, queries
+from readside.documents.layout import missing_notices
+from readside.documents.subjects import BriefError, Subject, parse_subject, themes
 from readside.text import language, name_column, t
 
 dash.register_page(__name__, path="/briefs", name="Briefs", order=8)
@@ -30,7 +31,7 @@ def links(subject: Subject, lang: str, prefix: str) -> html.P:
 
 def theme_item(db: queries.Database, key: str, lang: str) -> html.Li:
     subject = Subject("theme", key)
-    missing = [notice(text) for text in briefs.missing_notices(db, subject, lang)]
+    missing = [notice(text) for text in missing_notices(db, subject, lang)]
     return html.Li([html.H3(t(lang, f"briefs.theme.{key}")), html.P(t(lang, f"briefs.meeting.{key}")), *missing,
                     links(subject, lang, f"brief-theme-{key}")])
 
@@ -42,7 +43,7 @@ def layout(lang: str = "en", area: str | None = None, **_: object) -> html.Div:
     name_col = name_column(lang)
     countries = queries.countries(db)
     try:
-        chosen = briefs.parse_subject(db, area=area).code if area else DEFAULT_AREA
+        chosen = parse_subject(db, area=area).code if area else DEFAULT_AREA
     except BriefError:
         chosen = DEFAULT_AREA
     areas = [{"label": row[name_col], "value": int(row["code"])} for _, row in countries.iterrows()]
@@ -54,7 +55,7 @@ def layout(lang: str = "en", area: str | None = None, **_: object) -> html.Div:
         html.H1(t(lang, "briefs.page.title")),
         html.P(t(lang, "briefs.page.intro")),
         html.H2(t(lang, "briefs.page.themes")),
-        html.Ul([theme_item(db, key, lang) for key in briefs.themes()], className="brief-themes"),
+        html.Ul([theme_item(db, key, lang) for key in themes()], className="brief-themes"),
         html.H2(t(lang, "briefs.page.areas")),
         html.Div([html.Label(t(lang, "briefs.page.select_area"), htmlFor="briefs-area"),
                   dcc.Dropdown(id="briefs-area", options=areas, value=chosen, clearable=False)],
@@ -73,7 +74,7 @@ def layout(lang: str = "en", area: str | None = None, **_: object) -> html.Div:
 def update_area_links(area: object, lang: object) -> html.P:
     lang = language(lang)
     try:
-        subject = briefs.parse_subject(database(), area=area)
+        subject = parse_subject(database(), area=area)
     except BriefError:
         subject = Subject("area", str(DEFAULT_AREA))
     return links(subject, lang, "brief-area")
@@ -83,7 +84,7 @@ def update_area_links(area: object, lang: object) -> html.P:
 def update_group_links(group: object, lang: object) -> html.P:
     lang = language(lang)
     try:
-        subject = briefs.parse_subject(database(), group=group)
+        subject = parse_subject(database(), group=group)
     except BriefError:
         subject = Subject("group", "oas")
     return links(subject, lang, "brief-group")

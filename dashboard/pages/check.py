@@ -1,8 +1,9 @@
-"""Check a text: paste a paragraph, see every statistic in it checked against every revision.
+"""Check a text: paste a paragraph, see every statistic in it tied, checked and refreshed.
 
 The reading and the checking are readside.scan's (the same as `migdash claims scan`); this page
-only renders them. The text travels in the callback's request body, never in the URL, and is not
-stored: the CSV download scans it again from the textarea.
+only renders them. The paragraph's language is detected (the dropdown overrides it). The text
+travels in the callback's request body, never in the URL, and is not stored: the CSV download
+scans it again from the textarea.
 """
 
 from __future__ import annotations
@@ -15,12 +16,14 @@ from dash.exceptions import PreventUpdate
 from dashboard.components import data_table, database, needs_database, notice, page_frame
 from readside import claims as claims_check
 from readside import scan
-from readside.claims import INTERPOLATED, SHOWN_DECIMALS
+from readside.claims import SHOWN_DECIMALS, Quantity, render
+from readside.consistency import consistency
 from readside.text import LANGUAGE_NAMES, LANGUAGES, decimal, language, t
 
 dash.register_page(__name__, path="/check", name="Check", order=6)
 
 PATH = "/check"
+AUTO = "auto"
 BUTTON = {"padding": ".45rem 1rem", "fontSize": "1rem", "cursor": "pointer"}
 
 
@@ -28,6 +31,8 @@ BUTTON = {"padding": ".45rem 1rem", "fontSize": "1rem", "cursor": "pointer"}
 def layout(lang: str = "en", **_: object) -> html.Div:
     lang = language(lang)
     database()  # a missing database shows the page's notice, not a failing callback later
+    options = [{"label": t(lang, "scan.lang_auto"), "value": AUTO}] + \
+        [{"label": LANGUAGE_NAMES[code], "value": code} for code in LANGUAGES]
     return page_frame(
         lang, PATH, {},
         html.H1(t(lang, "scan.title")),
@@ -39,8 +44,7 @@ def layout(lang: str = "en", **_: object) -> html.Div:
         html.Div([
             html.Div([
                 html.Label(t(lang, "scan.lang_label"), htmlFor="check-lang"),
-                dcc.Dropdown(id="check-lang", value=lang, clearable=False, searchable=False,
-                             options=[{"label": LANGUAGE_NAMES[code], "value": code} for code in LANGUAGES]),
+                dcc.Dropdown(id="check-lang", value=AUTO, clearable=False, searchable=False, options=options),
             ], style={"minWidth": "14rem"}),
             html.Button(t(lang, "scan.check"), id="check-run", type="button", n_clicks=0, className="button",
                         style=BUTTON),
@@ -78,31 +82,36 @@ def download(_: int, text: str | None, text_lang: str | None, lang: str | None) 
 
 
 def _scan(text: str | None, text_lang: str | None, lang: str) -> scan.Scan | html.Div:
-    """The scan, or the notice that says why there is none (empty, too long)."""
+    """The scan, or the notice that says why there is none (empty, too long, too slow)."""
     text = text if isinstance(text, str) else ""
     if not text.strip():
         return notice(t(lang, "scan.empty"))
     if len(text) > scan.MAX_CHARS:
         return notice(t(lang, "scan.too_long", count=decimal(len(text), lang, 0), limit=decimal(scan.MAX_CHARS, lang, 0)),
                       "warning")
-    return scan.scan(database(), text, language(text_lang))
+    chosen = text_lang if text_lang in LANGUAGES else None
+    try:
+        return scan.scan(database(), text, chosen, fallback=lang)
+    except scan.TextTooLong:
+        return notice(t(lang, "scan.too_slow", seconds=decimal(scan.CPU_SECONDS, lang, 0)), "warning")
 
 
 def results(result: scan.Scan, lang: str) -> list:
-    """Summary, one section per sentence with figures, then the refreshed paragraph to copy."""
+    """Language, summary, one table per sentence with figures, then the refreshed paragraph to copy."""
+    name = LANGUAGE_NAMES[result.lang]
+    said = t(lang, "scan.chosen" if result.detected.chosen else "scan.detected", language=name)
     if result.rows.empty:
-        return [notice(t(lang, "scan.nothing_found"))]
+        return [html.P(said, id="check-language", className="source-line"), notice(t(lang, "scan.nothing_found"))]
     understood = sum(f.understood for f in result.found)
-    cited = t(lang, "scan.cited", revision=result.cited) if result.cited else t(lang, "scan.no_cited")
     sentences = [_sentence(result, s, lang) for s in result.sentences if any(f.sentence == s.number for f in result.found)]
     return [
+        html.P(said, id="check-language", className="source-line"),
         html.P(t(lang, "scan.summary", count=len(result.found), understood=understood,
                  not_understood=len(result.found) - understood), id="check-summary", className="headline"),
-        html.P(cited, className="source-line"),
         html.H2(t(lang, "scan.results")),
         *sentences,
-        html.H2(t(lang, "scan.refreshed", revision=result.latest)),
-        html.P(t(lang, "scan.refreshed_note", revision=result.latest), className="note"),
+        html.H2(t(lang, "scan.refreshed")),
+        html.P(t(lang, "scan.refreshed_note"), className="note"),
         html.P(f"{result.refreshed.strip()} {result.citation}", id="check-refreshed", className="refreshed", lang=result.lang),
         dcc.Clipboard(target_id="check-refreshed", id="check-copy", title=t(lang, "scan.copy"), className="copy-button"),
     ]
@@ -110,39 +119,58 @@ def results(result: scan.Scan, lang: str) -> list:
 
 def _sentence(result: scan.Scan, sentence: scan.Sentence, lang: str) -> html.Section:
     figures = result.figures[result.figures["claim_id"] == scan.claim_id(sentence.number)]
-    consistency = [html.P(t(lang, "claims.consistency", note=n.text(lang)),
-                          className="consistency-ok" if n.ok else "consistency consistency-bad")
-                   for n in claims_check.consistency(figures)]
+    agrees = [html.P(t(lang, "claims.consistency", note=n.text(lang)),
+                     className="consistency-ok" if n.ok else "consistency consistency-bad")
+              for n in consistency(figures)]
     return html.Section([
-        html.Blockquote(" ".join(sentence.text.split()), lang=result.lang),
-        *consistency,
+        html.Blockquote(" ".join(sentence.text.split()), lang=sentence.lang.lang),
+        *agrees,
         _table(result, sentence.number, lang),
     ], className="check-sentence")
 
 
 def _table(result: scan.Scan, number: int, lang: str) -> html.Table:
+    """One row per figure: what it was read as and why, the quote, its verdict, every vintage side by side."""
     by_id = {f.figure_id: f for f in result.found if f.sentence == number}
     rows = result.rows[result.rows["sentence_number"] == number]
-    body = [(_label(by_id[r.figure_id], lang), r.quoted_as, "" if pd.isna(r.revision) else int(r.revision),
-             _value(r.actual, r.basis, r.unit, lang), _badge(r.status, lang), _note(r, lang))
-            for r in rows.itertuples(index=False)]
-    headers = [t(lang, f"scan.column.{c}") for c in ("understood", "quoted", "revision", "actual", "status", "note")]
+    body = []
+    for row in rows.itertuples(index=False):
+        found = by_id[row.figure_id]
+        key = (row.claim_id, row.figure_id)
+        checks = [c for c in result.checks if (c.claim_id, c.figure_id) == key]
+        body.append((label(found, lang), _tied_by(found, lang), row.quoted_as, _badge(row.status, lang),
+                     _vintages(checks, lang), _note(row, lang)))
+    headers = [t(lang, f"scan.column.{c}") for c in ("understood", "tied_by", "quoted", "status", "vintages", "note")]
     return data_table(pd.DataFrame(body), headers, f"check-figures-{number}")
 
 
-def _label(found: scan.Found, lang: str) -> str:
-    """'Americas, international migrants 2019' — what the figure was read as ('—' if not understood)."""
+def label(found: scan.Tie, lang: str) -> str:
+    """'South America, international migrants 2020' — what the figure was read as ('—' if not understood)."""
     if not found.understood:
         return "—"
     key = f"scan.metric.{found.metric}" + (f"_{found.sex}" if found.metric == "stock" and found.sex != "total" else "")
-    return t(lang, key, area=found.label(lang), year=found.year or "", base=found.base_year or "").strip()
+    origin = t(lang, "scan.origin", origin=found.origin_label(lang)) if found.origins and found.metric != "corridor" else ""
+    detail = t(lang, f"scan.detail.{found.detail}") if found.detail else ""
+    area = found.label(lang) or (detail if found.metric == "dead_missing" else "")
+    return " ".join(t(lang, key, area=area, year=found.year or "", base=found.base_year or "", origin=origin,
+                      detail=detail, sex=t(lang, f"scan.sex.{found.sex}") if found.sex != "total" else "").split())
 
 
-def _value(actual: object, basis: object, unit: str, lang: str) -> str:
-    if actual is None or pd.isna(actual):
-        return ""
-    text = claims_check.format_value(float(actual), unit, SHOWN_DECIMALS.get(unit, 2), lang)
-    return t(lang, "claims.basis.interpolated", value=text) if basis == INTERPOLATED else text
+def _tied_by(found: scan.Tie, lang: str) -> str:
+    """'migrantes (its phrase) · América del Sur (the sentence) · 2020 (the sentence)'."""
+    return " · ".join(f"{' '.join(e.words.split())} ({t(lang, f'scan.scope.{e.scope}')})" for e in found.evidence)
+
+
+def _vintages(checks: list, lang: str) -> str:
+    """'2019: year not published · 2020: 73,5 millones, matches · 2024: 73,1 millones, matches'."""
+    out = []
+    for check in checks:
+        if not check.vintage:
+            continue
+        value = "" if check.actual is None else \
+            render(Quantity(check.actual, check.unit, SHOWN_DECIMALS.get(check.unit, 2)), lang) + ", "
+        out.append(f"{check.vintage}: {value}{t(lang, f'status.{check.status}')}")
+    return " · ".join(out)
 
 
 def _badge(status: str, lang: str) -> html.Span:

@@ -13,9 +13,10 @@ from dash import dcc, html
 from dashboard import figures
 from dashboard.components import data_table, database, needs_database, page_frame, source_line
 from etl.areas import AMERICAS_PARTS
+from readside import citations, style
 from readside import claims as claims_check
-from readside import style
 from readside.claims import INTERPOLATED, SHOWN_DECIMALS, Context
+from readside.consistency import consistency
 from readside.text import decimal, language, t
 
 dash.register_page(__name__, path="/claims", name="Claims", order=5)
@@ -37,7 +38,7 @@ def claim_card(ctx: Context, claim_id: str, checks: pd.DataFrame, lang: str) -> 
     claim = ctx.claim(claim_id)
     status = claims_check.claim_status(checks, ctx.latest)
     mine = ctx.figures_of(claim_id)
-    consistency = [_consistency(note, lang) for note in claims_check.consistency(mine)]
+    agrees = [_consistency(note, lang) for note in consistency(mine)]
     return html.Article(
         [
             _header(claim, status, ctx.latest, lang, claim_id),
@@ -46,7 +47,7 @@ def claim_card(ctx: Context, claim_id: str, checks: pd.DataFrame, lang: str) -> 
             html.P([t(lang, "claims.cites", source=""),
                     html.Span(claim["cited_source"], lang=claim["document_language"])], className="source-line"),
             *_cited_revision_notice(ctx, claim_id, lang),
-            *consistency,
+            *agrees,
             _chart(ctx, claim, mine, lang, claim_id),
             _figures_table(ctx, checks, lang, claim_id),
             html.H3(t(lang, "claims.refreshed")),
@@ -158,16 +159,17 @@ def _figures_table(ctx: Context, checks: pd.DataFrame, lang: str, claim_id: str)
     rows, said = [], {}
     for c in checks.itertuples(index=False):
         figure = by_id.loc[c.figure_id]
-        revised = figure["metric"] in claims_check.COMPUTABLE  # a UN DESA figure, checked per revision
-        if not revised and c.figure_id in said:
-            continue  # no loaded source publishes it: one row, not one per UN DESA revision
         note = claims_check.notes_text([n for n in c.notes if n.key != "cited_not_loaded"], lang)
         shown_note = "" if said.get(c.figure_id) == note else note  # a note once, not once per revision
         said[c.figure_id] = note
-        rows.append((figure_label(ctx, figure, lang), c.revision if revised else "",
+        # a UN DESA revision or another source's vintage; none where no loaded source publishes it
+        edition = "" if c.vintage is None or (isinstance(c.vintage, float) and pd.isna(c.vintage)) else c.vintage
+        rows.append((figure_label(ctx, figure, lang), citations.vintage(edition, lang),
                      claims_check.quoted_text(figure, lang), _value_text(c.actual, c.basis, c.unit, lang),
                      t(lang, f"status.{c.status}"), shown_note))
-    headers = [t(lang, "claims.figure"), t(lang, "control.revision"), t(lang, "claims.quoted_value"),
+    sources = {s for s in checks["source"].dropna() if s} if "source" in checks else set()
+    edition = t(lang, "remittances.vintage") if sources == {"worldbank"} else t(lang, "control.revision")
+    headers = [t(lang, "claims.figure"), edition, t(lang, "claims.quoted_value"),
                t(lang, "claims.actual"), t(lang, "claims.status_column"), t(lang, "claims.note")]
     frame = pd.DataFrame(rows, columns=range(len(headers)))
     keep = [i for i in range(len(headers)) if i not in (1, 5) or frame[i].astype(str).str.len().any()]

@@ -30,7 +30,7 @@ from dashboard.components import (
 from dashboard.maps import locator_graph
 from dashboard.panels import remittance_panel
 from readside import corridors, groupings, queries
-from readside.briefs import Subject
+from readside.documents.subjects import Subject
 from readside.style import year_basis
 from readside.text import (
     LANGUAGES,

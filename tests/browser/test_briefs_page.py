@@ -9,7 +9,7 @@ import pytest
 import requests
 
 from dashboard.app import create_app
-from readside import briefs
+from readside.documents import points, subjects
 from readside.queries import Database
 from readside.text import t
 
@@ -29,8 +29,8 @@ def wait_for(condition, timeout: float = 20):
 
 
 @pytest.mark.parametrize(("path", "prefix", "subject", "lang"), [
-    ("/?lang=es", "overview-tp", briefs.Subject("theme", "overview"), "es"),
-    ("/country?area=484&lang=en", "country-tp", briefs.Subject("area", "484"), "en"),
+    ("/?lang=es", "overview-tp", subjects.Subject("theme", "overview"), "es"),
+    ("/country?area=484&lang=en", "country-tp", subjects.Subject("area", "484"), "en"),
 ])
 def test_card_copy_button_copies_the_sentence_and_its_citation(dash_duo, built_db, path, prefix, subject, lang):
     dash_duo.start_server(create_app(built_db))
@@ -39,7 +39,7 @@ def test_card_copy_button_copies_the_sentence_and_its_citation(dash_duo, built_d
         "origin": dash_duo.server_url, "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"]})
     dash_duo.wait_for_page(f"{dash_duo.server_url}{path}", timeout=30)
     dash_duo.wait_for_element(f"#{prefix}-0-copy", timeout=60)
-    point = briefs.talking_points(Database(built_db), subject, lang)[0]
+    point = points.talking_points(Database(built_db), subject, lang)[0]
     shown = driver.execute_script(COPIED_TEXT, f"{prefix}-0")
     assert point.sentence in shown and point.citation in shown
     button = dash_duo.find_element(f"#{prefix}-0-copy")
@@ -57,7 +57,7 @@ def test_briefs_page_lists_every_theme_and_follows_the_area_picker(dash_duo, bui
     dash_duo.start_server(create_app(built_db))
     dash_duo.wait_for_page(f"{dash_duo.server_url}/briefs?lang=fr&area=332")
     dash_duo.wait_for_element("h1", timeout=20)
-    for key in briefs.themes():
+    for key in subjects.themes():
         href = dash_duo.find_element(f"#brief-theme-{key}-pdf").get_attribute("href")
         assert href.endswith(f"/brief/pdf?theme={key}&lang=fr")
     area = wait_for(lambda: dash_duo.find_element("#brief-area-html").get_attribute("href"))

@@ -1,92 +1,49 @@
-"""'Check a text' in a real browser: paste a paragraph, press Check, read the statuses, copy the
-refreshed paragraph; the text never reaches the URL; an over-long text gets a clear message."""
+"""'Check a text' in a real browser, one economical walk: paste the issue's Spanish paragraph on
+the English page with no language chosen, see the detected language and the five verdicts, copy
+the refreshed Spanish paragraph; the text never reaches the URL. Labels, the language override,
+over-long texts and the CSV are unit tests of the callbacks (tests/test_check_page.py)."""
 
 from __future__ import annotations
 
 import os
 
 import pytest
-from dash.testing.wait import until
-from selenium.webdriver.common.by import By
 
 from dashboard.app import create_app
 from readside import scan
 from readside.queries import Database
 from readside.text import t
+from tests.test_scan import ACCEPTANCE
 
 pytestmark = pytest.mark.browser
-PARAGRAPH_ES = ("En 2020 las Américas acogían a 73,5 millones de migrantes internacionales, de los cuales 58,7 millones "
-                "en América del Norte y 12,5 millones en América Latina y el Caribe. Unos 1,8 millones de venezolanos "
-                "viven en Colombia.")
 COPIED_TEXT = "return document.getElementById(arguments[0]).innerText;"
-SHOTS = os.environ.get("MIGDASH_CHECK_SHOTS")  # a folder: save screenshots there (to look at the page)
+SHOTS = os.environ.get("MIGDASH_CHECK_SHOTS")  # a folder: save a screenshot there (to look at the page)
 
 
-def open_check(dash_duo, built_db, lang: str) -> None:
+def test_the_spanish_paragraph_is_detected_checked_and_refreshed(dash_duo, built_db):
     dash_duo.start_server(create_app(built_db))
-    dash_duo.driver.get(f"{dash_duo.server_url}/check?lang={lang}")
-    dash_duo.wait_for_element("#check-text", timeout=30)
-
-
-def paste_and_check(dash_duo, text: str, text_lang: str | None = None) -> None:
-    area = dash_duo.find_element("#check-text")
+    dash_duo.driver.get(f"{dash_duo.server_url}/check?lang=en")
+    area = dash_duo.wait_for_element("#check-text", timeout=30)
     dash_duo.driver.execute_script(  # set the value as React sees it (send_keys is slow for long text)
         "const setter = Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, 'value').set;"
         "setter.call(arguments[0], arguments[1]); arguments[0].dispatchEvent(new Event('input', {bubbles: true}));",
-        area, text)
-    if text_lang:
-        dash_duo.select_dcc_dropdown("#check-lang", index=["en", "es", "fr", "pt"].index(text_lang))
+        area, ACCEPTANCE)
     dash_duo.find_element("#check-run").click()
-
-
-def test_controls_are_labelled_and_the_language_follows_the_page(dash_duo, built_db):
-    open_check(dash_duo, built_db, "fr")
-    assert dash_duo.find_element("label[for='check-text']").text == t("fr", "scan.text_label")
-    assert dash_duo.find_element("label[for='check-lang']").text == t("fr", "scan.lang_label")
-    assert dash_duo.find_element("#check-lang").text.startswith("Français")
-    assert t("fr", "scan.privacy") in dash_duo.find_element("#check-privacy").text
-    assert dash_duo.find_element("#check-download-button").get_attribute("hidden") is not None
-    assert dash_duo.get_logs() == []
-
-
-def test_a_spanish_paragraph_is_checked_and_refreshed(dash_duo, built_db):
-    open_check(dash_duo, built_db, "es")
-    paste_and_check(dash_duo, PARAGRAPH_ES)
-    dash_duo.wait_for_element("#check-refreshed", timeout=30)
-    expected = scan.scan(Database(built_db), PARAGRAPH_ES, "es")
-    understood = sum(f.understood for f in expected.found)
-    assert dash_duo.find_element("#check-summary").text == t("es", "scan.summary", count=4, understood=understood,
-                                                               not_understood=4 - understood)
-    badges = [b.text for b in dash_duo.find_elements("#check-figures-1 .badge")]
-    assert badges == [t("es", f"status.{s}") for s in expected.rows[expected.rows["sentence_number"] == 1]["status"]]
-    assert t("es", "status.not understood") in dash_duo.find_element("#check-figures-2").text
-    assert "71,2 ≠ 73,5" in dash_duo.find_element(".consistency-bad").text
+    dash_duo.wait_for_element("#check-refreshed", timeout=60)
+    expected = scan.scan(Database(built_db), ACCEPTANCE)
+    assert dash_duo.find_element("#check-language").text == t("en", "scan.detected", language="Español")
+    badges = [b.text for table in ("#check-figures-1", "#check-figures-2", "#check-figures-3")
+              for b in dash_duo.find_elements(f"{table} .badge")]
+    assert badges == ["matches", "differs", "differs", "matches", "matches"]
+    second = dash_duo.find_element("#check-figures-2").text
+    assert "South America, international migrants 2020" in second and "share of women among migrants" in second
+    assert "mujeres (its phrase)" in second and "América del Sur (the sentence)" in second
     copied = dash_duo.driver.execute_script(COPIED_TEXT, "check-refreshed")
     assert copied == f"{expected.refreshed} {expected.citation}"
-    assert "12,5 millones" not in copied and "consultado el" in copied
-    assert dash_duo.find_element("#check-copy").get_attribute("title") == t("es", "scan.copy")
-    assert dash_duo.find_element("#check-download-button").get_attribute("hidden") is None
+    assert "frente a 59,3 millones en 2010" in copied and "consultado el" in copied and " million " not in copied
+    assert dash_duo.find_element("#check-refreshed").get_attribute("lang") == "es"
     assert "73,5" not in dash_duo.driver.current_url and "text" not in dash_duo.driver.current_url
     if SHOTS:
-        dash_duo.driver.set_window_size(1300, 2200)
+        dash_duo.driver.set_window_size(1300, 2400)
         dash_duo.driver.save_screenshot(os.path.join(SHOTS, "check-es.png"))
     assert dash_duo.get_logs() == []
-
-
-def test_an_english_paragraph_from_a_french_page(dash_duo, built_db):
-    open_check(dash_duo, built_db, "fr")
-    paste_and_check(dash_duo, "In 2019 the Americas hosted 70.3 million international migrants.", "en")
-    dash_duo.wait_for_element("#check-figures-1", timeout=30)
-    rows = dash_duo.find_elements("#check-figures-1 tbody tr")
-    first = [c.text for c in rows[0].find_elements(By.TAG_NAME, "td")]
-    assert first[:3] == ["Amériques, migrants internationaux 2019", "70.3 million", "2019"]
-    assert first[4] == t("fr", "status.matches")
-    assert dash_duo.find_element("#check-refreshed").get_attribute("lang") == "en"
-
-
-def test_too_long_a_text_says_so(dash_duo, built_db):
-    open_check(dash_duo, built_db, "en")
-    paste_and_check(dash_duo, "x" * (scan.MAX_CHARS + 5))
-    until(lambda: "limit" in dash_duo.find_element("#check-results").text, timeout=20)
-    assert "20,005 characters" in dash_duo.find_element("#check-results").text
-    assert not dash_duo.find_elements("#check-refreshed")

@@ -20,9 +20,10 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
-from readside import brief_charts
-from readside.briefs import Brief, Subject, brief
 from readside.claims import long_date
+from readside.documents.charts import svg
+from readside.documents.layout import Brief, brief
+from readside.documents.subjects import Subject
 from readside.queries import Database
 from readside.text import t
 
@@ -42,14 +43,14 @@ class RenderedChart:
 
 
 def environment() -> Environment:
-    return Environment(loader=PackageLoader("readside", "templates"), autoescape=select_autoescape(["html", "j2"]),
+    return Environment(loader=PackageLoader("readside.documents", "templates"), autoescape=select_autoescape(["html", "j2"]),
                        trim_blocks=True, lstrip_blocks=True)
 
 
 def render_html(content: Brief) -> str:
     """The brief as one HTML document (UTF-8 text)."""
     lang = content.lang
-    charts = [RenderedChart(c.title, c.source, Markup(brief_charts.svg(c, lang))) for c in content.charts]  # noqa: S704 - our own SVG
+    charts = [RenderedChart(c.title, c.source, Markup(svg(c, lang))) for c in content.charts]  # noqa: S704 - our own SVG
     text = {key: t(lang, f"briefs.html.{key}") for key in (
         "talking_points", "key_figures", "charts", "caveats", "sources", "availability", "vintages", "footer",
         "no_points")}

@@ -1,17 +1,19 @@
-"""Static charts for the briefs: matplotlib (Agg, no browser, no display) to inline SVG.
+"""Charts of the briefs and the report: the chart as data (`Chart`, `Series`) and its drawing as
+static SVG by matplotlib (Agg, no browser, no display).
 
-A brief must open offline in a meeting room and print to PDF, so its charts are plain SVG
+A document must open offline in a meeting room and print to PDF, so its charts are plain SVG
 text inside the HTML: no script, no font or image fetched. Text stays text (svg.fonttype
 'none': smaller, selectable, read by screen readers) in a generic sans-serif family, and the
 SVG's metadata block and DOCTYPE (which name w3.org/creativecommons.org URLs) are dropped.
-Colours, fonts and year steps come from readside/style.py, as on the dashboard: an area has
-the same colour in a brief as on every page.
+Colours: `palette()` and readside/style.py, as on the dashboard: an area has the same colour in a
+brief as on every page, and year axes step as the dashboard's do.
 """
 
 from __future__ import annotations
 
 import io
 import re
+from dataclasses import dataclass
 
 import matplotlib
 
@@ -21,12 +23,44 @@ import matplotlib.pyplot as plt  # noqa: E402 - the backend is chosen before pyp
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
 from readside import style  # noqa: E402
-from readside.briefs import Chart  # noqa: E402
+from readside.text import money, people, percent, percent_of_gdp  # noqa: E402
+
+
+@dataclass(frozen=True)
+class Series:
+    label: str
+    x: list
+    y: list[float]
+    key: object = None  # the area (M49 code) or measure it draws: its colour (readside/style.py)
+
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A static chart as data: `line` (series over years) or `bars` (one value per label)."""
+
+    kind: str
+    title: str
+    source: str
+    series: list[Series]
+    unit: str  # people | money | percent | gdp
+
+    def fmt(self, value: float, lang: str) -> str:
+        return {"people": people, "money": money, "percent": lambda v, lg: percent(v, lg),
+                "gdp": percent_of_gdp}[self.unit](value, lang)
+
+
 
 OKABE_ITO = style.PALETTE
+
+
+def palette() -> list[str]:
+    """The documents' colours for series without an identity: the site's (readside/style.py)."""
+    return style.PALETTE
+
 STYLE = {
     "svg.fonttype": "none", "font.family": "sans-serif", "font.size": 9, "axes.spines.top": False,
-    "axes.spines.right": False, "axes.prop_cycle": matplotlib.cycler(color=style.PALETTE), "svg.hashsalt": "migdash",
+    "axes.spines.right": False, "axes.prop_cycle": matplotlib.cycler(color=palette()), "svg.hashsalt": "migdash",
     "text.color": style.TEXT, "axes.labelcolor": style.TEXT, "xtick.color": style.MUTED_TEXT,
     "ytick.color": style.MUTED_TEXT,
 }
@@ -58,8 +92,8 @@ def _axis_format(chart: Chart, lang: str) -> FuncFormatter:
 
 
 def _line(ax, chart: Chart, lang: str) -> None:
-    keys = [getattr(series, "key", None) for series in chart.series]
-    colours = style.colours_for(keys) if any(k is not None for k in keys) else style.PALETTE
+    keys = [series.key for series in chart.series]
+    colours = style.colours_for(keys) if any(k is not None for k in keys) else palette()
     for colour, series in zip(colours, chart.series, strict=False):
         ax.plot(series.x, series.y, marker="o" if len(series.x) < 12 else None, markersize=3, linewidth=1.8,
                 label=series.label, color=colour)

@@ -1,0 +1,144 @@
+"""A brief's content around its talking points: charts (as data), the key-figure table, caveats,
+sources and vintages, the availability matrix, and for a theme whose source is not loaded,
+which command loads it. `brief(db, subject, lang)` returns it all; render.py writes it out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from readside import queries
+from readside.claims import long_date
+from readside.documents.charts import Chart
+from readside.documents.figures import CHARTS
+from readside.documents.measures import Frames, TalkingPoint, signed
+from readside.documents.points import talking_points
+from readside.documents.subjects import Subject, loaded_sources, names, subject_title, theme_sources
+from readside.documents.values import americas_stock, latest_revision, source_coverage, stock
+from readside.queries import Database
+from readside.text import decimal, language, people, t
+
+
+@dataclass(frozen=True)
+class Brief:
+    subject: Subject
+    lang: str
+    title: str
+    heading: str
+    date: str
+    build_id: str
+    vintages: list[str]
+    points: list[TalkingPoint]
+    charts: list[Chart]
+    table_headers: list[str]
+    table_rows: list[list[str]]
+    caveats: list[str]
+    sources: list[dict]
+    missing: list[str] = field(default_factory=list)
+    matrix_headers: list[str] = field(default_factory=list)  # data-and-statistics: the availability matrix
+    matrix_rows: list[list[str]] = field(default_factory=list)
+
+
+def brief(db: Database, subject: Subject, lang: str, today: dt.date | None = None,
+          frames: Frames | None = None) -> Brief:
+    """Everything a brief shows, in one language, from one build (charts as data)."""
+    lang = language(lang)
+    db = db.pinned()
+    points = talking_points(db, subject, lang, frames)
+    title = subject_title(db, subject, lang)
+    charts = [c for c in CHARTS[subject.kind](db, subject, lang) if c.series and any(s.y for s in c.series)][:4]
+    used = sorted({(p.source, p.vintage) for p in points})
+    return Brief(
+        subject=subject, lang=lang, title=title, heading=t(lang, f"briefs.heading.{subject.kind}", name=title),
+        date=long_date((today or dt.date.today()).isoformat(), lang), build_id=queries.build_info(db)["build_id"],
+        vintages=[t(lang, "briefs.vintage", source=t(lang, f"briefs.source.{s}"), vintage=v) for s, v in used],
+        points=points, charts=charts, table_headers=table_headers(lang), table_rows=[table_row(p, lang) for p in points],
+        caveats=caveats(db, subject, points, lang), sources=sources(db, [*used, ("undesa_ims", str(latest_revision(db)))]),
+        missing=missing_notices(db, subject, lang),
+        **matrix(db, subject, lang),
+    )
+
+
+def matrix(db: Database, subject: Subject, lang: str) -> dict:
+    if subject != Subject("theme", "data-and-statistics"):
+        return {}
+    headers, rows = availability_table(db, lang)
+    return {"matrix_headers": headers, "matrix_rows": rows}
+
+
+def table_headers(lang: str) -> list[str]:
+    return [t(lang, f"briefs.col.{c}") for c in ("figure", "year", "value", "rank", "change", "source")]
+
+
+def table_row(point: TalkingPoint, lang: str) -> list[str]:
+    rank = t(lang, "briefs.rank_short", rank=point.rank, of=point.of) if point.rank else "—"
+    change = "—"
+    if point.base_year is not None and point.change is not None:
+        change = t(lang, "briefs.change_short", change=signed(decimal(abs(point.change), lang, 1), point.change),
+                   base=point.base_year, unit=t(lang, "briefs.unit.points") if point.key in POINT_KEYS else "%")
+    elif point.base_year is not None and point.base_shown:
+        change = t(lang, "briefs.change.level", base=point.base_year, base_value=point.base_shown)
+    return [point.label, str(point.year), point.shown, rank, change, t(lang, f"briefs.source.{point.source}")]
+
+
+POINT_KEYS = {"share", "remittances_gdp", "women", "sids_share", "sids_remittances_gdp", "top_remittances_gdp"}
+
+
+def caveats(db: Database, subject: Subject, points: Sequence[TalkingPoint], lang: str) -> list[str]:
+    """Always: UNHCR counts are within the stock; revisions rewrite history (with a figure)."""
+    out = [t(lang, "briefs.caveat.unhcr"), revision_caveat(db, subject, lang)]
+    sources = {p.source for p in points}
+    if subject.kind != "area" or any(p.key.startswith(("sum_", "sids_", "disaster_")) for p in points):
+        out.append(t(lang, "briefs.caveat.sums"))
+    for source in ("knomad", "idmc", "worldbank"):
+        if source in sources:
+            out.append(t(lang, f"briefs.caveat.{source}"))
+    return out
+
+
+def revision_caveat(db: Database, subject: Subject, lang: str) -> str:
+    """'The 2020 revision put X at 1.2 million in 2015; the 2024 revision, at 1.1 million.'"""
+    revisions = queries.revisions(db)
+    code = subject.code if subject.kind == "area" else None
+    year = 2015
+    values = {}
+    for r in (revisions[0], revisions[-1]):
+        series = (stock(db, [code], revision=r).set_index("year")["value"] if code is not None
+                  else americas_stock(db, revision=r))
+        values[r] = series.get(year)
+    name = names(db, [code], lang)[code] if code is not None else t(lang, "briefs.americas")
+    if any(v is None or pd.isna(v) for v in values.values()):
+        return t(lang, "briefs.caveat.revisions_plain")
+    (old, old_value), (new, new_value) = values.items()
+    return t(lang, "briefs.caveat.revisions", name=name, year=year, old=old, old_value=people(old_value, lang),
+             new=new, new_value=people(new_value, lang))
+
+
+def sources(db: Database, used: Sequence[tuple[str, str]]) -> list[dict]:
+    """One entry per file behind the figures (source and vintage): citation, URL, licence, retrieval."""
+    frame = db.frame("SELECT source, dataset, vintage, citation, url, licence, retrieved_at FROM provenance "
+                     "WHERE list_contains(?, source || '|' || vintage) ORDER BY source, vintage DESC, dataset",
+                     [sorted({f"{s}|{v}" for s, v in used})])
+    return frame.to_dict("records")
+
+
+def missing_notices(db: Database, subject: Subject, lang: str) -> list[str]:
+    """A theme whose source is not in the build says which command loads it."""
+    if subject.kind != "theme":
+        return []
+    available = loaded_sources(db)
+    return [t(lang, "briefs.missing", what=t(lang, f"briefs.source.{s}"), source=s)
+            for s in theme_sources(subject.key) if s not in available]
+
+
+def availability_table(db: Database, lang: str) -> tuple[list[str], list[list[str]]]:
+    """The data-and-statistics brief's matrix: per source, vintage, latest year, members covered."""
+    frame = source_coverage(db)
+    headers = [t(lang, f"briefs.avail.{c}") for c in ("source", "vintage", "latest", "members")]
+    rows = [[t(lang, f"briefs.source.{r.source}"), str(r.vintage) or "—", str(r.latest), str(r.members)]
+            for r in frame.itertuples(index=False)]
+    return headers, rows
