@@ -24,7 +24,7 @@ import plotly.colors
 import plotly.graph_objects as go
 from dash import dcc
 
-from dashboard.figures import FONT, FRAME, PALETTE, frame_chart, graph_config
+from dashboard.figures import FONT, FRAME, frame_chart, graph_config
 from readside import style
 from readside.text import language, name_column, t
 
@@ -232,7 +232,7 @@ def _frame_map(fig: go.Figure, *, title: str, source: str, lang: str) -> None:
     fig.update_annotations(selector={"name": "source"}, xshift=0)
 
 
-INCIDENT_COLOUR = PALETTE[4]  # vermillion (Okabe–Ito)
+INCIDENT_COLOUR = style.MEASURE_COLOURS["dead_and_missing"]  # vermillion (Okabe–Ito), as on the charts
 INCIDENT_HOVER = ("<b>%{customdata[0]}</b><br>%{customdata[1]}<br>%{customdata[2]}<br>%{customdata[3]}"
                   "<extra></extra>")
 MAX_MARKER = 34  # px across the largest incident's circle
@@ -261,13 +261,13 @@ def incidents_map(frame: pd.DataFrame, *, lang: str, title: str, source: str, le
     return fig
 
 
-ORIGIN_COLOUR = PALETTE[0]  # orange (Okabe–Ito): the origin country
-HOST_COLOUR = PALETTE[3]  # blue: the circles of people hosted
+ORIGIN_COLOUR = style.OKABE_ITO["orange"]  # the origin country, where it has no colour of its own
+HOST_COLOUR = style.OKABE_ITO["blue"]  # the circles of people hosted
 HOST_HOVER = "<b>%{customdata[1]}</b><br>%{customdata[2]}<extra></extra>"
 
 
 def hosts_map(hosts: pd.DataFrame, origin_iso3: str | None, *, lang: str, title: str, source: str, legend: str,
-              origin_legend: str, hover: list[str]) -> go.Figure:
+              origin_legend: str, hover: list[str], origin_colour: str | None = None) -> go.Figure:
     """Where one origin's displaced people are hosted: a circle on each host of the Americas
     (`hosts`: asylum_code, iso3, name, persons) whose area is the persons hosted, and the origin
     filled orange with a black outline. Hosts outside the
@@ -279,7 +279,7 @@ def hosts_map(hosts: pd.DataFrame, origin_iso3: str | None, *, lang: str, title:
                                   showscale=False, colorscale=[[0, "#e3e3e3"], [1, "#e3e3e3"]], showlegend=False,
                                   marker={"line": {"color": "#ffffff", "width": 0.5}})]
     if origin_iso3 in shapes():
-        traces.append(_origin_trace(origin_iso3, origin_legend))
+        traces.append(_origin_trace(origin_iso3, origin_legend, origin_colour or ORIGIN_COLOUR))
     traces.append(go.Scattergeo(
         locations=list(hosts["iso3"]), locationmode="ISO-3", mode="markers", name=legend, showlegend=True,
         customdata=[[int(c), n, h] for c, n, h in zip(hosts["asylum_code"], hosts["name"], hover, strict=True)],
@@ -292,10 +292,11 @@ def hosts_map(hosts: pd.DataFrame, origin_iso3: str | None, *, lang: str, title:
     return fig
 
 
-def _origin_trace(iso3: str, name: str) -> go.Choropleth:
-    """The origin's shape, filled and outlined so the eye starts there."""
+def _origin_trace(iso3: str, name: str, colour: str) -> go.Choropleth:
+    """The origin's shape, filled (in the country's own colour where it has one) and outlined so
+    the eye starts there."""
     return go.Choropleth(locations=[iso3], z=[1], locationmode="ISO-3", showscale=False, name=name, showlegend=True,
-                         colorscale=[[0, ORIGIN_COLOUR], [1, ORIGIN_COLOUR]], hovertemplate=f"{name}<extra></extra>",
+                         colorscale=[[0, colour], [1, colour]], hovertemplate=f"{name}<extra></extra>",
                          marker={"line": {"color": MEMBER_LINE, "width": 1.5}})
 
 
@@ -309,12 +310,14 @@ def locator(iso3: str | None, name: str, *, lang: str, title: str) -> go.Figure 
         go.Choropleth(locations=others, z=[0] * len(others), locationmode="ISO-3", hoverinfo="skip", showscale=False,
                       colorscale=[[0, "#e3e3e3"], [1, "#e3e3e3"]], marker={"line": {"color": "#ffffff", "width": 0.4}}),
         go.Choropleth(locations=[iso3], z=[1], locationmode="ISO-3", showscale=False, name=name,
-                      colorscale=[[0, PALETTE[3]], [1, PALETTE[3]]], hovertemplate=f"{name}<extra></extra>",
+                      colorscale=[[0, style.OKABE_ITO["blue"]], [1, style.OKABE_ITO["blue"]]],
+                      hovertemplate=f"{name}<extra></extra>",
                       marker={"line": {"color": MEMBER_LINE, "width": 0.8}}),
     ])
     if shapes()[iso3]["small"]:
         fig.add_trace(go.Scattergeo(locations=[iso3], locationmode="ISO-3", mode="markers", hoverinfo="skip",
-                                    marker={"size": 22, "symbol": "circle-open", "color": PALETTE[4], "line": {"width": 3}}))
+                                    marker={"size": 22, "symbol": "circle-open", "color": style.HIGHLIGHT,
+                                            "line": {"width": 3}}))
     fig.update_layout(title={"text": title, "x": 0.01, "font": {"size": 16}}, font={"family": FONT}, showlegend=False,
                       geo=GEO, margin={"l": 0, "r": 0, "t": 40, "b": 0}, autosize=True)
     return fig

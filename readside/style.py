@@ -75,16 +75,16 @@ COUNTRY_COLOURS: dict[int, str] = {
     222: "#44AA99",  # El Salvador: teal
     320: "#999933",  # Guatemala: olive
     340: "#CC6677",  # Honduras: rose
-    558: "#AA4499",  # Nicaragua: purple
+    558: "#EE3377",  # Nicaragua: magenta
     192: "#88CCEE",  # Cuba: cyan
     170: "#117733",  # Colombia: green
-    484: "#EE7733",  # Mexico: orange
+    484: "#AA4499",  # Mexico: purple (not an orange beside Central America's vermillion)
     840: "#004488",  # United States of America: dark blue
     124: "#BB5566",  # Canada: red
     76: "#DDAA33",  # Brazil: gold
 }
 # Any other country: the first of these not yet used in the same chart.
-OTHER_COUNTRY_COLOURS = ["#DDCC77", "#33BBEE", "#EE3377", "#009988", "#CC3311", "#0077BB", "#666666", "#BBBBBB"]
+OTHER_COUNTRY_COLOURS = ["#DDCC77", "#33BBEE", "#EE7733", "#009988", "#CC3311", "#0077BB", "#666666", "#BBBBBB"]
 
 MEASURE_COLOURS: dict[str, str] = {
     # sex

@@ -16,7 +16,7 @@ from dashboard import maps as drawing
 from dashboard.app import create_app
 from etl import geometry
 from etl.areas import AMERICAS_PARTS
-from readside import corridors, maps
+from readside import corridors, maps, style
 from readside.queries import Database
 from readside.text import LANGUAGES, t
 from tests.test_page_layouts import text_of
@@ -322,7 +322,7 @@ def test_the_hosts_map_sums_to_the_origins_hosts_and_highlights_the_origin(app, 
     assert drawn == {code: persons for code, persons in hosted.items() if code in on_map}
     assert len(table.children[1].children) == len(hosted)  # every host, on the map or not
     origin = next(tr for tr in figure.data if tr.type == "choropleth" and tr.showlegend)
-    assert list(origin.locations) == ["VEN"] and origin.colorscale[0][1] == drawing.ORIGIN_COLOUR
+    assert list(origin.locations) == ["VEN"] and origin.colorscale[0][1] == style.area_colour(862)  # as on every chart
     assert "VEN" not in next(tr for tr in figure.data if tr.type == "choropleth").locations
 
 

@@ -25,7 +25,7 @@ from dashboard.components import (
 )
 from etl.areas import AMERICAS_SUBREGIONS
 from etl.sources.unhcr import POPULATIONS, series_code
-from readside import citations, corridors, groupings, queries
+from readside import citations, corridors, groupings, queries, style
 from readside.style import year_basis
 from readside.text import LANGUAGES, decimal, language, name_column, people, t
 
@@ -233,7 +233,8 @@ def hosts_figure(db: queries.Database, hosts: pd.DataFrame, origin: int, name: s
     return drawing.hosts_map(mapped, origin_iso3, lang=lang, hover=hover,
                              title=t(lang, "map.hosts_title", origin=name, year=year),
                              source=indicator_source_line(db, "unhcr", lang, vintage=release),
-                             legend=t(lang, "map.hosts_legend"), origin_legend=t(lang, "map.hosts_origin", origin=name))
+                             legend=t(lang, "map.hosts_legend"), origin_legend=t(lang, "map.hosts_origin", origin=name),
+                             origin_colour=style.area_colour(origin))
 
 
 def hosts_table(hosts: pd.DataFrame, lang: str) -> html.Table:
