@@ -70,7 +70,7 @@ def layout(lang: str = "en", **_: object) -> html.Div:
 def _citation(row: dict, lang: str) -> str:
     """The file's citation in the page's language, its address and licence (each once)."""
     cited = citing.cite(row, lang)
-    address = "" if row["url"] in cited else f" {row['url']}"
+    address = "" if str(row["url"]).split(" ")[0] in cited else f" {row['url']}"
     return f"{cited}.{address} ({row['licence']}: {row['licence_url']})"
 
 

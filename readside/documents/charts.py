@@ -23,7 +23,7 @@ import matplotlib.pyplot as plt  # noqa: E402 - the backend is chosen before pyp
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
 from readside import style  # noqa: E402
-from readside.text import money, people, percent, percent_of_gdp  # noqa: E402
+from readside.text import money, people, percent, percent_of_gdp, round_figure  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -88,6 +88,9 @@ def _bar_height(chart: Chart) -> float:
 
 
 def _axis_format(chart: Chart, lang: str) -> FuncFormatter:
+    """Tick labels written round, as on the dashboard's axes: '60 millions', 'US$ 150 milliards'."""
+    if chart.unit in ("people", "money"):
+        return FuncFormatter(lambda value, _pos: round_figure(value, lang, usd=chart.unit == "money"))
     return FuncFormatter(lambda value, _pos: chart.fmt(value, lang))
 
 

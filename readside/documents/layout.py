@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from readside import queries
+from readside import citations, queries
 from readside.claims import long_date
 from readside.documents.charts import Chart
 from readside.documents.figures import CHARTS
@@ -57,7 +57,7 @@ def brief(db: Database, subject: Subject, lang: str, today: dt.date | None = Non
         date=long_date((today or dt.date.today()).isoformat(), lang), build_id=queries.build_info(db)["build_id"],
         vintages=[t(lang, "briefs.vintage", source=t(lang, f"briefs.source.{s}"), vintage=v) for s, v in used],
         points=points, charts=charts, table_headers=table_headers(lang), table_rows=[table_row(p, lang) for p in points],
-        caveats=caveats(db, subject, points, lang), sources=sources(db, [*used, ("undesa_ims", str(latest_revision(db)))]),
+        caveats=caveats(db, subject, points, lang), sources=sources(db, [*used, ("undesa_ims", str(latest_revision(db)))], lang),
         missing=missing_notices(db, subject, lang),
         **matrix(db, subject, lang),
     )
@@ -118,12 +118,18 @@ def revision_caveat(db: Database, subject: Subject, lang: str) -> str:
              new=new, new_value=people(new_value, lang))
 
 
-def sources(db: Database, used: Sequence[tuple[str, str]]) -> list[dict]:
-    """One entry per file behind the figures (source and vintage): citation, URL, licence, retrieval."""
-    frame = db.frame("SELECT source, dataset, vintage, citation, url, licence, retrieved_at FROM provenance "
-                     "WHERE list_contains(?, source || '|' || vintage) ORDER BY source, vintage DESC, dataset",
-                     [sorted({f"{s}|{v}" for s, v in used})])
-    return frame.to_dict("records")
+def sources(db: Database, used: Sequence[tuple[str, str]], lang: str = "en") -> list[dict]:
+    """One entry per file behind the figures (source and vintage): citation (in the brief's
+    language, readside/citations.py), URL (where the citation does not already hold it),
+    licence, retrieval."""
+    frame = db.frame("SELECT source, dataset, revision, vintage, publisher, citation, url, licence, retrieved_at "
+                     "FROM provenance WHERE list_contains(?, source || '|' || vintage) "
+                     "ORDER BY source, vintage DESC, dataset", [sorted({f"{s}|{v}" for s, v in used})])
+    rows = []
+    for row in frame.to_dict("records"):
+        cited = citations.cite(row, lang) + "."
+        rows.append({**row, "citation": cited, "url": "" if str(row["url"]).split(" ")[0] in cited else row["url"]})
+    return rows
 
 
 def missing_notices(db: Database, subject: Subject, lang: str) -> list[str]:
