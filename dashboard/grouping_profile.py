@@ -16,7 +16,7 @@ from dash import dcc, html
 from dashboard import figures
 from dashboard.components import data_table, indicator_source_line, notice
 from dashboard.panels import RECEIVED
-from readside import groupings
+from readside import groupings, queries, reporting
 from readside.queries import Database
 from readside.text import capitalised, money, name_column, people, t
 from readside.text import percent as percent_text
@@ -163,17 +163,19 @@ def _remittances(db: Database, grouping: str, name: str, lang: str) -> list:
 
 def remittances_sum(db: Database, grouping: str, name: str, lang: str, table_id: str) -> tuple | None:
     """(figure, table, note) of remittances received summed over a grouping's members (also the
-    Remittances page's choice of a grouping); years where some member has no figure are drawn
-    apart, never as a fall. None when no member has a figure."""
+    Remittances page's choice of a grouping); years whose reporting members stand for clearly
+    less than usual (readside.reporting) are drawn apart, never as a fall. None when no member
+    has a figure."""
     sums = groupings.indicator_by_group(db, grouping, RECEIVED)
     if sums.empty:
         return None
-    most = int(sums["members_counted"].max())  # a year with fewer members would read as a fall
-    full = sums["members_counted"] == most
+    full = sums["year"].isin(reporting.complete_years(member_coverage(db, grouping, RECEIVED)))
+    most = int(sums.loc[full, "members_counted"].iloc[-1]) if full.any() else int(sums["members_counted"].max())
     frame = sums.assign(complete=sums["value"].where(full), partial=sums["value"].where(~full))
     last = sums.iloc[-1]
     without = groupings.indicator_members_without(db, grouping, RECEIVED, int(last["year"]))
     note = sum_note(int(last["members_counted"]), int(last["members_total"]), int(last["year"]), without, lang)
+    told = f'{note}. {t(lang, "reporting.group_partial", year=int(last["year"]))}' if not bool(full.iloc[-1]) else note
     total = int(last["members_total"])
     fig = figures.grouped_bars(frame, category="year", lang=lang, fmt=money, y_title=t(lang, "axis.usd"),
                                title=t(lang, "group.remittances_title", name=name),
@@ -181,7 +183,15 @@ def remittances_sum(db: Database, grouping: str, name: str, lang: str, table_id:
                                series={"complete": t(lang, "group.complete", counted=most, total=total),
                                        "partial": t(lang, "group.partial")}, year_basis="calendar_year")
     _left(fig).update_layout(barmode="overlay")
-    return fig, _counted_table(sums, "value", money, note, table_id, lang), note
+    return fig, _counted_table(sums, "value", money, told, table_id, lang), told
+
+
+def member_coverage(db: Database, grouping: str, series: str) -> pd.DataFrame:
+    """Per year, how much of the roster members' usual figure the members reporting stand for."""
+    codes = [int(c) for c in groupings.members(db, grouping).query("roster")["member_code"]]
+    rows = queries.indicator_series(db, series, codes)
+    unit = str(rows["unit"].iloc[0]) if not rows.empty else ""
+    return reporting.coverage_for(rows, "worldbank", codes, unit=unit)
 
 
 def _hosted(db: Database, grouping: str, name: str, lang: str) -> list:

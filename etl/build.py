@@ -197,6 +197,7 @@ CREATE VIEW availability AS
       FROM core.stock WHERE destination_code = 900 AND origin_code <> 900 AND sex = 'total'
       QUALIFY revision = max(revision) OVER ()
     UNION ALL SELECT area_code, source, series, year, revision FROM indicator
+      WHERE NOT (value = 0 AND unit IN ('current US$', '% of GDP'))  -- a placeholder: readside/reporting.py
     UNION ALL SELECT destination_code, source, source || '.stock.destination', year, CAST(edition AS VARCHAR)
       FROM core.bilateral_stock QUALIFY edition = max(edition) OVER (PARTITION BY source)
     UNION ALL SELECT origin_code, source, source || '.stock.origin', year, CAST(edition AS VARCHAR)

@@ -25,7 +25,7 @@ from urllib.parse import urlencode
 import pandas as pd
 import pandera.pandas as pa
 
-from readside import flows, queries
+from readside import flows, queries, reporting
 from readside.queries import EXTRACT_VIEWS, SEXES, Database, Selection
 from readside.text import language, t
 from schemas.area import AreaSchema
@@ -332,6 +332,8 @@ def _constraints(column: pa.Column) -> dict[str, object]:
 def field(dataset: str, name: str) -> dict[str, object]:
     """One Frictionless field descriptor for a column of `dataset`'s extract."""
     spec = EXTRACT_VIEWS[dataset]
+    if name == reporting.NOT_REPORTED:
+        return dict(reporting.NOT_REPORTED_FIELD)
     if name == "unit":
         units = {"required": True} if spec.by_series else {"required": True, "enum": [spec.unit]}
         return {"name": "unit", "type": "string", "description": f"unit of {spec.value_column}", "constraints": units}

@@ -77,13 +77,21 @@ def file_covering(db: Database, year: int) -> dict | None:
     return found[0] if found else None
 
 
+NOT_COVERED = "none"  # the coverage of a year no loaded file covers: a gap, never a zero
+
+
 def dead_and_missing_by_year(db: Database) -> pd.DataFrame:
-    """year, dead_and_missing (all parts of every incident in the Americas' regions), coverage."""
+    """year, dead_and_missing (all parts of every incident in the Americas' regions), coverage:
+    every year from the first to the last a file covers, a year no file covers (IOM's 2024 and
+    2025 in this build) with coverage 'none' and no figure, so a chart shows the gap instead of
+    drawing the partial year after it as a collapse."""
     return db.frame(
-        f"""SELECT c.year, coalesce(sum(m.dead_and_missing), 0) AS dead_and_missing, c.coverage
-            FROM missing_migrants_coverage c LEFT JOIN missing_migrants m ON m.year = c.year
-                 AND m.region IN ({placeholders(AMERICAS_REGIONS)})
-            GROUP BY ALL ORDER BY c.year""",  # noqa: S608
+        f"""WITH span AS (SELECT unnest(range(min(year), max(year) + 1)) AS year FROM missing_migrants_coverage)
+            SELECT s.year, CASE WHEN c.year IS NULL THEN NULL ELSE coalesce(sum(m.dead_and_missing), 0) END
+                   AS dead_and_missing, coalesce(c.coverage, '{NOT_COVERED}') AS coverage
+            FROM span s LEFT JOIN missing_migrants_coverage c ON c.year = s.year
+            LEFT JOIN missing_migrants m ON m.year = c.year AND m.region IN ({placeholders(AMERICAS_REGIONS)})
+            GROUP BY s.year, c.year, c.coverage ORDER BY s.year""",  # noqa: S608 - constants and placeholders only
         list(AMERICAS_REGIONS),
     )
 

@@ -14,6 +14,7 @@ import pandas as pd
 
 from etl.areas import AMERICAS_PARTS, WORLD
 from readside.queries import AREA_NAMES, Database, placeholders
+from readside.reporting import real_value_sql
 
 ROSTER, DATED = "roster", "dated"
 # A membership row `m` covers year `s.year` (annual data, reference date 1 July).
@@ -137,7 +138,8 @@ def is_summable(db: Database, series: str) -> bool:
 
 def indicator_by_group(db: Database, grouping: str, series: str) -> pd.DataFrame:
     """year, value (sum of the roster members' figures in the newest vintage), members_counted,
-    members_total, unit, vintage. Raises NotSummable for a share such as % of GDP."""
+    members_total, unit, vintage: placeholders (readside.reporting) are neither summed nor counted.
+    Raises NotSummable for a share such as % of GDP."""
     if not is_summable(db, series):
         raise NotSummable(series)
     return db.frame(
@@ -147,7 +149,7 @@ def indicator_by_group(db: Database, grouping: str, series: str) -> pd.DataFrame
                (SELECT count(*) FROM members) AS members_total, any_value(i.unit) AS unit,
                any_value(i.revision) AS vintage
         FROM indicator i JOIN members m ON m.member_code = i.area_code
-        WHERE i.series = ? AND i.value IS NOT NULL
+        WHERE i.series = ? AND {real_value_sql("i")}
         GROUP BY i.year ORDER BY i.year
         """,  # noqa: S608 - only a constant subquery is interpolated
         [grouping, series],
@@ -161,7 +163,7 @@ def indicator_members_without(db: Database, grouping: str, series: str, year: in
         SELECT m.member_code, {AREA_NAMES} FROM area_group m JOIN area a ON a.code = m.member_code
         WHERE m.grouping = ? AND m.roster AND NOT EXISTS (
           SELECT 1 FROM indicator i WHERE i.series = ? AND i.year = ? AND i.area_code = m.member_code
-            AND i.value IS NOT NULL)
+            AND {real_value_sql("i")})
         ORDER BY a.name_en
         """,  # noqa: S608 - only a constant column list is interpolated
         [grouping, series, year],

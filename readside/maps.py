@@ -18,6 +18,7 @@ from etl.areas import AMERICAS_PARTS, WORLD
 from etl.sources.unhcr import series_code
 from etl.sources.worldbank import RECEIVED, RECEIVED_GDP
 from readside.queries import AREA_NAMES, Database, placeholders
+from readside.reporting import real_value_sql
 
 PROTECTION = tuple(series_code(p, "asylum") for p in ("refugees", "asylum_seekers", "oip"))
 
@@ -77,7 +78,8 @@ def years(db: Database, key: str, edition: str) -> list[int]:
 
 def values(db: Database, key: str, edition: str, year: int) -> pd.DataFrame:
     """area_code, iso3, names, oas_member, value (and, for protection, each population) of the
-    Americas' areas that have a figure, largest first."""
+    Americas' areas that have a figure, largest first; a placeholder (the World Bank's 0 for "not
+    reported": readside.reporting) is no figure, so the area is drawn as having none."""
     spec = INDICATORS[key]
     if key == "stock":
         sql = ("SELECT destination_code AS area_code, migrants::DOUBLE AS value FROM stock "
@@ -90,8 +92,8 @@ def values(db: Database, key: str, edition: str, year: int) -> pd.DataFrame:
     else:
         parts = ", ".join(f"sum(value) FILTER (WHERE series = ?) AS \"{s}\"" for s in spec.series)
         sql = (f"SELECT area_code, sum(value) AS value{', ' + parts if len(spec.series) > 1 else ''} "  # noqa: S608
-               f"FROM indicator_vintages WHERE series IN ({placeholders(spec.series)}) AND revision = ? "
-               "AND year = ? AND variant = 'estimate' GROUP BY area_code")
+               f"FROM indicator_vintages i WHERE series IN ({placeholders(spec.series)}) AND revision = ? "
+               f"AND year = ? AND variant = 'estimate' AND {real_value_sql('i')} GROUP BY area_code")
         params = [*(spec.series if len(spec.series) > 1 else ()), *spec.series, edition, year]
     return db.frame(
         f"""SELECT a.code AS area_code, a.iso3, {AREA_NAMES}, a.oas_member, v.* EXCLUDE (area_code)

@@ -26,6 +26,7 @@ from etl.areas import (
     SOUTH_AMERICA,
     WORLD,
 )
+from readside.reporting import NOT_REPORTED, not_reported_array, real_value_sql
 
 AMERICAS_CODE = -19  # synthetic code for the Americas total (LAC + Northern America); M49's 019
 SEXES = ("total", "male", "female")
@@ -382,12 +383,14 @@ def indicator_by_subregion(
 def indicator_ranking(
     db: Database, series: str, year: int, subregions: Sequence[int], limit: int = 15, vintage: str | None = None
 ) -> pd.DataFrame:
-    """Countries of the given subregions by value in one year, largest first."""
+    """Countries of the given subregions by value in one year, largest first; a placeholder (a 0
+    that stands for "not reported": readside.reporting) is never ranked."""
     return db.frame(
         f"""
         SELECT i.area_code, a.iso3, {AREA_NAMES}, i.value, i.unit
         FROM indicator_vintages i JOIN area a ON a.code = i.area_code AND a.kind = 'country'
         WHERE {_ONE_VINTAGE} AND i.year = ? AND a.subregion IN ({placeholders(subregions)})
+          AND {real_value_sql("i")}
         ORDER BY i.value DESC, a.name_en LIMIT ?
         """,  # noqa: S608
         [series, vintage, vintage, year, *subregions, limit],
@@ -618,8 +621,8 @@ def extract_columns(dataset: str) -> list[str]:
     else:
         places = [spec.area_column, "iso3", *NAME_COLUMNS]
     sex = ["sex"] if spec.has_sex else []
-    if spec.by_series:
-        return ["revision", "vintage", "year", *places, "series", "value", "unit", "source", "licence"]
+    if spec.by_series:  # the publisher's value, and whether it stands for "not reported" (readside.reporting)
+        return ["revision", "vintage", "year", *places, "series", "value", "unit", NOT_REPORTED, "source", "licence"]
     return ["revision", "year", *places, *sex, *spec.extra, spec.value_column, "unit", "source", "licence"]
 
 
@@ -708,6 +711,7 @@ def extract_batches(
                 columns[prefix + part] = take(lookup, columns[code])
         if spec.by_series:
             columns["source"] = take(citations, columns["series"])
+            columns[NOT_REPORTED] = not_reported_array(columns["value"], columns["unit"])
         columns.update({part: take(lookup, columns["vintage"]) for part, lookup in by_vintage.items()})
         for name in spec.extra:
             columns[name] = _text_column(columns[name], text)

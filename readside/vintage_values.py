@@ -241,8 +241,9 @@ def _worldbank(data: Data, figure: pd.Series) -> list[Value]:
                 return None, NOT_PUBLISHED, None
             if metric == "remittances_gdp" and len(codes) != 1:
                 return None, NOT_PUBLISHED, None
+            # a 0 in money or its share of GDP is "not reported" (readside.reporting.ZERO_IS_NOT_REPORTED)
             return _sum(data, lambda c: data.indicator.get((series, v, c, y)), codes,
-                        lambda c: (series, v, c, y) in data.indicator, metric != "remittances_gdp")
+                        lambda c: (series, v, c, y) in data.indicator, True)
         value, state, reporting = level(year)
         if state == PUBLISHED and metric == "remittances_change_percent":
             base, base_state, _ = level(int(figure["base_year"]))

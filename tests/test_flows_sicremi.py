@@ -8,6 +8,7 @@ import sys
 
 import dash
 import duckdb
+import pandas as pd
 import pytest
 
 from dashboard.app import create_app
@@ -45,9 +46,14 @@ def test_dead_and_missing_per_year_carry_their_coverage(app, built_db):
         cost, _, routes, _ = page().update_human_cost(2023, "en")
     labels = list(cost.data[0].x)
     covered = dict(rows(built_db, "SELECT year, coverage FROM missing_migrants_coverage"))
-    assert len(labels) == len(covered) and all(f"({'complete' if covered[int(lbl[:4])] == 'complete' else 'partial year'})"
-                                               in lbl for lbl in labels)
-    assert not any(lbl.startswith(("2024", "2025")) for lbl in labels)  # no file covers them: no zero bar
+    assert [int(lbl[:4]) for lbl in labels] == list(range(min(covered), max(covered) + 1))  # every year on the axis
+    words = {"complete": "(complete)", "partial": "(partial year)", None: "(no file)"}
+    assert all(words[covered.get(int(lbl[:4]))] in lbl for lbl in labels)
+    for year in (2024, 2025):  # no file covers them: a gap on the axis, never a zero bar
+        gap = next(i for i, lbl in enumerate(labels) if lbl.startswith(str(year)))
+        assert all(pd.isna(trace.y[gap]) for trace in cost.data)
+    partial = [i for i, lbl in enumerate(labels) if "(partial year)" in lbl]  # drawn apart from complete years
+    assert partial and all(pd.isna(cost.data[0].y[i]) and not pd.isna(cost.data[1].y[i]) for i in partial)
     (expected,), = rows(built_db, "SELECT sum(dead_and_missing) FROM missing_migrants WHERE year = 2023 AND region IN "
                                   "('North America', 'Central America', 'Caribbean', 'South America')")
     assert cost.data[0].y[labels.index("2023 (complete)")] == expected

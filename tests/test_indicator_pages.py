@@ -63,7 +63,7 @@ def test_remittance_headline_is_the_latest_lac_year_and_its_growth(app, indicato
 
 def test_remittance_trend_sums_reporting_countries_per_subregion(app, indicator_db):
     with app.server.test_request_context("/remittances"):
-        trend, table, growth, _ = page("remittances").update_regional(None, "en")
+        trend, table, growth, _, _ = page("remittances").update_regional(None, "en")
     names = [trace.name for trace in trend.data]
     assert names[0] == "Latin America and the Caribbean"
     assert {"Caribbean", "Central America", "South America", "Northern America"} <= set(names)
@@ -80,7 +80,7 @@ def test_remittance_trend_sums_reporting_countries_per_subregion(app, indicator_
 def test_top_receivers_are_ranked_from_the_database(app, indicator_db, measure, unit_text):
     series = {"usd": "BX.TRF.PWKR.CD.DT", "gdp": "BX.TRF.PWKR.DT.GD.ZS"}[measure]
     with app.server.test_request_context("/remittances"):
-        fig, _, _ = page("remittances").update_top(2020, measure, None, "en")
+        fig, _, _, _ = page("remittances").update_top(2020, measure, None, "en")
     assert unit_text in fig.layout.title.text and "2020" in fig.layout.title.text
     (top_name,) = rows(indicator_db, """
         SELECT a.name_en FROM indicator i JOIN area a ON a.code = i.area_code AND a.kind = 'country'

@@ -38,6 +38,7 @@ from readside.text import (
     decimal,
     language,
     name_column,
+    people,
     percent,
     signed_people,
     t,
@@ -339,25 +340,42 @@ def _remittance_panel(db: queries.Database, code: int, name: str, lang: str):
 
 
 def _refugee_panel(db: queries.Database, code: int, name: str, lang: str):
-    """Refugees and asylum-seekers from the area (by origin) and in it (by asylum), per year."""
-    columns = {}
-    for population in ("refugees", "asylum_seekers"):
-        label = t(lang, f"refugees.pop.{population}")
-        for side, key in (("origin", "country.from"), ("asylum", "country.in")):
-            frame = queries.indicator_series(db, f"unhcr.{population}.{side}", [code])
-            columns[t(lang, key, population=label, name=name)] = frame.set_index("year")["value"]
-    wide = pd.DataFrame(columns).reset_index().rename(columns={"index": "year"})
-    title = t(lang, "country.refugees_title", name=name)
-    if wide.empty:
-        return figures.empty_figure(title), notice(t(lang, "country.no_series", publisher=capitalised(t(lang, "publisher.unhcr")), what=t(lang, "what.unhcr"), name=name))
-    wide = wide.sort_values("year")
-    figure = figures.grouped_bars(wide, category="year", lang=lang, title=title, y_title=t(lang, "axis.persons"),
-                                  source=indicator_source_line(db, "unhcr", lang), series={c: c for c in columns},
+    """People in need of international protection from the area (by origin) and in it (by asylum),
+    per year: refugees + asylum-seekers + others in need of international protection, the same
+    three populations its talking-point card counts (readside.documents.measures), each part in the hover and
+    the table."""
+    populations = ("refugees", "asylum_seekers", "oip")
+    sides = {}
+    for side, key in (("origin", "country.protection_from"), ("asylum", "country.protection_in")):
+        parts = {p: queries.indicator_series(db, f"unhcr.{p}.{side}", [code]).set_index("year")["value"]
+                 for p in populations}
+        wide = pd.DataFrame(parts)
+        if not wide.empty:
+            sides[t(lang, key, name=name)] = wide
+    title = t(lang, "country.protection_title", name=name)
+    if not sides:
+        return figures.empty_figure(title), notice(t(lang, "country.no_series", publisher=capitalised(t(lang, "publisher.unhcr")),
+                                                     what=t(lang, "what.unhcr"), name=name))
+    totals = pd.DataFrame({label: wide.sum(axis=1, min_count=1) for label, wide in sides.items()}).sort_index()
+    totals = totals.rename_axis("year").reset_index()
+    figure = figures.grouped_bars(totals, category="year", lang=lang, title=title, y_title=t(lang, "axis.persons"),
+                                  source=indicator_source_line(db, "unhcr", lang), series={c: c for c in sides},
                                   year_basis=year_basis("unhcr"))
-    shown = wide.copy()
-    for column in columns:
-        shown[column] = shown[column].map(lambda v: "" if pd.isna(v) else decimal(v, lang, 0))
-    return figure, data_table(shown, [t(lang, "table.year"), *columns], "country-refugees-data")
+    for trace, wide in zip(figure.data, sides.values(), strict=False):  # each bar's parts in its hover
+        parts = wide.reindex(totals["year"])
+        trace.customdata = [t(lang, "reporting.protection_parts", total=people(total, lang),
+                              **{p: people(row[p], lang) if pd.notna(row[p]) else "—" for p in populations})
+                            if pd.notna(total) else "" for total, (_, row) in zip(trace.y, parts.iterrows(), strict=True)]
+    shown = pd.DataFrame({"year": totals["year"]})
+    headers = [t(lang, "table.year")]
+    for label, wide in sides.items():
+        parts = wide.reindex(totals["year"])
+        shown[label] = [decimal(v, lang, 0) if pd.notna(v) else "" for v in parts.sum(axis=1, min_count=1)]
+        headers.append(label)
+        for p in populations:
+            shown[f"{label} {p}"] = [decimal(v, lang, 0) if pd.notna(v) else "" for v in parts[p]]
+            headers.append(t(lang, "reporting.protection_part", side=label, population=t(lang, f"refugees.pop.{p}")))
+    return figure, data_table(shown, headers, "country-refugees-data")
 
 
 def _net_migration_panel(db: queries.Database, code: int, name: str, lang: str):

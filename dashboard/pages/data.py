@@ -10,6 +10,7 @@ from __future__ import annotations
 import inspect
 
 import dash
+import numpy as np
 import pandas as pd
 from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, dcc, html
 
@@ -358,6 +359,8 @@ def _category(code: object, lang: str) -> str:
 def _cell(value: object, lang: str, is_value: bool) -> str:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return ""
+    if isinstance(value, bool | np.bool_):  # the not_reported flag: words, not Python's True/False
+        return t(lang, f"data.value.{str(bool(value)).lower()}")
     if is_value and isinstance(value, int | float):
         shown = decimal(float(value), lang, 0 if float(value).is_integer() else 3)
         return shown.rstrip("0").rstrip(",.") if not float(value).is_integer() else shown

@@ -73,6 +73,7 @@ def _human_cost_section(db: queries.Database, lang: str, year: object, loaded: b
     if not loaded:
         return [*head, not_loaded_notice(lang, "iom_missing_migrants")]
     by_year = flows.dead_and_missing_by_year(db)
+    by_year = by_year[by_year["coverage"] != flows.NOT_COVERED]  # a year no file covers has no routes
     years = [int(y) for y in by_year["year"]]
     chosen = parse_choice(year, years) or max(y for y, c in zip(years, by_year["coverage"], strict=True)
                                               if c == "complete")
@@ -157,24 +158,30 @@ def update_inflows(destination: object, lang: object):
     Input("flows-year", "value"), State("flows-lang", "data"),
 )
 def update_human_cost(year: object, lang: object):
-    """Dead and missing per year, each bar saying its coverage; the routes of one year."""
+    """Dead and missing per year, each bar saying its coverage (a partial year drawn apart, a year
+    no file covers left as a gap on the axis: readside.reporting); the routes of one year."""
     lang = language(lang)
     db = database()
     by_year = flows.dead_and_missing_by_year(db)
-    years = [int(y) for y in by_year["year"]]
+    years = [int(y) for y, c in zip(by_year["year"], by_year["coverage"], strict=True) if c != flows.NOT_COVERED]
     year = year if year in years else years[-1]
     source = indicator_source_line(db, "iom_missing_migrants", lang)
+    complete = by_year["coverage"] == "complete"
     labelled = by_year.assign(label=[f"{y} ({t(lang, f'flows_page.coverage.{c}')})"
-                                     for y, c in zip(by_year["year"], by_year["coverage"], strict=True)])
-    cost = figures.grouped_bars(labelled, category="label", series={"dead_and_missing": t(lang, "flows_page.dead_missing")},
-                                lang=lang, title=t(lang, "flows_page.cost_chart"), source=source,
-                                y_title=t(lang, "axis.persons"))
-    shown = by_year.assign(shown=by_year["dead_and_missing"].map(lambda v: decimal(v, lang, 0)),
+                                     for y, c in zip(by_year["year"], by_year["coverage"], strict=True)],
+                              complete=by_year["dead_and_missing"].where(complete),
+                              partial=by_year["dead_and_missing"].where(~complete))
+    cost = figures.grouped_bars(labelled, category="label", lang=lang, title=t(lang, "flows_page.cost_chart"),
+                                series={"complete": t(lang, "flows_page.dead_missing"),
+                                        "partial": t(lang, "reporting.iom_partial")},
+                                source=source, y_title=t(lang, "axis.persons"))
+    cost.update_layout(barmode="overlay")
+    shown = by_year.assign(shown=by_year["dead_and_missing"].map(lambda v: "—" if pd.isna(v) else decimal(v, lang, 0)),
                            coverage=by_year["coverage"].map(lambda c: t(lang, f"flows_page.coverage.{c}")))
     cost_table = data_table(shown[["year", "shown", "coverage"]], [t(lang, "table.year"), t(lang, "flows_page.dead_missing"),
                                                                    t(lang, "flows_page.coverage")], "flows-cost-data")
     routes = flows.dead_and_missing_by_route(db, year)
-    coverage = dict(zip(years, by_year["coverage"], strict=True))[year]
+    coverage = dict(zip(by_year["year"], by_year["coverage"], strict=True))[year]
     routes_fig = figures.horizontal_bars(routes, label="route", value="dead_and_missing", lang=lang, source=source,
                                          title=t(lang, "flows_page.routes_title", year=year,
                                                  coverage=t(lang, f"flows_page.coverage.{coverage}")),

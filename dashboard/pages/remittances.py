@@ -7,7 +7,7 @@ import dash
 import pandas as pd
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
-from dashboard import figures, grouping_profile, indicator_maps
+from dashboard import figures, grouping_profile, indicator_maps, partial_years
 from dashboard import maps as drawing
 from dashboard.components import (
     chart_block,
@@ -31,8 +31,7 @@ from etl.areas import (
     LATIN_AMERICA_AND_CARIBBEAN,
     SOUTH_AMERICA,
 )
-from readside import citations, groupings, maps, queries
-from readside.queries import NAME_COLUMNS
+from readside import citations, groupings, maps, queries, regional, reporting
 from readside.style import year_basis
 from readside.text import capitalised, language, money, name_column, percent, percent_of_gdp, t
 
@@ -59,8 +58,13 @@ def layout(lang: str = "en", year: str | None = None, measure: str = "usd", area
         return page_frame(lang, PATH, params, html.H1(t(lang, "remittances.title")),
                           html.P(t(lang, "remittances.intro")), not_loaded_notice(lang, "worldbank"))
     years = queries.indicator_years(db, RECEIVED)
-    receivers = queries.indicator_ranking(db, RECEIVED, years[-1], AMERICAS_SUBREGIONS, limit=100)
+    default_year = ranking_year(db, RECEIVED, None) or years[-1]
     name_col = name_column(lang)
+    # every country of the Americas the World Bank has a row for, in any year (its panel shows
+    # the gaps where the file says 0 for "not reported"), not only this year's receivers
+    published = set(regional.country_rows(db, RECEIVED)["area_code"])
+    receivers = maps.americas_areas(db)
+    receivers = receivers[receivers["area_code"].isin(published)]
     countries = grouping_profile.group_options(db, lang) + [
         {"label": row[name_col], "value": int(row["area_code"])} for _, row in receivers.sort_values(name_col).iterrows()]
     country_codes = [c["value"] for c in countries]
@@ -76,16 +80,18 @@ def layout(lang: str = "en", year: str | None = None, measure: str = "usd", area
         html.Div(vintage_note(db, lang), id="rem-vintage-note"),
         *chart_block("rem-trend", "migdash-remittances-trend", lang),
         html.P(t(lang, "remittances.subregion_note"), className="note"),
+        html.P(id="rem-partial-note", className="note"),
         *chart_block("rem-growth", "migdash-remittances-growth", lang),
         html.Div([
             _dropdown("rem-year", t(lang, "remittances.year"), [{"label": str(y), "value": y} for y in reversed(years)],
-                      parse_choice(year, years) or years[-1]),
+                      parse_choice(year, years) or default_year),
             html.Div([html.Label(t(lang, "remittances.measure"), id="rem-measure-label"),
                       dcc.RadioItems(id="rem-measure", value=parse_choice(measure, list(MEASURES)) or "usd", inline=True,
                                      options=[{"label": t(lang, f"remittances.measure_{m}"), "value": m} for m in MEASURES])],
                      role="radiogroup", **{"aria-labelledby": "rem-measure-label"}),
         ], className="controls"),
         top_receivers_block(lang),
+        html.P(id="rem-top-note", className="note"),
         html.Div([_dropdown("rem-area", t(lang, "remittances.country"), countries,
                             parse_choice(area, country_codes) or DEFAULT_COUNTRY, searchable=True)], className="controls"),
         *chart_block("rem-country", "migdash-remittances-country", lang),
@@ -122,19 +128,32 @@ def _vintage_label(vintage: str, vintages: list[str], lang: str) -> str:
 
 def headline(db: queries.Database, lang: str) -> str:
     """'Remittances to Latin America and the Caribbean reached US$ X billion in YEAR, +Y% on
-    YEAR-1 (World Bank, data updated VINTAGE)': always the newest vintage."""
-    series = queries.indicator_series(db, RECEIVED, [LATIN_AMERICA_AND_CARIBBEAN])
-    if series.empty:
+    YEAR-1 (World Bank, data updated VINTAGE)': always the newest vintage, in the latest year its
+    countries cover (readside.reporting); a newer partial year is named, never compared."""
+    series = regional.regional_series(db, RECEIVED)
+    series = series[series["area_code"] == LATIN_AMERICA_AND_CARIBBEAN].set_index("year")
+    complete = series[series["complete"]]
+    if complete.empty:
         return ""
-    last = series.iloc[-1]
-    vintage = t(lang, "remittances.headline_vintage", vintage=citations.date(last["revision"], lang))
-    before = series[series["year"] == last["year"] - 1]
-    if before.empty:
-        return t(lang, "remittances.headline_no_change", amount=money(last["value"], lang),
-                 year=int(last["year"])) + " " + vintage
-    change = (last["value"] / before["value"].iloc[0] - 1) * 100
-    return t(lang, "remittances.headline", amount=money(last["value"], lang), year=int(last["year"]),
-             change=percent(change, lang, signed=True), previous=int(last["year"]) - 1) + " " + vintage
+    year = int(complete.index.max())
+    value = float(complete.loc[year, "value"])
+    vintage = t(lang, "remittances.headline_vintage", vintage=citations.date(queries.series_vintages(db, RECEIVED)[0], lang))
+    later = series[series.index > year]
+    partial = (" " + t(lang, "reporting.headline_partial", year=int(later.index.max()),
+                       reporting=int(later["reporting"].iloc[-1]), expected=int(later["expected"].iloc[-1]))
+               if not later.empty else "")
+    found = reporting.change("percent", value, float(complete.loc[year - 1, "value"]), year - 1) \
+        if year - 1 in complete.index else None
+    if found is None or found.amount is None:
+        return t(lang, "remittances.headline_no_change", amount=money(value, lang), year=year) + " " + vintage + partial
+    return t(lang, "remittances.headline", amount=money(value, lang), year=year,
+             change=percent(found.amount, lang, signed=True), previous=year - 1) + " " + vintage + partial
+
+
+def ranking_year(db: queries.Database, series: str, vintage: str | None) -> int | None:
+    """The latest year the Americas' countries cover (the default of the top receivers)."""
+    codes = [int(c) for c in maps.americas_areas(db)["area_code"]]
+    return reporting.latest_complete_year(regional.ranking_coverage(db, series, codes, vintage))
 
 
 def vintage_note(db: queries.Database, lang: str) -> list:
@@ -154,33 +173,21 @@ def vintage_note(db: queries.Database, lang: str) -> list:
     return [html.P(text, className="note"), html.Details([html.Summary(t(lang, "remittances.vintage_table")), table])]
 
 
-def regional_series(db: queries.Database, vintage: str | None = None) -> pd.DataFrame:
-    """LAC (the World Bank's aggregate) then the subregions of the Americas (sums of countries),
-    in one vintage (the newest when None)."""
-    lac = queries.indicator_series(db, RECEIVED, [LATIN_AMERICA_AND_CARIBBEAN], vintage).assign(reporting=pd.NA)
-    parts = queries.indicator_by_subregion(db, RECEIVED, LAC_SUBREGIONS, vintage)
-    north = queries.indicator_series(db, RECEIVED, [905], vintage).assign(reporting=pd.NA)
-    columns = ["year", "area_code", *NAME_COLUMNS, "value", "reporting"]
-    present = [f[columns] for f in (lac, parts, north) if not f.empty]
-    return pd.concat(present, ignore_index=True) if present else pd.DataFrame(columns=columns)
-
-
 def growth(frame: pd.DataFrame, since: int = GROWTH_FROM) -> pd.DataFrame:
-    """Year-on-year % change per area from `since` on, only between consecutive years in which
-    the same number of countries report (a sum that gains a member does not "grow")."""
+    """Year-on-year % change per area from `since` on, only between consecutive complete years (a
+    partial year is never compared: readside.reporting). Before 2000 the subregions' sums hold a
+    handful of reporting countries, and a country starting to report reads as a 1,500 % growth."""
     out = frame.sort_values(["area_code", "year"]).copy()
-    by_area = out.groupby("area_code")
-    previous = by_area["value"].shift()
-    consecutive = by_area["year"].diff() == 1
-    reporting = out["reporting"].astype("Float64")
-    same_members = (reporting == by_area["reporting"].shift().astype("Float64")).fillna(reporting.isna())
-    out["value"] = ((out["value"] / previous - 1) * 100).where(consecutive & same_members & (previous > 0))
+    out = out.assign(value=out["value"].where(out["complete"].astype(bool)))
+    previous = out.groupby("area_code")["value"].shift()
+    consecutive = out.groupby("area_code")["year"].diff() == 1
+    out["value"] = ((out["value"] / previous - 1) * 100).where(consecutive & (previous > 0))
     return out[out["year"] >= since].dropna(subset=["value"])
 
 
 @callback(
     Output("rem-trend", "figure"), Output("rem-trend-table", "children"),
-    Output("rem-growth", "figure"), Output("rem-growth-table", "children"),
+    Output("rem-growth", "figure"), Output("rem-growth-table", "children"), Output("rem-partial-note", "children"),
     Input("rem-vintage", "value"), State("rem-lang", "data"),
 )
 def update_regional(vintage: object, lang: object):
@@ -189,12 +196,15 @@ def update_regional(vintage: object, lang: object):
     vintage = parse_choice(vintage, queries.series_vintages(db, RECEIVED))
     source = indicator_source_line(db, "worldbank", lang, series=RECEIVED, vintage=vintage)
     name_col = name_column(lang)
-    regions = regional_series(db, vintage)
+    regions = regional.regional_series(db, RECEIVED, vintage)
     basis = year_basis("worldbank")
-    trend = figures.lines(regions, value="value", lang=lang, source=source, y_title=t(lang, "axis.usd"),
-                          title=t(lang, "remittances.trend_title"), fmt=money, year_basis=basis)
-    table = regions.assign(shown=regions["value"].map(lambda v: money(v, lang)),
-                           reporting=regions["reporting"].map(lambda v: "" if pd.isna(v) else str(int(v))))
+    trend = figures.lines(partial_years.complete_only(regions), value="value", lang=lang, source=source,
+                          y_title=t(lang, "axis.usd"), title=t(lang, "remittances.trend_title"),
+                          fmt=partial_years.blank_safe(money), year_basis=basis)
+    partial_years.add_partial_years(trend, regions, lang=lang, fmt=money)
+    labels = [partial_years.coverage_label(r, e, c, lang)
+              for r, e, c in zip(regions["reporting"], regions["expected"], regions["complete"], strict=True)]
+    table = regions.assign(shown=regions["value"].map(lambda v: money(v, lang)), reporting=labels)
     trend_table = data_table(table[["year", name_col, "shown", "reporting"]],
                              [t(lang, "table.year"), t(lang, "table.area"), t(lang, "remittances.received"),
                               t(lang, "remittances.reporting")], "rem-trend-data")
@@ -206,12 +216,14 @@ def update_regional(vintage: object, lang: object):
     growth_table = data_table(change.assign(shown=change["value"].map(lambda v: percent(v, lang, signed=True)))[
         ["year", name_col, "shown"]], [t(lang, "table.year"), t(lang, "table.area"), t(lang, "remittances.growth")],
         "rem-growth-data")
-    return trend, trend_table, growth_fig, growth_table
+    names = dict(db.rows(f"SELECT code, {name_col} FROM area"))  # noqa: S608 - a constant column name
+    note = partial_years.partial_note(regions, names, lang, since=int(regions["year"].max()) - 5) if len(regions) else ""
+    return trend, trend_table, growth_fig, growth_table, note
 
 
 @callback(
     Output("rem-top", "figure"), Output("rem-top-table", "children"), Output("rem-map", "figure"),
-    Input("rem-year", "value"), Input("rem-measure", "value"), Input("rem-vintage", "value"), State("rem-lang", "data"),
+    Output("rem-top-note", "children"), Input("rem-year", "value"), Input("rem-measure", "value"), Input("rem-vintage", "value"), State("rem-lang", "data"),
 )
 def update_top(year: object, measure: object, vintage: object, lang: object):
     lang = language(lang)
@@ -220,12 +232,12 @@ def update_top(year: object, measure: object, vintage: object, lang: object):
     # the chosen vintage where the series has it (each series has its own vintages), else its newest
     vintage = parse_choice(vintage, queries.series_vintages(db, MEASURES[measure]))
     years = queries.indicator_years(db, MEASURES[measure], vintage)
-    chosen = parse_choice(year, years) or (years[-1] if years else None)
+    chosen = parse_choice(year, years) or ranking_year(db, MEASURES[measure], vintage) or (years[-1] if years else None)
     name_col = name_column(lang)
     fmt = money if measure == "usd" else percent_of_gdp
     title = t(lang, "remittances.top_title", year=chosen, measure=t(lang, f"remittances.measure_{measure}"))
     if chosen is None:
-        return figures.empty_figure(title), None, figures.empty_figure(title)
+        return figures.empty_figure(title), None, figures.empty_figure(title), ""
     top = queries.indicator_ranking(db, MEASURES[measure], chosen, AMERICAS_SUBREGIONS, limit=15, vintage=vintage)
     fig = figures.horizontal_bars(top, label=name_col, value="value", lang=lang, title=title, fmt=fmt,
                                   source=indicator_source_line(db, "worldbank", lang, series=MEASURES[measure],
@@ -233,7 +245,19 @@ def update_top(year: object, measure: object, vintage: object, lang: object):
                                   x_title=t(lang, "axis.usd") if measure == "usd" else t(lang, "remittances.measure_gdp"))
     table = data_table(top.assign(shown=top["value"].map(lambda v: fmt(v, lang)))[[name_col, "iso3", "shown"]],
                        [t(lang, "table.area"), "ISO3", t(lang, f"remittances.measure_{measure}")], "rem-top-data")
-    return fig, table, receivers_map(db, measure, vintage, chosen, lang)
+    return fig, table, receivers_map(db, measure, vintage, chosen, lang), top_note(db, measure, vintage, chosen, lang)
+
+
+def top_note(db: queries.Database, measure: str, vintage: str | None, year: int, lang: str) -> str:
+    """A partial year's ranking says who has not reported yet (its ranks may still change)."""
+    codes = [int(c) for c in maps.americas_areas(db)["area_code"]]
+    cover = regional.ranking_coverage(db, MEASURES[measure], codes, vintage).set_index("year")
+    if year not in cover.index or bool(cover.loc[year, "complete"]):
+        return ""
+    names = dict(db.rows(f"SELECT code, {name_column(lang)} FROM area"))  # noqa: S608 - a constant column name
+    missing = ", ".join(names.get(int(c), str(c)) for c in cover.loc[year, "missing"])
+    return t(lang, "reporting.ranking_partial", year=year, reporting=int(cover.loc[year, "reporting"]),
+             expected=int(cover.loc[year, "expected"]), missing=missing)
 
 
 def receivers_map(db: queries.Database, measure: str, vintage: str | None, year: int, lang: str):

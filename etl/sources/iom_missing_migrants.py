@@ -17,6 +17,9 @@ Three of the site's download formats, identified by content (never by file name)
   `Source Quality`; no total column (dead + missing) and no country of incident (its `Country of
   Origin` is the migrants' origin, not where they died).
 
+Route names are harmonised across files with the mapping kept as data (etl/reference/
+iom_routes.yaml: "Darien Gap" in the 2014-2021 export is "Darien" from 2022 on).
+
 The incident id is the publisher's `Main ID` (xlsx, CSV) = `web_id` (JSON). One incident may have
 several records with that id: the site's split incidents (the CSV gives each its own `Incident
 ID`; the xlsx folds them into one row) and corrections (a record with a negative count that
@@ -52,10 +55,13 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cache
+from importlib import resources
 from pathlib import Path
 
 import pandas as pd
 import pycountry
+import yaml
 
 from etl.errors import UpstreamFormatError
 from etl.fetch import FetchPolicy, fetch
@@ -311,7 +317,7 @@ class _Parser:
         self.rows.append({
             "incident_id": incident, "part": self.parts[incident], "date": when, "year": year,
             "region": _text(value("region")) or None, "country_code": self._country(n, value("country"))
-            if "country" in self.fields else None, "route": _text(value("route")) or None,
+            if "country" in self.fields else None, "route": route_name(_text(value("route"))) or None,
             "dead": dead, "missing": missing, "dead_and_missing": total,
             "survivors": self._count(n, "survivors", value("survivors"), negative=True), "cause": _text(value("cause")) or None,
             "latitude": lat, "longitude": lon, "source_quality": self._count(n, "quality", value("quality")),
@@ -411,6 +417,18 @@ def _coordinates(value: str) -> tuple[float | None, float | None]:
             return None, None
         lat, lon = float(pair.group(1)), float(pair.group(2))
     return (lat, lon) if -90 <= lat <= 90 and -180 <= lon <= 180 else (None, None)
+
+
+@cache
+def route_names() -> dict[str, str]:
+    """Older route names -> the name the newest files use (etl/reference/iom_routes.yaml)."""
+    text = resources.files("etl").joinpath("reference/iom_routes.yaml").read_text(encoding="utf-8")
+    return {str(old): str(new) for old, new in (yaml.safe_load(text)["routes"] or {}).items()}
+
+
+def route_name(route: str) -> str:
+    """One name per route across files: "Darien Gap" (2014-2021 export) is "Darien" (2022-)."""
+    return route_names().get(route, route)
 
 
 def americas(incidents: pd.DataFrame) -> pd.DataFrame:

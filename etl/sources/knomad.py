@@ -68,6 +68,10 @@ RELEASE = r"Bilateral \w+ Matrix (?:19|20)\d\d,\s*(\w+ (?:19|20)\d\d)"
 HEADER_SEARCH_ROWS = 40
 WORLD = "World"
 RESIDUALS = {"Other North": "OTHER_NORTH", "Other South": "OTHER_SOUTH"}  # keys of areas.yaml residual_areas
+# Areas the World Bank lists that UN M49 has no code for, kept under a documented residual code
+# (areas.yaml residual_areas) so every sum over the matrix reaches the publisher's World row and
+# column: Kosovo (UN DESA counts it within Serbia; folding it in would change KNOMAD's figures).
+OUTSIDE_M49 = {"XKX": "XKX"}  # ISO3 -> key of areas.yaml residual_areas
 NAMES_FILE = "reference/worldbank_country_names.csv"
 # Spellings the World Bank's current list no longer uses (or never listed), as the 2013 and 2021
 # matrices print them -> ISO3. Every name of both files is covered (tests check it).
@@ -89,10 +93,9 @@ ALIASES = {
     "Virgin Islands (U.S.)": "VIR",  # list: Virgin Islands (US)
     "Western Sahara": "ESH",  # not in the World Bank's list; ISO 3166 ESH
 }
-# ISO3 codes the World Bank lists that have no M49 code: their cells are left out (counted in
-# Collected.left_out under the ISO3) but still summed in the World checks. UN M49 has no code for
-# Kosovo (UN DESA counts it within Serbia); folding it into Serbia would change KNOMAD's figures.
-LEFT_OUT_ISO3 = frozenset({"XKX"})
+# ISO3 codes the World Bank lists that have no M49 code and no residual code: their cells would
+# be left out (counted in Collected.left_out under the ISO3) but still summed in the World checks.
+LEFT_OUT_ISO3: frozenset[str] = frozenset()
 STOCK_COLUMNS = ["source", "edition", "year", "origin_code", "destination_code", "migrants"]
 CHECK_COLUMNS = ["source", "edition", "year", "check", "origin", "destination", "cell", "published",
                  "sum_of_parts", "difference", "note"]
@@ -276,6 +279,8 @@ def _code(book: Workbook, sheet: str, name: str, side: str, where: dict[str, int
     if iso3 is None:
         raise book.error(f"{side} name not in the World Bank's country list nor in ALIASES",
                          sheet=sheet, value=name, **where)
+    if iso3 in OUTSIDE_M49:
+        return area_reference.residual_code(OUTSIDE_M49[iso3])
     code = m49_of_iso3(iso3)
     if code is None and iso3 not in LEFT_OUT_ISO3:
         raise book.error(f"{side} {name!r} is {iso3}, which has no M49 code in etl/reference",

@@ -106,7 +106,8 @@ def _line(ax, chart: Chart, lang: str) -> None:
         ax.set_xticks(style.year_ticks(years, max_labels=9))
     else:
         ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=8))
-    ax.set_ylim(bottom=min(0, *(min(s.y) for s in chart.series if s.y)))
+    drawn = [v for s in chart.series for v in s.y if v == v]  # a gap (NaN: not reported) draws nothing
+    ax.set_ylim(bottom=min(0, *drawn))
     ax.grid(axis="y", color="#dddddd", linewidth=0.6)
     if len(chart.series) > 1 or chart.series[0].label:
         ax.legend(frameon=False, fontsize=8)

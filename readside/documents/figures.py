@@ -9,9 +9,9 @@ from collections.abc import Callable, Sequence
 import pandas as pd
 
 from etl.areas import AMERICAS_PARTS
-from readside import corridors, flows, groupings, queries
+from readside import corridors, flows, groupings, queries, reporting
 from readside.documents.charts import Chart, Series
-from readside.documents.measures import METRICS
+from readside.documents.measures import METRICS, aggregate_cover, not_reported_words, partial_words
 from readside.documents.subjects import (
     OAS,
     Subject,
@@ -70,11 +70,14 @@ def area_charts(db: Database, subject: Subject, lang: str) -> list[Chart]:
     charts = [Chart("line", t(lang, "briefs.chart.stock", name=name), ims, _lines(stock(db, [code]), labels), "people"),
               Chart("line", t(lang, "briefs.chart.share", name=name), ims, _lines(share(db, parts), labels), "percent")]
     available = loaded_sources(db)
-    if "worldbank" in available:
+    if "worldbank" in available:  # a placeholder (Venezuela's 0 since 2017) is a gap, said so
+        unit = METRICS["remittances"].unit
         received = indicator(db, [RECEIVED], [code])
+        received = received[received["year"] >= 1990]
+        words = not_reported_words(received, METRICS["remittances"], 0, lang)
         charts.append(Chart("line", t(lang, "briefs.chart.remittances", name=name),
-                            source_label(db, "worldbank", vintage_of(db, RECEIVED), lang),
-                            _lines(received[received["year"] >= 1990], labels), "money"))
+                            _with_note(source_label(db, "worldbank", vintage_of(db, RECEIVED), lang), words),
+                            _lines(reporting.with_gaps(received, unit), labels), "money"))
     if "unhcr" in available:
         series = []
         for key, names_of in (("from", UNHCR_ORIGIN), ("in", UNHCR_ASYLUM)):
@@ -89,8 +92,12 @@ def area_charts(db: Database, subject: Subject, lang: str) -> list[Chart]:
 
 
 def member_bars(db: Database, key: str, codes: Sequence[int], lang: str, title_key: str, **values: object) -> Chart:
+    """The members ranked by a metric in its ranking year (readside.reporting: real figures of a
+    complete year only)."""
     metric = METRICS[key]
-    frame, year = latest_rows(metric.load(db, codes))
+    loaded = metric.load(db, codes)
+    year = reporting.ranking_year(loaded, metric.source, codes, unit=metric.unit)
+    frame = reporting.ranking(loaded, codes, year, unit=metric.unit) if year is not None else loaded.iloc[0:0]
     unit = {"share": "percent", "remittances": "money", "remittances_gdp": "gdp"}.get(key, "people")
     return Chart("bars", t(lang, title_key, year=year, **values),
                  source_label(db, metric.source, metric.vintage(db), lang), _bars(frame, names(db, codes, lang)), unit)
@@ -132,11 +139,22 @@ def overview_charts(db: Database, lang: str) -> list[Chart]:
     return charts
 
 
-def lac_remittance_chart(db: Database, lang: str) -> Chart:
+def lac_remittance_chart(db: Database, lang: str, since: int = 1990) -> Chart:
+    """The World Bank's LAC total in the years its countries cover; a partial newest year is left
+    out and named under the chart."""
     frame = indicator(db, [RECEIVED], [LAC])
+    cover = aggregate_cover(db, METRICS["remittances"], LAC, frame)
+    frame = frame[frame["year"].isin(reporting.complete_years(cover)) & (frame["year"] >= since)]
     return Chart("line", t(lang, "briefs.chart.lac_remittances"),
-                 source_label(db, "worldbank", vintage_of(db, RECEIVED), lang),
-                 _lines(frame[frame["year"] >= 1990], names(db, [LAC], lang)), "money")
+                 _with_note(source_label(db, "worldbank", vintage_of(db, RECEIVED), lang),
+                            partial_words(cover, None, lang)),
+                 _lines(frame, names(db, [LAC], lang)), "money")
+
+
+def _with_note(source: str, words: Sequence[str]) -> str:
+    """A chart's source line with what it leaves out ('2024 left out: only 26 of 35 have reported it')."""
+    text = "; ".join(words)
+    return f"{source} {text[:1].upper()}{text[1:]}." if words else source
 
 
 def sids_charts(db: Database, lang: str) -> list[Chart]:
@@ -192,10 +210,7 @@ def remittance_charts(db: Database, lang: str) -> list[Chart]:
 def covid_charts(db: Database, lang: str) -> list[Chart]:
     charts = []
     if "worldbank" in loaded_sources(db):
-        frame = indicator(db, [RECEIVED], [LAC])
-        charts.append(Chart("line", t(lang, "briefs.chart.lac_remittances"),
-                            source_label(db, "worldbank", vintage_of(db, RECEIVED), lang),
-                            _lines(frame[frame["year"] >= 2015], names(db, [LAC], lang)), "money"))
+        charts.append(lac_remittance_chart(db, lang, since=2015))
     if "oecd" in loaded_sources(db):
         reporters = flows.flow_destinations(db)["area_code"].astype(int).tolist()
         totals = flows.permanent_totals(db, reporters)

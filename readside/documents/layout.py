@@ -15,12 +15,12 @@ from readside import citations, queries
 from readside.claims import long_date
 from readside.documents.charts import Chart
 from readside.documents.figures import CHARTS
-from readside.documents.measures import Frames, TalkingPoint, signed
+from readside.documents.measures import Frames, TalkingPoint
 from readside.documents.points import talking_points
 from readside.documents.subjects import Subject, loaded_sources, names, subject_title, theme_sources
 from readside.documents.values import americas_stock, latest_revision, source_coverage, stock
 from readside.queries import Database
-from readside.text import decimal, language, people, t
+from readside.text import language, people, t
 
 
 @dataclass(frozen=True)
@@ -75,17 +75,12 @@ def table_headers(lang: str) -> list[str]:
 
 
 def table_row(point: TalkingPoint, lang: str) -> list[str]:
-    rank = t(lang, "briefs.rank_short", rank=point.rank, of=point.of) if point.rank else "—"
-    change = "—"
-    if point.base_year is not None and point.change is not None:
-        change = t(lang, "briefs.change_short", change=signed(decimal(abs(point.change), lang, 1), point.change),
-                   base=point.base_year, unit=t(lang, "briefs.unit.points") if point.key in POINT_KEYS else "%")
-    elif point.base_year is not None and point.base_shown:
-        change = t(lang, "briefs.change.level", base=point.base_year, base_value=point.base_shown)
+    rank = "—"
+    if point.rank:
+        rank = t(lang, "briefs.rank_short", rank=point.rank, of=point.of)
+        rank = t(lang, "briefs.rank_short_in", rank=rank, year=point.rank_year) if point.rank_year else rank
+    change = point.change_short or "—"  # the same rule as the sentence (readside.reporting.describe)
     return [point.label, str(point.year), point.shown, rank, change, t(lang, f"briefs.source.{point.source}")]
-
-
-POINT_KEYS = {"share", "remittances_gdp", "women", "sids_share", "sids_remittances_gdp", "top_remittances_gdp"}
 
 
 def caveats(db: Database, subject: Subject, points: Sequence[TalkingPoint], lang: str) -> list[str]:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 import pandas as pd
 
 from etl.areas import WORLD
-from readside import corridors, flows, groupings, queries
+from readside import corridors, flows, groupings, queries, reporting
 from readside.documents.measures import (
     AREA_METRICS,
     DISASTER,
@@ -23,9 +23,10 @@ from readside.documents.measures import (
     aggregate_point,
     area_points_for,
     base_year,
+    change_fields,
+    complete_aggregate_years,
     count_point,
     custom_point,
-    describe_change,
     frame_sentence,
     measure,
     member_frames,
@@ -52,7 +53,6 @@ from readside.documents.values import (
     displacement_vintage,
     indicator,
     latest_revision,
-    latest_rows,
     source_coverage,
     stock,
     vintage_of,
@@ -108,16 +108,16 @@ def overview_points(db: Database, lang: str) -> list[TalkingPoint]:
     world = stock(db, [WORLD]).set_index("year")["value"]
     year = int(total.index.max())
     base = base_year(list(total.index), year)
-    change = 100 * (total[year] - total[base]) / total[base]
+    found = reporting.change("percent", float(total[year]), float(total[base]), base)
+    changed = change_fields(found, people(total[base], lang), lang)
     shown = people(total[year], lang)
     details = [t(lang, "briefs.world_share", share=percent(100 * total[year] / world[year], lang)),
-               t(lang, "briefs.change.percent", change=signed_percent(change, lang), base=base,
-                 base_value=people(total[base], lang))]
+               reporting.describe(found, lang, changed["base_shown"])]
     points = [custom_point(
         db, "americas", frame_sentence(t(lang, "briefs.tp.americas", year=year, value=shown), details, lang),
         label=t(lang, "briefs.label.americas"),
         value=float(total[year]), shown=shown, year=year, source="undesa_ims", vintage=str(revision), lang=lang,
-        dataset="destination_%", change=change, base_year=base, base_shown=people(total[base], lang))]
+        dataset="destination_%", **changed)]
     points += [p for p in group_points(db, OAS, lang)[:1]]
     women = 100 * female[year] / total[year]
     points.append(custom_point(
@@ -172,17 +172,17 @@ def situation_point(db: Database, key: str, codes: Sequence[int], lang: str) -> 
     host = int(hosts.index[0])
     details = [t(lang, "briefs.largest_host", name=names(db, [host], lang)[host], value=people(hosts.iloc[0], lang),
                  share=percent(100 * hosts.iloc[0] / trend[year], lang))]
-    change = None
+    changed: dict = {}
     if base is not None:
-        change, text = describe_change("percent", trend[year], trend[base], base, people, lang)
-        details.append(text)
+        found = reporting.change("percent", float(trend[year]), float(trend[base]), base)
+        changed = change_fields(found, people(trend[base], lang), lang)
+        details.append(reporting.describe(found, lang, changed["base_shown"]))
     origin = ", ".join(names(db, codes, lang)[c] for c in codes)
     shown = people(trend[year], lang)
     sentence = frame_sentence(t(lang, "briefs.tp.situation", origin=origin, year=year, value=shown), details, lang)
     return custom_point(db, f"situation_{key}", sentence, label=t(lang, "briefs.label.situation", origin=origin),
                         value=float(trend[year]), shown=shown, year=year,
-                        source="unhcr", vintage=vintage, lang=lang, change=change, base_year=base,
-                        base_shown=people(trend[base], lang) if base else "")
+                        source="unhcr", vintage=vintage, lang=lang, **changed)
 
 
 def special_points(db: Database, lang: str) -> list[TalkingPoint]:
@@ -215,24 +215,30 @@ def hosts_point(db: Database, key: str, threshold: int, lang: str) -> TalkingPoi
 
 
 def yearly_change(db: Database, key: str, series: str, code: int, year: int, lang: str) -> TalkingPoint | None:
-    """An area's change from year-1 to year (remittances in the pandemic: 2020, then 2021)."""
-    values = indicator(db, [series], [code]).set_index("year")["value"]
+    """An area's change from year-1 to year (remittances in the pandemic: 2020, then 2021), only
+    between real figures of years its members cover (readside.reporting)."""
+    frame = reporting.real(indicator(db, [series], [code]), METRICS["remittances"].unit)
+    complete = complete_aggregate_years(db, METRICS["remittances"], code, frame)
+    values = frame[frame["year"].isin(complete)].set_index("year")["value"]
     if year not in values.index or year - 1 not in values.index:
         return None
-    change = 100 * (values[year] - values[year - 1]) / values[year - 1]
+    found = reporting.change("percent", float(values[year]), float(values[year - 1]), year - 1)
+    if found.amount is None:
+        return None
     name = names(db, [code], lang)[code]
     sentence = t(lang, f"briefs.tp.{key}", name=name, year=year, previous=year - 1, value=money(values[year], lang),
-                 change=signed_percent(change, lang), base_value=money(values[year - 1], lang))
+                 change=signed_percent(found.amount, lang), base_value=money(values[year - 1], lang))
     return custom_point(db, key, sentence, label=t(lang, "briefs.label.remittances_in", year=year),
                         value=float(values[year]), shown=money(values[year], lang), year=year,
                         source="worldbank", vintage=str(vintage_of(db, series)), lang=lang, dataset=f"%{series}%",
-                        change=change, base_year=year - 1, base_shown=money(values[year - 1], lang))
+                        **change_fields(found, money(values[year - 1], lang), lang))
 
 
 def fell_point(db: Database, year: int, lang: str) -> TalkingPoint | None:
     """How many OAS member states received less in `year` than the year before (and which)."""
     members = oas_members(db)
-    frame = indicator(db, [RECEIVED], members).pivot(index="area_code", columns="year", values="value")
+    frame = reporting.real(indicator(db, [RECEIVED], members), METRICS["remittances"].unit)
+    frame = frame.pivot(index="area_code", columns="year", values="value")
     if year not in frame or year - 1 not in frame:
         return None
     both = frame[[year - 1, year]].dropna()
@@ -274,8 +280,10 @@ def covid_points(db: Database, lang: str) -> list[TalkingPoint]:
 
 def top_receiver(db: Database) -> int:
     """The OAS member state receiving the most remittances in the latest year (Mexico)."""
-    frame, _ = latest_rows(indicator(db, [RECEIVED], oas_members(db)))
-    return int(frame.sort_values("value", ascending=False)["area_code"].iloc[0])
+    members = oas_members(db)
+    frame = indicator(db, [RECEIVED], members)
+    year = reporting.ranking_year(frame, "worldbank", members, unit=METRICS["remittances"].unit)
+    return int(reporting.ranking(frame, members, year, unit=METRICS["remittances"].unit)["area_code"].iloc[0])
 
 
 def inflow_point(db: Database, lang: str) -> TalkingPoint | None:
@@ -286,14 +294,17 @@ def inflow_point(db: Database, lang: str) -> TalkingPoint | None:
         return None
     both = totals[[2019, 2020]].dropna()
     before, after = float(both[2019].sum()), float(both[2020].sum())
-    change = 100 * (after - before) / before
+    found = reporting.change("percent", after, before, 2019)
+    if found.amount is None:
+        return None
     listed = ", ".join(sorted(names(db, [int(c) for c in both.index], lang).values()))
     sentence = t(lang, "briefs.tp.inflows", value=people(after, lang), base_value=people(before, lang),
-                 change=signed_percent(change, lang), names=listed)
+                 change=signed_percent(found.amount, lang), names=listed)
     vintage = db.rows("SELECT vintage FROM provenance WHERE dataset = 'oecd_df_mig_int_per'")
-    return custom_point(db, "inflows", sentence, label=t(lang, "briefs.label.inflows"), value=after, shown=people(after, lang), year=2020, source="oecd",
+    return custom_point(db, "inflows", sentence, label=t(lang, "briefs.label.inflows"), value=after,
+                        shown=people(after, lang), year=2020, source="oecd",
                         vintage=vintage[0][0] if vintage else "", lang=lang, dataset="oecd_df_mig_int_per",
-                        change=change, base_year=2019, base_shown=people(before, lang))
+                        **change_fields(found, people(before, lang), lang))
 
 
 def climate_points(db: Database, lang: str) -> list[TalkingPoint]:
@@ -337,15 +348,16 @@ def revision_points(db: Database, lang: str) -> list[TalkingPoint]:
         if len(values) < 2:
             continue
         newest, oldest = max(values), min(values)
-        change = 100 * (values[newest] - values[oldest]) / values[oldest]
+        found = reporting.change("percent", float(values[newest]), float(values[oldest]), oldest)
+        change = found.amount if found.amount is not None else 0.0
         listed = "; ".join(t(lang, "briefs.in_revision", revision=r, value=people(v, lang)) for r, v in values.items())
         sentence = t(lang, "briefs.tp.revised", year=year, values=listed, newest=newest, oldest=oldest,
                      change=signed_percent(change, lang))
         points.append(custom_point(db, f"revised_{year}", sentence, label=t(lang, "briefs.label.revised", year=year),
                                    value=float(values[newest]),
                                    shown=people(values[newest], lang), year=year, source="undesa_ims",
-                                   vintage=str(newest), lang=lang, dataset="destination_%", change=change,
-                                   base_year=oldest, base_shown=people(values[oldest], lang)))
+                                   vintage=str(newest), lang=lang, dataset="destination_%",
+                                   **change_fields(found, people(values[oldest], lang), lang)))
     return points
 
 
