@@ -165,16 +165,21 @@ def update_human_cost(year: object, lang: object):
     by_year = flows.dead_and_missing_by_year(db)
     years = [int(y) for y, c in zip(by_year["year"], by_year["coverage"], strict=True) if c != flows.NOT_COVERED]
     year = year if year in years else years[-1]
-    source = indicator_source_line(db, "iom_missing_migrants", lang)
+    # the yearly chart draws every file's years, the routes chart one year's file: each cites its own
+    source = citations.source_line(citations.rows(db, "iom_missing_migrants"), lang)
+    covering = flows.file_covering(db, year)
+    year_source = citations.source_line([covering], lang) if covering else source
     complete = by_year["coverage"] == "complete"
     labelled = by_year.assign(label=[f"{y} ({t(lang, f'flows_page.coverage.{c}')})"
                                      for y, c in zip(by_year["year"], by_year["coverage"], strict=True)],
                               complete=by_year["dead_and_missing"].where(complete),
                               partial=by_year["dead_and_missing"].where(~complete))
-    cost = figures.grouped_bars(labelled, category="label", lang=lang, title=t(lang, "flows_page.cost_chart"),
+    # years on a year axis (a year no file covers is a gap there); complete or partial is the
+    # bar's colour and legend, not a label written under every bar
+    cost = figures.grouped_bars(labelled, category="year", lang=lang, title=t(lang, "flows_page.cost_chart"),
                                 series={"complete": t(lang, "flows_page.dead_missing"),
                                         "partial": t(lang, "reporting.iom_partial")},
-                                source=source, y_title=t(lang, "axis.persons"))
+                                source=source, y_title=t(lang, "axis.persons"), year_basis="calendar_year")
     cost.update_layout(barmode="overlay")
     shown = by_year.assign(shown=by_year["dead_and_missing"].map(lambda v: "—" if pd.isna(v) else decimal(v, lang, 0)),
                            coverage=by_year["coverage"].map(lambda c: t(lang, f"flows_page.coverage.{c}")))
@@ -182,7 +187,7 @@ def update_human_cost(year: object, lang: object):
                                                                    t(lang, "flows_page.coverage")], "flows-cost-data")
     routes = flows.dead_and_missing_by_route(db, year)
     coverage = dict(zip(by_year["year"], by_year["coverage"], strict=True))[year]
-    routes_fig = figures.horizontal_bars(routes, label="route", value="dead_and_missing", lang=lang, source=source,
+    routes_fig = figures.horizontal_bars(routes, label="route", value="dead_and_missing", lang=lang, source=year_source,
                                          title=t(lang, "flows_page.routes_title", year=year,
                                                  coverage=t(lang, f"flows_page.coverage.{coverage}")),
                                          x_title=t(lang, "flows_page.dead_missing"))
