@@ -276,17 +276,20 @@ def _tick_update(single: go.Figure, lang: str, unit: str) -> dict:
 def grouped_bars(
     frame: pd.DataFrame, *, category: str, series: dict[str, str], lang: str, title: str, source: str, y_title: str,
     fmt: Formatter = people, stacked: bool = False, year_basis: str = "mid_year", horizontal: bool = False,
+    colours: dict[str, str] | None = None,
 ) -> go.Figure:
     """Bars per category, one colour per series (series: column -> legend label; a column named
     after a measure, e.g. 'female', 'refugees', 'received', takes that measure's colour).
     `horizontal`: categories down the side, first on top (names of countries stay readable on a
-    phone, where vertical bars would write them sideways)."""
+    phone, where vertical bars would write them sideways). `colours`: a series' colour where its
+    column name says nothing (readside/style.py otherwise)."""
     lang = language(lang)
     if frame.empty:
         return empty_figure(title)
     fig = go.Figure()
     rows = frame.iloc[::-1] if horizontal else frame
     for colour, (column, label) in zip(style.colours_for(list(series), measures=True), series.items(), strict=True):
+        colour = (colours or {}).get(column, colour)
         values, categories = rows[column], rows[category]
         fig.add_trace(
             go.Bar(

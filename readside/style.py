@@ -101,6 +101,8 @@ MEASURE_COLOURS: dict[str, str] = {
     "work": "#4477AA", "family": "#EE6677", "accompanying_family": "#66CCEE", "humanitarian": "#228833",
     "free_movement": "#CCBB44", "other": "#BBBBBB",
     "STU": "#AA3377", "SEAS": "#66CCEE", "WHM": "#CCBB44", "INTRA": "#228833", "TRA": "#4477AA", "OTH": "#BBBBBB",
+    # a sum over all its members, and a year some of them have not reported yet (drawn apart)
+    "complete": BAR, "partial": "#BBBBBB",
     # the claims page: a quoted figure
     "quoted": HIGHLIGHT,
 }

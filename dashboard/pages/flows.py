@@ -21,8 +21,8 @@ from dashboard.components import (
     table_box,
     url_sync_script,
 )
-from readside import citations, flows, queries
-from readside.text import decimal, language, name_column, t
+from readside import citations, flows, queries, style
+from readside.text import decimal, language, name_column, strings, t
 
 dash.register_page(__name__, path="/flows", name="Flows", order=22)
 
@@ -179,13 +179,16 @@ def update_human_cost(year: object, lang: object):
     cost = figures.grouped_bars(labelled, category="year", lang=lang, title=t(lang, "flows_page.cost_chart"),
                                 series={"complete": t(lang, "flows_page.dead_missing"),
                                         "partial": t(lang, "reporting.iom_partial")},
-                                source=source, y_title=t(lang, "axis.persons"), year_basis="calendar_year")
+                                source=source, y_title=t(lang, "axis.persons"), year_basis="calendar_year",
+                                colours={"complete": style.MEASURE_COLOURS["dead_and_missing"]})
     cost.update_layout(barmode="overlay")
     shown = by_year.assign(shown=by_year["dead_and_missing"].map(lambda v: "—" if pd.isna(v) else decimal(v, lang, 0)),
                            coverage=by_year["coverage"].map(lambda c: t(lang, f"flows_page.coverage.{c}")))
     cost_table = data_table(shown[["year", "shown", "coverage"]], [t(lang, "table.year"), t(lang, "flows_page.dead_missing"),
                                                                    t(lang, "flows_page.coverage")], "flows-cost-data")
     routes = flows.dead_and_missing_by_route(db, year)
+    routes = routes.assign(route=[route_words(r, lang) for r in routes["route"]],
+                           region=[", ".join(region_words(x.strip(), lang) for x in str(r).split(",")) for r in routes["region"]])
     coverage = dict(zip(by_year["year"], by_year["coverage"], strict=True))[year]
     routes_fig = figures.horizontal_bars(routes, label="route", value="dead_and_missing", lang=lang, source=year_source,
                                          title=t(lang, "flows_page.routes_title", year=year,
@@ -223,11 +226,27 @@ def update_incidents(year: object, lang: object):
     return figure, _incidents_table(frame, lang), _incidents_note(frame, located, coverage, lang)
 
 
+def route_words(route: str, lang: str) -> str:
+    """IOM's route in the page's words ('Del Caribe a Estados Unidos'); incidents with no route
+    named, grouped per region ('— (Central America)'), with the region in the page's words; a
+    route this page has no words for as the publisher names it."""
+    if route.startswith("— (") and route.endswith(")"):
+        return t(lang, "iom.no_route", region=region_words(route[3:-1], lang))
+    key = f"iom.route.{route}"
+    return t(lang, key) if key in strings(lang) else route
+
+
+def region_words(region: str, lang: str) -> str:
+    key = f"iom.region.{region}"
+    return t(lang, key) if key in strings(lang) else region
+
+
 def _incident_hover(frame: pd.DataFrame, lang: str) -> list[list[str]]:
     """Per incident: date, the count with its words, the route, the cause (the publisher's own labels)."""
     none = t(lang, "flows_page.not_stated")
     return [[date, t(lang, "flows_page.incident_count", count=decimal(count, lang, 0)),
-             t(lang, "flows_page.incident_route", route=route if isinstance(route, str) else f"— ({region})"),
+             t(lang, "flows_page.incident_route", route=route_words(route if isinstance(route, str) else f"— ({region})",
+                                                                    lang)),
              t(lang, "flows_page.incident_cause", cause=cause if isinstance(cause, str) else none)]
             for date, count, route, region, cause in frame[["date", "dead_and_missing", "route", "region", "cause"]]
             .itertuples(index=False, name=None)]
@@ -237,7 +256,8 @@ def _incidents_table(frame: pd.DataFrame, lang: str):
     """The largest incidents of the year: what a reader of the map would ask for first."""
     top = frame.head(TOP_INCIDENTS)
     shown = top.assign(shown=top["dead_and_missing"].map(lambda v: decimal(v, lang, 0)),
-                       route=top["route"].fillna("—"), cause=top["cause"].fillna("—"))
+                       route=[route_words(r, lang) if isinstance(r, str) else "—" for r in top["route"]],
+                       region=[region_words(r, lang) for r in top["region"]], cause=top["cause"].fillna("—"))
     return data_table(shown[["date", "region", "route", "cause", "shown"]],
                       [t(lang, "flows_page.date"), t(lang, "flows_page.region"), t(lang, "flows_page.route"),
                        t(lang, "flows_page.cause"), t(lang, "flows_page.dead_missing")], "flows-incidents-data")
