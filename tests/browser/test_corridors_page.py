@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dashboard.app import create_app
+from readside.text import t
 
 
 def test_sankey_matrix_and_top_corridors_render(dash_duo, od_db):
@@ -16,8 +17,10 @@ def test_sankey_matrix_and_top_corridors_render(dash_duo, od_db):
     assert dash_duo.get_logs() == []
 
 
-def test_corridors_page_says_how_to_load_missing_origin_data(dash_duo, od_db):
+def test_corridors_page_says_in_words_what_origin_data_is_missing(dash_duo, od_db):
     dash_duo.start_server(create_app(od_db))
     dash_duo.driver.get(dash_duo.server_url + "/corridors?revision=2024&lang=es")
-    dash_duo.wait_for_contains_text("#corr-notice", "migdash etl", timeout=20)
-    assert "undesa_pd_2024_ims_stock_by_sex_destination_and_origin.xlsx" in dash_duo.find_element("#corr-notice").text
+    dash_duo.wait_for_contains_text("#corr-notice", t("es", "notice.sources_link"), timeout=20)
+    text = dash_duo.find_element("#corr-notice").text
+    assert "2024" in text and "migdash etl" not in text
+    assert "/sources" in dash_duo.find_element("#corr-notice a").get_attribute("href")

@@ -10,7 +10,7 @@ import duckdb
 import pytest
 
 from dashboard.app import create_app
-from tests.browser.test_accessibility import navigate
+from tests.browser.test_accessibility import navigate, settle
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
@@ -42,6 +42,7 @@ def test_every_page_renders_in_both_languages_without_console_errors(dash_duo, a
             assert dash_duo.find_element("main").get_attribute("lang") == lang
             assert "Traceback" not in dash_duo.find_element("body").text
             if lang == "en" and os.environ.get("MIGDASH_SCREENSHOTS"):
+                settle(dash_duo, 1.5)  # every chart drawn and fitted to its width before the picture
                 SCREENSHOTS.mkdir(parents=True, exist_ok=True)
                 dash_duo.driver.save_screenshot(str(SCREENSHOTS / f"{path.strip('/') or 'overview'}.png"))
         assert dash_duo.get_logs() == [], path
