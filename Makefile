@@ -29,11 +29,12 @@ test: $(VENV)/.installed browser-deps $(AXE)
 bench: $(VENV)/.installed
 	$(PY) bench/run.py
 
-# Debian's Chromium and ChromeDriver for the browser tests (no test tool downloads a browser).
+# Debian's Chromium and ChromeDriver for the browser tests and the PDFs (no test tool downloads a
+# browser), and poppler-utils (pdftoppm) for the report's page checks.
 browser-deps:
-	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { \
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null && command -v pdftoppm >/dev/null || { \
 	  SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium chromium-driver; }
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium chromium-driver poppler-utils; }
 
 # Installed once (a file target); the tests read this file and never download anything.
 $(AXE):

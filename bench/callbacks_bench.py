@@ -1,9 +1,12 @@
 """Callback latency under concurrent clients, served by gunicorn (2 workers) on 127.0.0.1.
 
-Each page's main callback is requested with every combination of its revision, sex and language
-controls (what real visitors vary), by 1, 8 and 32 concurrent clients, each run bounded in
-requests and seconds. Three servers are measured in turn: the app with its callback cache off,
-with it on (after one warm-up pass over the combinations), and the pandas in-memory baseline.
+Each page's main callback is requested with every combination of its revision, sex, edition,
+indicator, year and language controls (what real visitors vary; at most MAX_VARIANTS of them),
+by 1, 8 and 32 concurrent clients, each run bounded in requests and seconds. The text checker
+is sent real paragraphs; the Briefs page's own documents (the HTML brief of a member state) are
+requested too, cold (a subject and language never asked before) and cached. Three servers are
+measured in turn: the app with its callback cache off, with it on (after one warm-up pass over
+the combinations), and the pandas in-memory baseline.
 """
 
 from __future__ import annotations
@@ -15,10 +18,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
 import psutil
 import requests
 
 from bench.harness import (
+    PAGES,
     PageCallback,
     Server,
     gunicorn_server,
@@ -28,6 +33,19 @@ from bench.harness import (
     run_load,
 )
 
+# Every page with a callback of its own, the ones drawn by their layout (claims, sources) too.
+BENCH_PAGES = PAGES + ("/remittances", "/refugees", "/flows", "/map", "/check", "/briefs")
+VARIED = ("-revision", "-sex", "-edition", "-indicator", "-source", "-year")
+MAX_VARIANTS = 48
+PARAGRAPHS = {  # what a secretariat pastes into the text checker, in two languages
+    "en": "In 2020 the Americas hosted 73.5 million international migrants, 58.7 million of them in Northern "
+          "America and 12.5 million in Latin America and the Caribbean. About 1.8 million Venezuelans live in Colombia.",
+    "es": "En 2020 las Américas acogían a 73,5 millones de migrantes internacionales, de los cuales 58,7 millones "
+          "en América del Norte y 12,5 millones en América Latina y el Caribe. Unos 1,8 millones de venezolanos "
+          "viven en Colombia.",
+}
+BRIEF_LANGS = ("en", "es", "fr", "pt")
+BRIEF_SUBJECTS = {1: 12, 8: 48, 32: 80}  # (member, language) pairs per concurrency level, disjoint: 140 = 35 x 4
 CONCURRENCY = (1, 8, 32)
 REQUESTS = {1: 50, 8: 200, 32: 320}  # per concurrency level: bounded runs
 TIME_LIMIT = 30.0  # seconds per run, whatever the count
@@ -57,14 +75,19 @@ def variants(callback: PageCallback) -> list[dict]:
     choices: dict[str, list[object]] = {}
     for item in callback.dependency["inputs"] + callback.dependency["state"]:
         key, props = f"{item['id']}.{item['property']}", callback.props.get(item["id"], {})
-        if item["id"].endswith(("-revision", "-sex")) and item["property"] == "value":
+        if item["id"].endswith(VARIED) and item["property"] == "value" and props.get("options"):
             options = [o["value"] if isinstance(o, dict) else o for o in props.get("options", [])] or [props.get("value")]
             multi = isinstance(props.get("value"), list)  # checklists take a list of values
             choices[key] = [[o] for o in options] if multi else options
+        elif item["id"].endswith("-text") and item["property"] == "value":
+            choices[key] = list(PARAGRAPHS.values())
+        elif item["property"] == "n_clicks":
+            choices[key] = [1]
         elif item["id"].endswith("-lang"):
             choices[key] = ["en", "es"]
     keys = list(choices)
-    return [callback.payload(dict(zip(keys, combo, strict=True))) for combo in itertools.product(*choices.values())]
+    combos = itertools.islice(itertools.product(*choices.values()), MAX_VARIANTS)
+    return [callback.payload(dict(zip(keys, combo, strict=True))) for combo in combos]
 
 
 def _cache_hit(response: requests.Response) -> bool:
@@ -115,15 +138,55 @@ def run_server(db: Path, name: str, *, cache: bool, baseline: bool = False, page
     rows: list[Row] = []
     with gunicorn_server(db, workers=WORKERS, env=env, command=_baseline_command if baseline else None) as server:
         with requests.Session() as http:
-            callbacks = main_callbacks(http, server.base_url)
+            callbacks = main_callbacks(http, server.base_url, BENCH_PAGES)
         for callback in callbacks:
             if pages and callback.page not in pages:
                 continue
             payloads = variants(callback)
             warm(server, payloads, rounds=6 if cache else 1)
             rows += list(measure(server, name, callback, payloads))
+        if not baseline:
+            rows += list(measure_briefs(server, name, member_states(db)))
         memory = worker_memory(server)
     return rows, memory
+
+
+def member_states(db: Path) -> list[int]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return [code for (code,) in con.execute("SELECT code FROM area WHERE oas_member ORDER BY code").fetchall()]
+
+
+def measure_briefs(server: Server, name: str, areas: list[int]) -> Iterator[Row]:
+    """GET /brief/html for member states: cold (each subject and language asked for the first
+    time on this server: disjoint sets per concurrency level), then the same ones again (the
+    brief cache of each worker). Bounded by the 140 subjects x languages there are."""
+    keys = [(area, lang) for lang in BRIEF_LANGS for area in areas]
+    sizes = BRIEF_SUBJECTS
+    start = 0
+    for clients in CONCURRENCY:
+        chosen = keys[start:start + sizes[clients]]
+        start += sizes[clients]
+        for state in ("cold", "cached"):
+            if state == "cached":
+                warm_get(server, chosen, rounds=4)
+
+            def send(http: requests.Session, i: int, chosen=chosen) -> requests.Response:
+                area, lang = chosen[i % len(chosen)]
+                return http.get(f"{server.base_url}/brief/html?area={area}&lang={lang}", timeout=60)
+
+            result = run_load(send, clients=clients, per_client=max(1, len(chosen) // clients), time_limit=TIME_LIMIT * 2)
+            ok = result.latencies or [float("nan")]
+            yield Row(name, "/briefs", f"HTML brief, {state}", clients, result.requests, len(result.failures),
+                      percentile(ok, 50), percentile(ok, 95), percentile(ok, 99),
+                      len(result.latencies) / result.elapsed, float("nan"))  # its own cache: no hit header
+
+
+def warm_get(server: Server, keys: list[tuple[int, str]], rounds: int) -> None:
+    """Each brief on new connections (a kept-alive one stays with one worker)."""
+    for area, lang in keys * rounds:
+        with requests.Session() as http:
+            http.headers["Connection"] = "close"
+            http.get(f"{server.base_url}/brief/html?area={area}&lang={lang}", timeout=60)
 
 
 def run(db: Path) -> dict[str, object]:

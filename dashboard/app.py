@@ -10,8 +10,11 @@ import dash
 import flask
 from dash import Dash, html
 
+from dashboard.api import register_api
 from dashboard.components import DATABASE_KEY
 from dashboard.downloads import register_downloads
+from dashboard.plotly_bundles import config_script as plotly_config
+from dashboard.plotly_bundles import register_bundles
 from dashboard.server import harden
 from readside.queries import Database
 from readside.text import LANGUAGES, language, strings
@@ -23,14 +26,17 @@ A11Y_PREFIX = "a11y."
 
 
 class MigdashDash(Dash):
-    """Dash whose index page says its language: <html lang> from ?lang= (WCAG 3.1.1), and the
-    strings assets/a11y.js needs (chart summaries, the menu button) as inert JSON."""
+    """Dash whose index page says its language: <html lang> from ?lang= (WCAG 3.1.1), the
+    strings assets/a11y.js needs (chart summaries, the menu button) as inert JSON, and which
+    plotly.js bundle the page loads (dashboard/plotly_bundles.py)."""
 
     def interpolate_index(self, **kwargs: str) -> str:
         page = super().interpolate_index(**kwargs)
         lang = language(flask.request.args.get("lang")) if flask.has_request_context() else "en"
         page = re.sub(r"<html(?![^>]*\blang=)", f'<html lang="{lang}"', page, count=1)
-        return page.replace("</head>", a11y_strings_script() + "</head>", 1)
+        path = flask.request.path if flask.has_request_context() else "/"
+        head = a11y_strings_script() + plotly_config(path, self.config.requests_pathname_prefix)
+        return page.replace("</head>", head + "</head>", 1)
 
 
 def a11y_strings_script() -> str:
@@ -53,5 +59,7 @@ def create_app(db_path: Path | str) -> Dash:
     app.server.config[DATABASE_KEY] = Database(db_path)
     app.layout = html.Div(dash.page_container)
     register_downloads(app.server)
+    register_bundles(app.server)
+    register_api(app.server)
     harden(app.server)
     return app

@@ -13,6 +13,7 @@ from dash import dcc, html
 from flask import current_app, g
 
 from readside import citations, queries
+from readside.inputs import whole_number
 from readside.queries import SEXES, Database, NoDatabase
 from readside.text import LANGUAGE_NAMES, LANGUAGE_SWITCH_LABEL, LANGUAGES, language, strings, t
 
@@ -86,19 +87,29 @@ def notice(message: str, kind: str = "info") -> html.Div:
     return html.Div(message, className=f"notice notice-{kind}", role="status")
 
 
-def data_table(frame: pd.DataFrame, headers: list[str], table_id: str) -> html.Table | dcc.Markdown:
+TABLE_MARKUP = "data-table-markup"  # assets/tables.js renders a text-only table from this attribute
+
+
+def data_table(frame: pd.DataFrame, headers: list[str], table_id: str) -> html.Table | html.Div:
     """A plain, accessible HTML table of the numbers behind a chart.
 
-    Text-only tables travel as one escaped HTML string in a dcc.Markdown: Dash's renderer spends
-    seconds on a layout of thousands of html.Td components (the Remittances page took 11 s to
-    settle in Chromium), and one component holding the same <table> renders at once. Tables whose
-    cells hold components (links, badges) keep the component form."""
+    Text-only tables travel as one escaped HTML string in an attribute of their holder, which
+    assets/tables.js turns into the <table>: Dash's renderer spends seconds on a layout of
+    thousands of html.Td components (the Remittances page took 11 s to settle in Chromium), and
+    one string renders at once, without the 466 kB of JavaScript dcc.Markdown would load for it.
+    Tables whose cells hold components (links, badges) keep the component form."""
     rows = list(frame.itertuples(index=False))
     if any(isinstance(v, dash.development.base_component.Component) for row in rows for v in row):
         head = html.Thead(html.Tr([html.Th(h, scope="col") for h in headers]))
         body = html.Tbody([html.Tr([html.Td(v) for v in row]) for row in rows])
         return html.Table([head, body], id=table_id, className="data-table")
-    return dcc.Markdown(table_html(headers, rows, table_id), dangerously_allow_html=True, className="data-table-holder")
+    return html.Div(className="data-table-holder", **{TABLE_MARKUP: table_html(headers, rows, table_id)})
+
+
+def table_markup(component: object) -> str | None:
+    """The <table> markup a text-only data_table holds (None for any other component)."""
+    markup = getattr(component, TABLE_MARKUP, None)
+    return markup if isinstance(markup, str) else None
 
 
 def table_html(headers: list[str], rows: list[tuple], table_id: str) -> str:
@@ -141,10 +152,7 @@ def parse_revision(value: object, available: list[int]) -> tuple[int, str | None
     latest = available[-1]
     if value in (None, ""):
         return latest, None
-    try:
-        revision = int(str(value))
-    except ValueError:
-        return latest, str(value)[:40]
+    revision = whole_number(str(value))  # ASCII digits only: '²' or '٢٠٢٤' is no revision
     return (revision, None) if revision in available else (latest, str(value)[:40])
 
 

@@ -20,36 +20,46 @@ import pandas as pd
 from tqdm import tqdm
 
 from etl import areas as area_dim
+from etl import changes, completeness, loss, reconcile
 from etl import claims as claim_registry
 from etl import groupings as grouping_registry
-from etl import reconcile
+from etl.areas import AMERICAS_PARTS
 from etl.errors import EtlError, FetchError, ValidationFailed
 from etl.fetch import FetchedFile, FetchPolicy, fetch, now_utc, resolve_location, sha256_of
 from etl.indicators import Collected, empty_indicator, series_table
+from etl.source_report import LOADED, SourceReport, asked_for, source_reports, undesa_report
 from etl.sources import idmc, iom_missing_migrants, knomad, oecd, undesa_ims, unhcr, worldbank, wpp
 from schemas.area import AreaSchema
 from schemas.area_group import AreaGroupSchema, GroupingSchema
+from schemas.asylum import AsylumApplicationSchema, AsylumDecisionSchema
 from schemas.bilateral_stock import BilateralCheckSchema, BilateralStockSchema
 from schemas.claim import ClaimFigureSchema, ClaimSchema
 from schemas.displacement import DisplacementSchema
+from schemas.displacement_flow import DisplacementFlowSchema
+from schemas.durable_solution import DurableSolutionSchema
 from schemas.indicator import IndicatorSchema, SeriesSchema
 from schemas.internal_displacement import DisasterEventsByHazardSchema, InternalDisplacementSchema
 from schemas.migration_flow import MigrationFlowSchema
 from schemas.missing_migrants import MissingMigrantsCoverageSchema, MissingMigrantsSchema
 from schemas.population import PopulationSchema
 from schemas.provenance import ProvenanceSchema
+from schemas.refugee_demographics import RefugeeDemographicsSchema
 from schemas.refugee_stock import RefugeeStockSchema
 from schemas.stock import StockSchema
 from schemas.stock_share import StockShareSchema
 from schemas.validate import validate
 
-SCHEMA_VERSION = 7  # 7: view availability
+SCHEMA_VERSION = 10  # 7: view availability; 8: change, claim_status, build.comparison; 9: UNHCR asylum, flows,
+# solutions, demographics; 10: claim_figure origin_areas, detail (every checker metric)
 CODE_VERSION = "0.1.0"
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DB = Path("data") / "migdash.duckdb"
 DEFAULT_CACHE = Path("data") / "cache"
 SNAPSHOT_DIR = PROJECT_ROOT / "data" / "snapshot"
-SOURCE_TABLE_NAMES = ("displacement", "bilateral_stock", "bilateral_check", "migration_flow", "missing_migrants",
+# UNHCR's refugees package beside `population` (issue 25): asylum, new displacement, solutions, demographics.
+UNHCR_PACKAGE_TABLES = ("asylum_application", "asylum_decision", "displacement_flow", "durable_solution",
+                        "refugee_demographics")
+SOURCE_TABLE_NAMES = ("displacement", *UNHCR_PACKAGE_TABLES, "bilateral_stock", "bilateral_check", "migration_flow", "missing_migrants",
                       "missing_migrants_coverage", "internal_displacement", "disaster_events_by_hazard")
 DATA_TABLES = ("area", "stock", "stock_share", "population", "refugee_stock", "indicator", *SOURCE_TABLE_NAMES,
                "provenance")
@@ -61,7 +71,7 @@ TABLES = DATA_TABLES + CLAIM_TABLES + GROUPING_TABLES + CODE_TABLES
 INDICATOR_SOURCES = {"worldbank": worldbank, "unhcr": unhcr, "wpp": wpp, "knomad": knomad, "oecd": oecd,
                      "iom_missing_migrants": iom_missing_migrants, "idmc": idmc}
 # Tables a source fills beside `indicator`, with the filter that selects its rows in a previous build.
-SOURCE_TABLES = {"unhcr": {"displacement": "TRUE"},
+SOURCE_TABLES = {"unhcr": {"displacement": "TRUE", **{table: "TRUE" for table in UNHCR_PACKAGE_TABLES}},
                  "knomad": {"bilateral_stock": "source = 'knomad'", "bilateral_check": "source = 'knomad'"},
                  "oecd": {"migration_flow": "source = 'oecd'"},
                  "iom_missing_migrants": {"missing_migrants": "TRUE", "missing_migrants_coverage": "TRUE"},
@@ -78,6 +88,11 @@ SCHEMAS = {
     "refugee_stock": RefugeeStockSchema,
     "indicator": IndicatorSchema,
     "displacement": DisplacementSchema,
+    "asylum_application": AsylumApplicationSchema,
+    "asylum_decision": AsylumDecisionSchema,
+    "displacement_flow": DisplacementFlowSchema,
+    "durable_solution": DurableSolutionSchema,
+    "refugee_demographics": RefugeeDemographicsSchema,
     "bilateral_stock": BilateralStockSchema,
     "bilateral_check": BilateralCheckSchema,
     "migration_flow": MigrationFlowSchema,
@@ -108,6 +123,28 @@ CREATE TABLE core.indicator (series VARCHAR, area_code INTEGER, year SMALLINT, v
 CREATE TABLE core.displacement (revision SMALLINT, vintage VARCHAR, year SMALLINT, origin_code INTEGER,
   asylum_code INTEGER, population VARCHAR, persons BIGINT NOT NULL,
   PRIMARY KEY (vintage, year, origin_code, asylum_code, population));
+-- issue 25: UNHCR's refugees package beside `population`, every release side by side
+CREATE TABLE core.asylum_application (revision SMALLINT, vintage VARCHAR, year SMALLINT, origin_code INTEGER,
+  asylum_code INTEGER, procedure_type VARCHAR, application_type VARCHAR, decision_level VARCHAR, basis VARCHAR,
+  applied BIGINT NOT NULL,
+  PRIMARY KEY (vintage, year, origin_code, asylum_code, procedure_type, application_type, decision_level, basis));
+CREATE TABLE core.asylum_decision (revision SMALLINT, vintage VARCHAR, year SMALLINT, origin_code INTEGER,
+  asylum_code INTEGER, procedure_type VARCHAR, decision_level VARCHAR, basis VARCHAR, recognized BIGINT NOT NULL,
+  complementary BIGINT NOT NULL, rejected BIGINT NOT NULL, otherwise_closed BIGINT NOT NULL,
+  total_decisions BIGINT NOT NULL,
+  PRIMARY KEY (vintage, year, origin_code, asylum_code, procedure_type, decision_level, basis));
+CREATE TABLE core.displacement_flow (revision SMALLINT, vintage VARCHAR, year SMALLINT, origin_code INTEGER,
+  asylum_code INTEGER, population VARCHAR, persons BIGINT NOT NULL,
+  PRIMARY KEY (vintage, year, origin_code, asylum_code, population));
+CREATE TABLE core.durable_solution (revision SMALLINT, vintage VARCHAR, year SMALLINT, origin_code INTEGER,
+  asylum_code INTEGER, solution VARCHAR, persons BIGINT NOT NULL,
+  PRIMARY KEY (vintage, year, origin_code, asylum_code, solution));
+CREATE TABLE core.refugee_demographics (revision SMALLINT, vintage VARCHAR, year SMALLINT, origin_code INTEGER,
+  asylum_code INTEGER, population VARCHAR, location VARCHAR, location_type VARCHAR, accommodation_type VARCHAR,
+  sex VARCHAR, age_group VARCHAR, persons BIGINT NOT NULL,
+  PRIMARY KEY (vintage, year, origin_code, asylum_code, population, location, location_type, accommodation_type,
+               sex, age_group));
+-- end issue 25
 CREATE TABLE core.bilateral_stock (source VARCHAR, edition SMALLINT, year SMALLINT, origin_code INTEGER,
   destination_code INTEGER, migrants BIGINT NOT NULL,
   PRIMARY KEY (source, edition, year, origin_code, destination_code));
@@ -138,7 +175,7 @@ CREATE TABLE core.claim (claim_id VARCHAR PRIMARY KEY, document_id VARCHAR, docu
 CREATE TABLE core.claim_figure (claim_id VARCHAR, figure_id VARCHAR, metric VARCHAR, areas VARCHAR,
   minus_areas VARCHAR, year SMALLINT, base_year SMALLINT, refresh VARCHAR, sex VARCHAR, value DOUBLE,
   unit VARCHAR, decimals SMALLINT, qualifier VARCHAR, part_of VARCHAR, checkable_with VARCHAR, checkable_with_es VARCHAR,
-  checkable_with_fr VARCHAR, checkable_with_pt VARCHAR,
+  checkable_with_fr VARCHAR, checkable_with_pt VARCHAR, origin_areas VARCHAR, detail VARCHAR,
   PRIMARY KEY (claim_id, figure_id));
 CREATE TABLE core.grouping (grouping VARCHAR PRIMARY KEY, code INTEGER NOT NULL, name_en VARCHAR,
   name_es VARCHAR, name_fr VARCHAR, name_pt VARCHAR, source VARCHAR, roster_note_en VARCHAR, roster_note_es VARCHAR,
@@ -146,7 +183,8 @@ CREATE TABLE core.grouping (grouping VARCHAR PRIMARY KEY, code INTEGER NOT NULL,
 CREATE TABLE core.area_group (grouping VARCHAR, member_code INTEGER, since VARCHAR NOT NULL, until VARCHAR,
   roster BOOLEAN NOT NULL, note VARCHAR, PRIMARY KEY (grouping, member_code));
 CREATE TABLE core.build (build_id VARCHAR, built_at VARCHAR, code_version VARCHAR,
-  schema_version INTEGER, fingerprint VARCHAR, built_from VARCHAR, row_counts VARCHAR);
+  schema_version INTEGER, fingerprint VARCHAR, built_from VARCHAR, row_counts VARCHAR, comparison VARCHAR,
+  compared_with VARCHAR, compared_built_at VARCHAR);
 CREATE VIEW area AS SELECT code, iso3, name_en, name_es, name_fr, name_pt, kind, region, subregion,
   oas_member, sids FROM core.area;
 CREATE VIEW grouping AS SELECT * FROM core.grouping;
@@ -180,6 +218,16 @@ CREATE VIEW net_migration_projection AS SELECT CAST(revision AS SMALLINT) AS rev
   value, unit FROM core.indicator WHERE source = 'wpp' AND variant = 'projection';
 CREATE VIEW displacement AS SELECT revision, vintage, year, origin_code, asylum_code, population, persons
   FROM core.displacement;
+-- issue 25: the UNHCR package tables; asylum_decision with UNHCR's total recognition rate
+CREATE VIEW asylum_application AS SELECT * FROM core.asylum_application;
+CREATE VIEW asylum_decision AS SELECT *, total_decisions - otherwise_closed AS substantive_decisions,
+  CASE WHEN total_decisions - otherwise_closed > 0
+       THEN (recognized + complementary) / (total_decisions - otherwise_closed) END AS total_recognition_rate
+  FROM core.asylum_decision;
+CREATE VIEW displacement_flow AS SELECT * FROM core.displacement_flow;
+CREATE VIEW durable_solution AS SELECT * FROM core.durable_solution;
+CREATE VIEW refugee_demographics AS SELECT * FROM core.refugee_demographics;
+-- end issue 25
 CREATE VIEW bilateral_stock AS SELECT source, edition, year, origin_code, destination_code, migrants
   FROM core.bilateral_stock;
 CREATE VIEW bilateral_check AS SELECT * FROM core.bilateral_check;
@@ -188,6 +236,25 @@ CREATE VIEW missing_migrants AS SELECT * FROM core.missing_migrants;
 CREATE VIEW missing_migrants_coverage AS SELECT * FROM core.missing_migrants_coverage;
 CREATE VIEW internal_displacement AS SELECT * FROM core.internal_displacement;
 CREATE VIEW disaster_events_by_hazard AS SELECT * FROM core.disaster_events_by_hazard;
+-- issue 25: one row per area, series and year of the UNHCR package tables (newest release of each table)
+CREATE VIEW unhcr_package_observed AS
+  SELECT DISTINCT asylum_code AS area_code, 'unhcr.asylum_applications.asylum' AS series, year, vintage
+    FROM core.asylum_application QUALIFY vintage = max(vintage) OVER ()
+  UNION ALL SELECT DISTINCT origin_code, 'unhcr.asylum_applications.origin', year, vintage
+    FROM core.asylum_application QUALIFY vintage = max(vintage) OVER ()
+  UNION ALL SELECT DISTINCT asylum_code, 'unhcr.asylum_decisions.asylum', year, vintage
+    FROM core.asylum_decision QUALIFY vintage = max(vintage) OVER ()
+  UNION ALL SELECT DISTINCT asylum_code, 'unhcr.flows.asylum', year, vintage
+    FROM core.displacement_flow QUALIFY vintage = max(vintage) OVER ()
+  UNION ALL SELECT DISTINCT origin_code, 'unhcr.flows.origin', year, vintage
+    FROM core.displacement_flow QUALIFY vintage = max(vintage) OVER ()
+  UNION ALL SELECT DISTINCT asylum_code, 'unhcr.' || solution || '.asylum', year, vintage
+    FROM core.durable_solution WHERE solution IN ('resettlement', 'naturalisation')
+    QUALIFY vintage = max(vintage) OVER ()
+  UNION ALL SELECT DISTINCT origin_code, 'unhcr.returned_refugees.origin', year, vintage
+    FROM core.durable_solution WHERE solution = 'returned_refugees' QUALIFY vintage = max(vintage) OVER ()
+  UNION ALL SELECT DISTINCT asylum_code, 'unhcr.demographics.asylum', year, vintage
+    FROM core.refugee_demographics WHERE sex <> 'total' QUALIFY vintage = max(vintage) OVER ();
 CREATE VIEW availability AS
   WITH observed AS (
     SELECT destination_code AS area_code, 'undesa_ims' AS source, 'undesa_ims.stock.destination' AS series, year,
@@ -209,7 +276,8 @@ CREATE VIEW availability AS
       FROM (SELECT DISTINCT incident_id, country_code, year, vintage FROM core.missing_migrants
             WHERE country_code IS NOT NULL)
     UNION ALL SELECT area_code, 'idmc', 'idmc.' || cause || '.' || measure, year, vintage
-      FROM core.internal_displacement QUALIFY vintage = max(vintage) OVER (PARTITION BY cause, measure))
+      FROM core.internal_displacement QUALIFY vintage = max(vintage) OVER (PARTITION BY cause, measure)
+    UNION ALL SELECT area_code, 'unhcr', series, year, vintage FROM unhcr_package_observed)
   SELECT area_code, source, series, min(year) AS first_year, max(year) AS latest_year,
          string_agg(DISTINCT vintage, ', ' ORDER BY vintage) AS vintage, count(*) AS observations
   FROM observed GROUP BY area_code, source, series;
@@ -219,8 +287,10 @@ CREATE VIEW claim AS SELECT * FROM core.claim;
 CREATE VIEW claim_figure AS SELECT * FROM core.claim_figure;
 CREATE VIEW build AS SELECT * FROM core.build;
 """
+DDL += changes.DDL  # what changed since the previous build, and the claims' statuses (etl/changes.py)
 # Columns holding M49 codes, checked against the area table (stock's are checked with its hierarchy).
 AREA_COLUMNS = {"indicator": ("area_code",), "displacement": ("origin_code", "asylum_code"),
+                **{table: ("origin_code", "asylum_code") for table in UNHCR_PACKAGE_TABLES},
                 "bilateral_stock": ("origin_code", "destination_code"), "area_group": ("member_code",),
                 "migration_flow": ("destination_code",), "missing_migrants": ("country_code",),
                 "internal_displacement": ("area_code",), "disaster_events_by_hazard": ("area_code",)}
@@ -234,6 +304,13 @@ ORDER = {
     "refugee_stock": "revision, area_code, year",
     "indicator": "series, revision, variant, area_code, year",
     "displacement": "vintage, population, origin_code, asylum_code, year",
+    "asylum_application": "vintage, asylum_code, origin_code, year, procedure_type, application_type, decision_level, "
+                          "basis",
+    "asylum_decision": "vintage, asylum_code, origin_code, year, procedure_type, decision_level, basis",
+    "displacement_flow": "vintage, population, origin_code, asylum_code, year",
+    "durable_solution": "vintage, solution, origin_code, asylum_code, year",
+    "refugee_demographics": "vintage, asylum_code, origin_code, year, population, location, location_type, "
+                            "accommodation_type, sex, age_group",
     "bilateral_stock": "source, edition, origin_code, destination_code",
     "bilateral_check": "source, edition, cell",
     "migration_flow": "flow_type, destination_code, category, year",
@@ -268,8 +345,10 @@ class BuildResult:
     build_id: str | None
     fingerprint: str
     row_counts: dict[str, int] = field(default_factory=dict)
-    skipped: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # notes: what was not loaded, losses accepted
     saved_mirror: str | None = None  # how to rebuild from the files kept with save_to
+    sources: list[SourceReport] = field(default_factory=list)  # loaded, kept or absent, per source
+    comparison: str | None = None  # changes.FIRST, COMPARED or UNREADABLE (None: no new file written)
 
 
 Progress = Callable[[str], None]
@@ -303,7 +382,8 @@ def is_current_schema(db_path: Path) -> bool:
 def fetch_sources(
     mirror: str | None, cache_dir: Path, policy: FetchPolicy, show: bool
 ) -> tuple[list[tuple[undesa_ims.Dataset, FetchedFile]], list[str]]:
-    """Download every dataset; optional ones that do not exist upstream are skipped, with a note."""
+    """Download every dataset; optional ones that do not exist upstream are skipped, with a note.
+    The same bytes under two of the datasets' names stop the build (one revision would stand for another)."""
     fetched, skipped = [], []
     for dataset in undesa_ims.DATASETS:
         location = resolve_location(dataset.url, mirror)
@@ -318,7 +398,8 @@ def fetch_sources(
             except FetchError as exc:
                 if dataset.required or not exc.not_found:
                     raise
-                skipped.append(f"{dataset.key}: not available ({exc.detail}) at {location}")
+                skipped.append(f"{dataset.key}: optional input, not available ({exc.detail}) at {location}")
+    completeness.no_identical_copies(undesa_ims.SOURCE, [(d.filename, f.sha256) for d, f in fetched])
     return fetched, skipped
 
 
@@ -404,8 +485,11 @@ def validate_tables(tables: Tables, report_dir: Path | None) -> Tables:
     return Tables(valid)
 
 
-def write_database(tables: Tables, db_path: Path, fingerprint: str, built_from: str) -> str:
-    """Write every table into a new file beside `db_path`, check it, then swap it in atomically."""
+def write_database(tables: Tables, db_path: Path, fingerprint: str, built_from: str,
+                   after_write: Callable[[Path], object] | None = None) -> str:
+    """Write every table into a new file beside `db_path`, check it, then swap it in atomically.
+    `after_write(new_file)` runs on the closed new file before the swap (what changed since the
+    database it replaces is stored then, while both files exist)."""
     db_path.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_partials(db_path)
     tmp = db_path.with_name(f".{db_path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.building")
@@ -421,7 +505,8 @@ def write_database(tables: Tables, db_path: Path, fingerprint: str, built_from: 
                 con.unregister("incoming")
             counts = tables.row_counts()
             con.execute(
-                "INSERT INTO core.build VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO core.build (build_id, built_at, code_version, schema_version, fingerprint, built_from, "
+                "row_counts) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [build_id, now_utc(), CODE_VERSION, SCHEMA_VERSION, fingerprint, built_from, json.dumps(counts)],
             )
             for name, expected in counts.items():
@@ -429,6 +514,8 @@ def write_database(tables: Tables, db_path: Path, fingerprint: str, built_from: 
                 if got != expected:
                     raise RuntimeError(f"table {name}: wrote {expected} rows, read back {got}")
             con.execute("CHECKPOINT")
+        if after_write is not None:
+            after_write(tmp)
         os.replace(tmp, db_path)
         _fsync_dir(db_path.parent)
     finally:
@@ -466,24 +553,39 @@ def _fsync_dir(folder: Path) -> None:
 
 def collect_indicators(
     mirrors: dict[str, str], offline: bool, cache_dir: Path, policy: FetchPolicy, previous: Path, show: bool
-) -> tuple[Collected, list[str]]:
-    """Every source beside UN DESA, each on its own: an unreachable source (or, when building
-    from mirrors, one without a mirror) keeps the previous build's rows for it, with a note.
-    Data that arrives but is malformed stops the build, as for UN DESA."""
-    frames, provenance, notes, files = [], [], [], []
-    tables: dict[str, list[pd.DataFrame]] = {}
-    for name, module in tqdm(INDICATOR_SOURCES.items(), desc="indicator sources", disable=not show, leave=show):
-        if offline and name not in mirrors:
-            collected, why = None, f"no mirror given for it (--mirror {name}=DIR_OR_URL)"
-        else:
-            try:
-                collected, why = module.collect(mirrors.get(name), cache_dir, policy), None
-            except FetchError as exc:
-                collected, why = None, f"unreachable: {exc}"
-        if collected is None:
-            collected = carried_over(previous, name)
-            kept = f"kept {len(collected.indicator)} rows from the previous build" if len(collected.indicator) else "not loaded"
-            notes.append(f"{name}: {why}; {kept}")
+) -> tuple[Collected, list[SourceReport]]:
+    """Every source beside UN DESA, each on its own: the ones asked for are read (a broken file
+    stops the build), the others, and the unreachable ones, keep the previous build's rows."""
+    loaded, why = read_sources(mirrors, offline, cache_dir, policy, show)
+    kept = carry_over(previous, [name for name in INDICATOR_SOURCES if name not in loaded])
+    reports = source_reports(INDICATOR_SOURCES, mirrors, offline, loaded, why,
+                             {n: c.provenance for n, c in kept.items()}, kept)
+    return join_sources({**loaded, **kept}), reports
+
+
+def read_sources(mirrors: dict[str, str], offline: bool, cache_dir: Path, policy: FetchPolicy, show: bool
+                 ) -> tuple[dict[str, Collected], dict[str, str]]:
+    """The sources asked for, read; and why each other source was not (unreachable, no mirror).
+    Data that arrives but is malformed or incomplete stops the build, as for UN DESA."""
+    loaded, why = {}, {}
+    for name in tqdm(INDICATOR_SOURCES, desc="indicator sources", disable=not show, leave=show):
+        if not asked_for(name, mirrors, offline):
+            why[name] = f"no mirror given for it (--mirror {name}=DIR_OR_URL)"
+            continue
+        try:
+            loaded[name] = INDICATOR_SOURCES[name].collect(mirrors.get(name), cache_dir, policy)
+        except FetchError as exc:
+            why[name] = f"unreachable: {exc}"
+    return loaded, why
+
+
+def join_sources(collected_by: dict[str, Collected]) -> Collected:
+    """One Collected from every source's, in the publishers' order whatever order they were read in."""
+    frames, provenance, files, tables = [], [], [], {}
+    for name in INDICATOR_SOURCES:
+        if name not in collected_by:
+            continue
+        collected = collected_by[name]
         frames.append(collected.indicator)
         provenance.extend(collected.provenance)
         files += [(f"{name}/{relative}", path) for relative, path in collected.files]
@@ -491,7 +593,7 @@ def collect_indicators(
             tables.setdefault(table, []).append(frame)
     indicator = pd.concat([f for f in frames if len(f)] or [empty_indicator()], ignore_index=True)
     joined = {table: pd.concat(parts, ignore_index=True) for table, parts in tables.items()}
-    return Collected(indicator, provenance, files=files, tables=joined), notes
+    return Collected(indicator, provenance, files=files, tables=joined)
 
 
 def save_mirror(files: list[tuple[str, Path]], root: Path) -> str:
@@ -506,17 +608,37 @@ def save_mirror(files: list[tuple[str, Path]], root: Path) -> str:
     return f"saved {len(files)} upstream files to {root}; rebuild from them with: migdash etl {mirrors}"
 
 
-def carried_over(db_path: Path, source: str) -> Collected:
-    """The rows and provenance a previous build holds for `source` (none if there is no build
-    or it was written with another table layout)."""
-    if not is_current_schema(db_path):
-        return Collected(empty_indicator(), tables=empty_source_tables(source))
+def previous_provenance(db_path: Path, sources: list[str]) -> dict[str, list[dict]]:
+    """The provenance rows a previous build holds per source (what a build that keeps them cites,
+    and what its fingerprint is made of): cheap, no data rows are read."""
+    if not sources or not is_current_schema(db_path):
+        return {}
     with duckdb.connect(str(db_path), read_only=True) as con:
-        rows = con.execute("SELECT * FROM core.indicator WHERE source = ?", [source]).df()
-        prov = con.execute("SELECT * FROM core.provenance WHERE source = ?", [source]).df()
-        tables = {table: con.execute(f"SELECT * FROM core.{table} WHERE {where}").df()  # noqa: S608 - constants
-                  for table, where in SOURCE_TABLES.get(source, {}).items()}
-    return Collected(rows, prov.to_dict("records"), tables=tables)
+        prov = con.execute("SELECT * FROM core.provenance WHERE list_contains(?, source)", [sources]).df()
+    return {source: rows.to_dict("records") for source, rows in prov.groupby("source")}
+
+
+def carry_over(db_path: Path, sources: list[str]) -> dict[str, Collected]:
+    """The rows and provenance a previous build holds for each of `sources` (none if there is no
+    build or it was written with another table layout)."""
+    if not sources:
+        return {}
+    if not is_current_schema(db_path):
+        return {s: Collected(empty_indicator(), tables=empty_source_tables(s)) for s in sources}
+    out = {}
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        for source in sources:
+            rows = con.execute("SELECT * FROM core.indicator WHERE source = ?", [source]).df()
+            prov = con.execute("SELECT * FROM core.provenance WHERE source = ?", [source]).df()
+            tables = {table: con.execute(f"SELECT * FROM core.{table} WHERE {where}").df()  # noqa: S608 - constants
+                      for table, where in SOURCE_TABLES.get(source, {}).items()}
+            out[source] = Collected(rows, prov.to_dict("records"), tables=tables)
+    return out
+
+
+def carried_over(db_path: Path, source: str) -> Collected:
+    """One source's rows and provenance in a previous build (see carry_over)."""
+    return carry_over(db_path, [source])[source]
 
 
 def empty_source_tables(source: str) -> dict[str, pd.DataFrame]:
@@ -540,31 +662,47 @@ def build(
     show_progress: bool = False,
     report_dir: Path | None = None,
     save_to: Path | None = None,
+    accept_loss: frozenset[str] = frozenset(),
+    claim_statuses: changes.ClaimStatuses | None = None,
 ) -> BuildResult:
     """Rebuild from the publishers (or mirrors); a no-op when the inputs did not change.
     With `save_to`, the fetched bytes are also kept there as a directory mirror.
 
     `mirror` is UN DESA's mirror; `mirrors` maps any source name to its own. Given any mirror,
-    the build is offline: sources without one are not fetched from the publisher.
+    the build is offline: sources without one are not fetched from the publisher. A build that
+    would hold less than the database it replaces is refused (etl.loss) unless `accept_loss`
+    names the source (or "all"). What changed since that database is stored in the new one
+    (etl.changes), with the claims' statuses when `claim_statuses` is given.
     """
     mirrors = dict(mirrors or {})
     undesa_mirror = mirror or mirrors.get(undesa_ims.SOURCE)
     offline = bool(undesa_mirror or mirrors)
     policy = policy or FetchPolicy()
     fetched, skipped = fetch_sources(undesa_mirror, cache_dir, policy, show_progress)
-    indicators, notes = collect_indicators(mirrors, offline, cache_dir, policy, db_path, show_progress)
-    skipped += notes
+    loaded, why = read_sources(mirrors, offline, cache_dir, policy, show_progress)
+    previous = loss.previous_holdings(db_path)  # before any previous row is read: a loss stops the build early
+    skipped += loss.refuse_losses(previous, loss.holdings(*_provenance_and_tables(loaded)), set(loaded), accept_loss)
+    keep = [name for name in INDICATOR_SOURCES if name not in loaded]
+    kept_provenance = previous_provenance(db_path, keep)
+    reports = source_reports(INDICATOR_SOURCES, mirrors, offline, loaded, why, kept_provenance)
+    skipped += [r.line() for r in reports if r.state != LOADED]
     saved = None
     if save_to is not None:
-        saved = save_mirror([(f"{undesa_ims.SOURCE}/{d.filename}", f.path) for d, f in fetched] + indicators.files,
-                            save_to)
-    inputs = pd.DataFrame({"dataset": [d.key for d, _ in fetched] + [p["dataset"] for p in indicators.provenance],
-                           "sha256": [f.sha256 for _, f in fetched] + [p["sha256"] for p in indicators.provenance]})
+        saved = save_mirror([(f"{undesa_ims.SOURCE}/{d.filename}", f.path) for d, f in fetched]
+                            + join_sources(loaded).files, save_to)
+    indicator_provenance = [p for name in INDICATOR_SOURCES
+                            for p in (loaded[name].provenance if name in loaded else kept_provenance.get(name, []))]
+    inputs = pd.DataFrame({"dataset": [d.key for d, _ in fetched] + [p["dataset"] for p in indicator_provenance],
+                           "sha256": [f.sha256 for _, f in fetched] + [p["sha256"] for p in indicator_provenance]})
     fingerprint = fingerprint_of(inputs)
     existing = current_build(db_path)
     if not force and existing and existing["fingerprint"] == fingerprint and existing["built_from"] == "upstream":
-        return BuildResult(db_path, False, existing["build_id"], fingerprint, skipped=skipped, saved_mirror=saved)
+        return BuildResult(db_path, False, existing["build_id"], fingerprint, skipped=skipped, saved_mirror=saved,
+                           sources=[undesa_report(fetched)] + reports)
     tables = parse_sources(fetched, show_progress)
+    undesa_holdings = loss.holdings(tables["provenance"], {})
+    kept = carry_over(db_path, keep)  # the kept sources' rows, read only now that the build will be written
+    indicators = join_sources({**loaded, **kept})
     tables.frames["indicator"] = indicators.indicator
     for table in SOURCE_TABLE_NAMES:
         tables.frames[table] = indicators.tables.get(table, empty_table(table))
@@ -572,16 +710,49 @@ def build(
     tables = with_grouping_areas(tables)
     tables.frames["provenance"] = pd.concat([tables["provenance"], pd.DataFrame(indicators.provenance)],
                                             ignore_index=True) if indicators.provenance else tables["provenance"]
+    compared: list[str] = []
     with tqdm(total=2, desc="validate + load", disable=not show_progress, leave=show_progress) as bar:
         valid = validate_tables(tables, report_dir or db_path.parent / "reports")
+        # After validation (a malformed workbook is reported as such first): UN DESA's holdings, and
+        # the kept sources' (empty when the previous database has another table layout).
+        skipped += loss.refuse_losses(previous, undesa_holdings, {undesa_ims.SOURCE}, accept_loss)
+        skipped += loss.refuse_losses(previous, loss.holdings(*_provenance_and_tables(kept)), set(kept), accept_loss)
         bar.update()
-        build_id = write_database(valid, db_path, fingerprint, "upstream")
+        build_id = write_database(valid, db_path, fingerprint, "upstream",
+                                  lambda tmp: compared.append(changes.record(tmp, db_path, claim_statuses)))
         bar.update()
-    return BuildResult(db_path, True, build_id, fingerprint, valid.row_counts(), skipped, saved)
+    return BuildResult(db_path, True, build_id, fingerprint, valid.row_counts(), skipped, saved,
+                       [undesa_report(fetched, valid.row_counts())] + reports, compared[0])
+
+
+def _provenance_and_tables(collected_by: dict[str, Collected]) -> tuple[list[dict], dict[str, pd.DataFrame]]:
+    joined = join_sources(collected_by)
+    return joined.provenance, joined.tables
+
+
+def _provenance_and_tables(collected_by: dict[str, Collected]) -> tuple[list[dict], dict[str, pd.DataFrame]]:
+    joined = join_sources(collected_by)
+    return joined.provenance, joined.tables
+
+
+def _undesa_report(fetched: list[tuple[undesa_ims.Dataset, FetchedFile]], tables: Tables | None = None
+                   ) -> list[SourceReport]:
+    """UN DESA's line: its workbooks are required, so it is always loaded (or the build failed);
+    the optional origin x destination workbooks a mirror does not hold are named as optional."""
+    optional = tuple(d.key for d in undesa_ims.DATASETS if not d.required and d not in [f[0] for f in fetched])
+    rows = sum(len(tables[t]) for t in ("stock", "stock_share", "population", "refugee_stock")) if tables else 0
+    revisions = tuple(sorted({str(d.revision) for d, _ in fetched}))
+    return [SourceReport(undesa_ims.SOURCE, LOADED, True, len(fetched), rows, revisions, optional_absent=optional)]
 
 
 # ---- the bundled snapshot: compact tables derived by this ETL, for offline first runs ----
 
+# Rows a snapshot keeps (all, unless said here): groupings come from data/groupings, and the
+# UNHCR package tables (world-wide) keep the rows with the Americas as origin or as asylum (issue 25).
+_AMERICAS = f"(SELECT code FROM core.area WHERE kind = 'country' AND region IN {AMERICAS_PARTS})"  # noqa: S608
+SNAPSHOT_ROWS = {"area": "WHERE kind <> 'grouping'",
+                 **{table: f"WHERE origin_code IN {_AMERICAS} OR asylum_code IN {_AMERICAS}"
+                    for table in UNHCR_PACKAGE_TABLES}}
 # Nullable integer columns that pandas would otherwise read back as floats.
 SNAPSHOT_DTYPES = {"area": {"region": "Int64", "subregion": "Int64"}}
 
@@ -599,7 +770,7 @@ def export_snapshot(db_path: Path, snapshot_dir: Path = SNAPSHOT_DIR) -> Path:
         for name in DATA_TABLES:
             columns = ", ".join(f'"{c}"' for c in SCHEMAS[name].to_schema().columns)
             path = snapshot_dir / f"{name}.parquet"
-            where = "WHERE kind <> 'grouping'" if name == "area" else ""  # groupings come from data/groupings
+            where = SNAPSHOT_ROWS.get(name, "")
             con.execute(f"COPY (SELECT {columns} FROM core.{name} {where} ORDER BY {ORDER[name]}) TO '{path}' "  # noqa: S608
                         "(FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 19)")
             (rows,) = con.execute(f"SELECT count(*) FROM core.{name} {where}").fetchone()  # noqa: S608
@@ -630,9 +801,13 @@ def load_snapshot(snapshot_dir: Path = SNAPSHOT_DIR) -> Tables:
     return with_grouping_areas(Tables(frames))
 
 
-def build_from_snapshot(db_path: Path = DEFAULT_DB, snapshot_dir: Path = SNAPSHOT_DIR) -> BuildResult:
-    """Offline build from the bundled snapshot, through the same validation and atomic swap."""
+def build_from_snapshot(db_path: Path = DEFAULT_DB, snapshot_dir: Path = SNAPSHOT_DIR,
+                        claim_statuses: changes.ClaimStatuses | None = None) -> BuildResult:
+    """Offline build from the bundled snapshot, through the same validation and atomic swap (and
+    the same record of what changed since the database it replaces)."""
     tables = validate_tables(load_snapshot(snapshot_dir), db_path.parent / "reports")
     fingerprint = fingerprint_of(tables["provenance"])
-    build_id = write_database(tables, db_path, fingerprint, "snapshot")
-    return BuildResult(db_path, True, build_id, fingerprint, tables.row_counts())
+    compared: list[str] = []
+    build_id = write_database(tables, db_path, fingerprint, "snapshot",
+                              lambda tmp: compared.append(changes.record(tmp, db_path, claim_statuses)))
+    return BuildResult(db_path, True, build_id, fingerprint, tables.row_counts(), comparison=compared[0])

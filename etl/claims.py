@@ -3,11 +3,14 @@
 One YAML file per document: `document` (id, title, date, language, symbol) and its `claims`.
 Each claim: id, quote (exact), cited_source, cited_revision, optional `sentence` templates (en,
 es, fr, pt) for the refreshed sentence, and `figures`. Each figure: id, metric (schemas/claim.py
-METRICS), areas (M49 codes summed), value, unit, decimals; optional year, base_year (changes),
-minus_areas (rest of world = [900] minus [904, 905]), sex (total), qualifier (exact, around,
-nearly, more than, derived), refresh (quoted: keep the year; latest: move to the latest year),
-part_of (the figure id of a stated total) and checkable_with (which source would check a
-figure no loaded source publishes). Adding a claim is adding YAML, never code.
+METRICS: UN DESA's stock, change and shares, and every series of the other publishers the
+paragraph checker reads), areas (M49 codes summed), value, unit, decimals; optional year,
+base_year (changes), minus_areas (rest of world = [900] minus [904, 905]), origin_areas (UNHCR by
+origin or corridor, KNOMAD corridor), detail (OECD kind of inflow, IDMC cause, IOM route: DETAILS),
+sex (total), qualifier (exact, around, nearly, more than, less than, derived), refresh (quoted:
+keep the year; latest: move to the latest year), part_of (the figure id of a stated total) and
+checkable_with (which source would check a figure no loaded source publishes). Adding a claim is
+adding YAML, never code; `migdash claims scan --save-yaml` writes one from a paragraph.
 
 The templates may only use placeholders for the claim's own figures ({figure_id},
 {figure_id_year}) and {revision}: anything else is rejected here, at build time, not when a
@@ -27,8 +30,9 @@ from etl.errors import ValidationFailed
 
 CLAIMS_DIR = Path(__file__).resolve().parents[1] / "data" / "claims"
 LANGUAGES = ("en", "es", "fr", "pt")  # the OAS's four official languages
-FIGURE_DEFAULTS = {"sex": "total", "qualifier": "exact", "refresh": "quoted", "minus_areas": None,
-                   "year": None, "base_year": None, "part_of": None, "checkable_with": None}
+FIGURE_DEFAULTS = {"sex": "total", "qualifier": "exact", "refresh": "quoted", "areas": None, "minus_areas": None,
+                   "origin_areas": None, "detail": None, "year": None, "base_year": None, "part_of": None,
+                   "checkable_with": None}
 
 
 def registry_files(directory: Path = CLAIMS_DIR) -> list[Path]:
@@ -96,6 +100,8 @@ def _figure_row(claim_id: str, figure: dict) -> dict:
         "metric": row["metric"],
         "areas": _codes(row["areas"]),
         "minus_areas": _codes(row["minus_areas"]),
+        "origin_areas": _codes(row["origin_areas"]),
+        "detail": row["detail"],
         "year": row["year"],
         "base_year": row["base_year"],
         "refresh": row["refresh"],

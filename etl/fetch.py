@@ -21,7 +21,8 @@ from urllib.parse import urlsplit
 
 import requests
 
-from etl.errors import FetchError
+from etl.completeness import not_empty
+from etl.errors import FetchError, UpstreamFormatError
 
 # UN DESA's server answers 403 to python-requests' default User-Agent: always send ours.
 USER_AGENT = "migdash/0.1 (migration statistics dashboard for the Americas; python-requests)"
@@ -96,6 +97,7 @@ def fetch(
 def _from_local_path(source: str, path: Path) -> FetchedFile:
     if not path.is_file():
         raise FetchError(source, str(path), "no such file in the mirror directory", not_found=True)
+    not_empty(source, path.name, path.stat().st_size)
     return FetchedFile(
         path=path,
         url=path.resolve().as_uri(),
@@ -183,7 +185,7 @@ def _store(
     progress: Callable[[int, int | None], None] | None,
 ) -> FetchedFile:
     expected = response.headers.get("Content-Length")
-    total = int(expected) if expected and expected.isdigit() else None
+    total = int(expected) if expected and expected.isascii() and expected.isdigit() else None
     data_path.parent.mkdir(parents=True, exist_ok=True)
     digest, size = hashlib.sha256(), 0
     fd, tmp_name = tempfile.mkstemp(dir=data_path.parent, prefix=".part-")
@@ -200,8 +202,8 @@ def _store(
                 raise _Truncated(f"connection broken after {size} bytes: {exc}") from exc
         if total is not None and size != total:
             raise _Truncated(f"truncated body: got {size} of {total} bytes")
-        if size == 0:
-            raise FetchError(source, url, "empty body")
+        if size == 0:  # an answer, not an outage: a broken download stops the build (nothing is kept)
+            raise UpstreamFormatError(source, url, "empty body (0 bytes): the publisher sent no data")
         os.replace(tmp_name, data_path)
     finally:
         if os.path.exists(tmp_name):

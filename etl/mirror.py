@@ -17,6 +17,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
+from etl.completeness import no_identical_copies, not_empty, visible
 from etl.errors import FetchError
 from etl.fetch import FetchedFile, FetchPolicy, fetch, is_url
 
@@ -58,12 +59,16 @@ def listing_links(html: str, base: str) -> list[str]:
 
 
 def mirror_files(
-    source: str, mirror: str, cache_dir: Path, policy: FetchPolicy, wanted: Callable[[str], bool]
+    source: str, mirror: str, cache_dir: Path, policy: FetchPolicy, wanted: Callable[[str], bool] = visible
 ) -> list[MirroredFile]:
-    """Every file under `mirror` whose relative path `wanted` accepts, in a stable order."""
+    """Every file under `mirror` whose relative path `wanted` accepts, in a stable order. An
+    empty file, or the same bytes twice, stops the build here, whatever the source."""
     files = _from_url(source, mirror, cache_dir, policy, wanted) if is_url(mirror) else _from_folder(source, mirror, wanted)
     if not files:
         raise FetchError(source, mirror, "the mirror holds no file this source can read", not_found=True)
+    for mirrored in files:
+        not_empty(source, mirrored.relative, mirrored.file.size)
+    no_identical_copies(source, [(m.relative, m.file.sha256) for m in files])
     return files
 
 

@@ -7,6 +7,7 @@ label row above them, and fail with the sheet, row and column when something is 
 
 from __future__ import annotations
 
+import io
 import math
 import re
 import zipfile
@@ -54,8 +55,8 @@ def open_workbook(source: str, path: Path) -> Workbook:
         raise UpstreamFormatError(
             source, path.name, "not a valid .xlsx file (truncated or not a zip archive)"
         )
-    try:
-        book = python_calamine.CalamineWorkbook.from_path(str(path))
+    try:  # from the bytes, so the content decides the format, not the name (an .xlsx saved as .xls)
+        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(path.read_bytes()))
         sheets = {name: book.get_sheet_by_name(name).to_python(skip_empty_area=False) for name in book.sheet_names}
     except Exception as exc:  # calamine raises its own error types for corrupt parts
         raise UpstreamFormatError(source, path.name, f"cannot read workbook: {exc}") from exc
@@ -205,7 +206,7 @@ def cell_code(book: Workbook, sheet: str, row_index: int, col: int, value: objec
             return int(value)
     elif text(value) == "":
         return None
-    elif text(value).isdigit():
+    elif text(value).isascii() and text(value).isdigit():
         return int(text(value))
     raise book.error("invalid location code", sheet=sheet, row=row_index + 1, column=col, value=value)
 

@@ -1,13 +1,16 @@
-"""Tidy extracts of exactly what the user selected: plain CSV, zip (CSV + datapackage.json), Parquet.
+"""Tidy extracts of exactly what the user selected: plain CSV, zip (CSV + datapackage.json), Parquet
+(the xlsx workbook is readside.extract_xlsx, the JSON readside.extract_json).
 
-Every request parameter is checked against what the database holds, so a bad link gets a plain
-400 in the reader's language, never a traceback. Datasets and columns come from the allow-list
-in `queries.EXTRACT_VIEWS`; chosen values travel as SQL parameters. Rows are read in chunks
+Every request parameter is checked against what the database holds first (readside.selection),
+so a bad link gets a plain 400 in the reader's language, never a traceback. Datasets and columns
+come from the allow-list in `queries.EXTRACT_VIEWS`; chosen values travel as SQL parameters. Rows are read in chunks
 and written out as they arrive (CSV and zip stream; Parquet goes through a spooled temporary
 file), so no request holds a whole table in memory. The datapackage.json is generated from the
 pandera schemas (field names, types, descriptions, constraints) and the `provenance` view
-(URLs, sha256, retrieval times, citation, licence) — nothing in it is typed by hand. Text cells
-a spreadsheet would run as a formula (= + - @, tab, CR) are prefixed with a quote in CSV.
+(URLs, sha256, retrieval times, citation, licence) — nothing in it is typed by hand, and
+frictionless-py validates every dataset's package with zero errors (tests/test_extract_formats.py).
+Text cells a spreadsheet would run as a formula (= + - @, tab, CR) are prefixed with a quote, in
+every format. Numbers are written in plain decimals (readside.csv_encode).
 """
 
 from __future__ import annotations
@@ -15,34 +18,48 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 import tempfile
 import zipfile
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator
 from typing import IO
-from urllib.parse import urlencode
 
 import pandas as pd
 import pandera.pandas as pa
 
-from readside import flows, queries, reporting
-from readside.queries import EXTRACT_VIEWS, SEXES, Database, Selection
-from readside.text import language, t
+from readside import csv_encode, flows, queries, reporting
+from readside.queries import EXTRACT_VIEWS, Database, Selection
+from readside.selection import (
+    MAX_ITEMS,
+    Rejected,
+    SelectionError,
+    compact,
+    parse_selection,
+    pick_sexes,
+    query_string,
+    read_selection,
+)
 from schemas.area import AreaSchema
 from schemas.area_group import StockByGroupSchema
+from schemas.asylum import AsylumApplicationSchema, AsylumDecisionSchema
 from schemas.bilateral_stock import BilateralStockSchema
 from schemas.displacement import DisplacementSchema
+from schemas.displacement_flow import DisplacementFlowSchema
+from schemas.durable_solution import DurableSolutionSchema
 from schemas.indicator import IndicatorSchema
 from schemas.internal_displacement import InternalDisplacementSchema
 from schemas.migration_flow import MigrationFlowSchema
 from schemas.missing_migrants import MissingMigrantsSchema
 from schemas.population import PopulationSchema
 from schemas.provenance import ProvenanceSchema
+from schemas.refugee_demographics import RefugeeDemographicsSchema
 from schemas.refugee_stock import RefugeeStockSchema
 from schemas.stock import StockSchema
 from schemas.stock_share import StockShareSchema
 
-__all__ = ["Selection", "SelectionError", "parse_selection", "read_selection"]
+# The selection's parsing lives in readside.selection; its names stay importable from here.
+__all__ = ["MAX_ITEMS", "Rejected", "Selection", "SelectionError", "compact", "parse_selection", "pick_sexes",
+           "query_string", "read_selection"]
 
 # The pandera model that validated each dataset: the source of its field metadata.
 SCHEMAS: dict[str, type[pa.DataFrameModel]] = {
@@ -59,157 +76,20 @@ SCHEMAS: dict[str, type[pa.DataFrameModel]] = {
     "migration_flow": MigrationFlowSchema,
     "missing_migrants": MissingMigrantsSchema,
     "internal_displacement": InternalDisplacementSchema,
+    "asylum_application": AsylumApplicationSchema,  # issue 25: UNHCR's refugees package
+    "asylum_decision": AsylumDecisionSchema,
+    "displacement_flow": DisplacementFlowSchema,
+    "durable_solution": DurableSolutionSchema,
+    "refugee_demographics": RefugeeDemographicsSchema,
 }
 # Further columns counted in persons beside the value column (Missing Migrants' parts of the total).
-PERSON_COLUMNS = ("dead", "missing", "survivors", "persons_rounded")
-FORMATS = ("csv", "zip", "parquet")
+PERSON_COLUMNS = ("dead", "missing", "survivors", "persons_rounded", "recognized", "complementary", "rejected",
+                  "otherwise_closed")
+FORMATS = ("csv", "zip", "parquet", "xlsx")  # the /download/<fmt> routes (the API adds json)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-MAX_ITEMS = 400  # more areas or years than the database could hold is not a selection
-MAX_SHOWN = 40  # characters of a rejected value quoted back to the user
 CHUNK_ROWS = 50_000
 AREA_PARTS = ("code", "iso3", "name_en", "name_es", "name_fr", "name_pt")
 ARROW_TYPES = {"integer": "int64", "number": "float64", "boolean": "bool_", "string": "string"}
-
-
-# ---- selection: parse and validate what a URL asks for ----
-
-
-@dataclass(frozen=True)
-class Rejected:
-    """One request parameter (or part of it) the database cannot answer, quoted back safely."""
-
-    param: str
-    value: str
-    choices: str = ""
-    revision: int | None = None
-
-    def message(self, lang: str) -> str:
-        return t(lang, f"data.rejected.{self.param}", value=self.value, choices=self.choices, revision=self.revision)
-
-
-class SelectionError(ValueError):
-    """A request asked for something the database does not hold; `message(lang)` is for the user."""
-
-    def __init__(self, rejected: list[Rejected]):
-        super().__init__("; ".join(r.message("en") for r in rejected))
-        self.rejected = rejected
-
-    def message(self, lang: str) -> str:
-        return " ".join(r.message(lang) for r in self.rejected)
-
-
-def _shown(value: object) -> str:
-    text = str(value)
-    return text if len(text) <= MAX_SHOWN else text[:MAX_SHOWN] + "…"
-
-
-def _tokens(value: object) -> list[str]:
-    return [p.strip() for p in str(value or "").split(",") if p.strip()]
-
-
-def _pick_ints(raw: object, allowed: list[int], param: str, revision: int | None = None) -> tuple[list[int], list[Rejected]]:
-    """The listed integers that are allowed; everything else is reported, not guessed at."""
-    parts = _tokens(raw)
-    if len(parts) > MAX_ITEMS:
-        return [], [Rejected(param, _shown(raw), revision=revision)]
-    allowed_set = set(allowed)
-    good = sorted({int(p) for p in parts if p.isdigit() and int(p) in allowed_set})
-    bad = [p for p in parts if not (p.isdigit() and int(p) in allowed_set)]
-    choices = ", ".join(map(str, allowed)) if len(allowed) <= 20 else ""
-    return good, [Rejected(param, _shown(",".join(bad)), choices, revision)] if bad else []
-
-
-def _pick_dataset(raw: object, held: dict[str, list[int]]) -> tuple[str, list[Rejected]]:
-    value = str(raw or "stock")
-    if value not in EXTRACT_VIEWS:
-        return "stock", [Rejected("dataset", _shown(value), ", ".join(EXTRACT_VIEWS))]
-    if not held[value]:
-        return "stock", [Rejected("dataset_empty", value, EXTRACT_VIEWS[value].source)]
-    return value, []
-
-
-def _pick_revision(raw: object, held: list[int]) -> tuple[int, list[Rejected]]:
-    text = str(raw or "").strip()
-    if text.isdigit() and int(text) in held:
-        return int(text), []
-    rejected = [Rejected("revision", _shown(text), ", ".join(map(str, held)))] if text else []
-    return held[-1], rejected
-
-
-def pick_sexes(raw: object) -> tuple[tuple[str, ...], list[Rejected]]:
-    parts = _tokens(raw) or ["total"]
-    good = tuple(s for s in SEXES if s in parts)  # canonical order: total, male, female
-    bad = [p for p in parts if p not in SEXES]
-    return good or ("total",), [Rejected("sex", _shown(",".join(bad)), ", ".join(SEXES))] if bad else []
-
-
-def _pick_origins(raw: object) -> tuple[bool, list[Rejected]]:
-    value = str(raw or "total")
-    if value in ("total", "all"):
-        return value == "all", []
-    return False, [Rejected("origins", _shown(value), "total, all")]
-
-
-def read_selection(args: Mapping[str, object], db: Database) -> tuple[Selection, list[Rejected]]:
-    """Best effort: every parameter that makes sense, defaults for the rest, and what was left out.
-
-    The page uses this to show the closest valid view with a notice; downloads refuse instead.
-    Years default to every published year; areas stay empty when none is valid.
-    """
-    revisions = queries.extract_revisions(db)
-    dataset, rejected = _pick_dataset(args.get("dataset"), revisions)
-    held = revisions[dataset]
-    if not held:
-        return Selection(dataset, 0, (), (), ()), [*rejected, Rejected("revision", "", "")]
-    revision, bad = _pick_revision(args.get("revision"), held)
-    published = queries.extract_years(db, dataset, revision)
-    years, bad_years = _pick_ints(args.get("years"), published, "years", revision)
-    areas, bad_areas = _pick_ints(args.get("areas"), queries.area_codes(db), "areas")
-    sexes, bad_sexes = pick_sexes(args.get("sex"))
-    all_origins, bad_origins = _pick_origins(args.get("origins"))
-    spec = EXTRACT_VIEWS[dataset]
-    series, bad_series = _pick_series(args.get("series"), db, dataset) if spec.by_series else ((), [])
-    selection = Selection(
-        dataset, revision, tuple(areas), tuple(years or published),
-        sexes if spec.has_sex else (), all_origins and spec.has_origin, series,
-    )
-    return selection, [*rejected, *bad, *bad_years, *bad_areas, *bad_sexes, *bad_origins, *bad_series]
-
-
-def _pick_series(raw: object, db: Database, dataset: str) -> tuple[tuple[str, ...], list[Rejected]]:
-    """The listed series codes this dataset holds (in the database's order); the rest reported."""
-    parts = _tokens(raw)
-    held = queries.extract_series(db, dataset)["code"].tolist()
-    if len(parts) > MAX_ITEMS:
-        return (), [Rejected("series", _shown(raw), ", ".join(held))]
-    bad = [p for p in parts if p not in held]
-    good = tuple(code for code in held if code in parts)
-    return good, [Rejected("series", _shown(",".join(bad)), ", ".join(held))] if bad else []
-
-
-def parse_selection(args: Mapping[str, object], db: Database) -> Selection:
-    """Strict: exactly what was asked for, or SelectionError saying what the database lacks."""
-    selection, rejected = read_selection(args, db)
-    if not selection.areas and not any(r.param == "areas" for r in rejected):
-        rejected.append(Rejected("no_areas", ""))
-    if rejected:
-        raise SelectionError(rejected)
-    return selection
-
-
-def query_string(selection: Selection, lang: str = "en") -> str:
-    """URL parameters that reproduce this selection exactly (the page's links and its own URL)."""
-    params: dict[str, object] = {
-        "dataset": selection.dataset, "revision": selection.revision,
-        "areas": ",".join(map(str, selection.areas)), "years": ",".join(map(str, selection.years)),
-    }
-    if selection.sexes:
-        params["sex"] = ",".join(selection.sexes)
-    if selection.all_origins:
-        params["origins"] = "all"
-    if selection.series:
-        params["series"] = ",".join(selection.series)
-    return urlencode({**params, "lang": language(lang)})
 
 
 def file_stem(selection: Selection) -> str:
@@ -229,15 +109,10 @@ def neutralize(value: object) -> object:
 def _csv_parts(db: Database, selection: Selection, chunk_rows: int) -> Iterator[tuple[bytes, int]]:
     """(UTF-8 CSV bytes, rows in them): the header, then one part per Arrow batch. Labels come
     formula-safe from queries.extract_batches (`neutralize` runs once per distinct label, not per
-    row) and Arrow's C++ writer formats the rows."""
-    import pyarrow.csv
-
-    yield (",".join(queries.extract_columns(selection.dataset)) + "\n").encode("utf-8"), 0
-    options = pyarrow.csv.WriteOptions(include_header=False, quoting_style="needed")
+    row) and Arrow's vectorised kernels lay out the rows (readside.csv_encode)."""
+    yield csv_encode.header(queries.extract_columns(selection.dataset)), 0
     for batch in queries.extract_batches(db, selection, chunk_rows, text=neutralize):
-        sink = io.BytesIO()
-        pyarrow.csv.write_csv(batch, sink, options)
-        yield sink.getvalue(), batch.num_rows
+        yield csv_encode.encode(batch), batch.num_rows
 
 
 def csv_chunks(db: Database, selection: Selection, chunk_rows: int = CHUNK_ROWS) -> Iterator[bytes]:
@@ -301,8 +176,7 @@ def _column_model(dataset: str, name: str) -> tuple[pa.Column, str]:
             return areas[name.removeprefix(side + "_")], f"area of {side}"
     if name in areas:
         return areas[name], ""
-    provenance = ProvenanceSchema.to_schema().columns
-    return provenance["citation" if name == "source" else name], ""
+    return ProvenanceSchema.to_schema().columns[name], ""
 
 
 def _frictionless_type(column: pa.Column) -> str:
@@ -314,8 +188,11 @@ def _frictionless_type(column: pa.Column) -> str:
 
 
 def _constraints(column: pa.Column) -> dict[str, object]:
-    """Frictionless constraints translated from the pandera checks the build enforced."""
+    """Frictionless constraints translated from the pandera checks the build enforced. A strict
+    bound becomes an inclusive one on integers (code > 0 is code >= 1); Data Package v1 has no
+    exclusive bound for numbers, so there it is left to the build's own check."""
     out: dict[str, object] = {"required": not column.nullable}
+    integer = _frictionless_type(column) == "integer"
     for check in column.checks:
         stats = check.statistics or {}
         if check.name == "isin":
@@ -324,8 +201,17 @@ def _constraints(column: pa.Column) -> dict[str, object]:
             out["minimum"] = stats["min_value"]
         elif check.name == "less_than_or_equal_to":
             out["maximum"] = stats["max_value"]
+        elif check.name == "greater_than" and integer:
+            out["minimum"] = stats["min_value"] + 1
+        elif check.name == "less_than" and integer:
+            out["maximum"] = stats["max_value"] - 1
         elif check.name == "str_matches":
             out["pattern"] = stats["pattern"]
+        elif check.name == "str_startswith":
+            out["pattern"] = re.escape(stats["string"]) + ".*"
+        elif check.name == "str_length":
+            out |= {key: stats[stat] for key, stat in (("minLength", "min_value"), ("maxLength", "max_value"))
+                    if stats.get(stat) is not None}
     return out
 
 
@@ -334,8 +220,13 @@ def field(dataset: str, name: str) -> dict[str, object]:
     spec = EXTRACT_VIEWS[dataset]
     if name == reporting.NOT_REPORTED:
         return dict(reporting.NOT_REPORTED_FIELD)
+    if name in ("source", "citation"):
+        return _provenance_field(dataset, name)
     if name == "unit":
         units = {"required": True} if spec.by_series else {"required": True, "enum": [spec.unit]}
+        if spec.unit_column:
+            units = {"required": True, "enum": list(SCHEMAS[dataset].to_schema().columns[spec.unit_column].checks[0]
+                                                     .statistics["allowed_values"])}
         return {"name": "unit", "type": "string", "description": f"unit of {spec.value_column}", "constraints": units}
     if name == "vintage" and not spec.by_series:
         column = SCHEMAS[dataset].to_schema().columns["vintage"]
@@ -362,6 +253,16 @@ def field(dataset: str, name: str) -> dict[str, object]:
     return descriptor
 
 
+def _provenance_field(dataset: str, name: str) -> dict[str, object]:
+    """`source` (the short code: one per dataset) and `citation` (the publisher's reference), as
+    the dataset's own contract describes them, else the provenance contract."""
+    own = SCHEMAS[dataset].to_schema().columns.get(name)
+    description = (own.description if own is not None else None) or ProvenanceSchema.to_schema().columns[name].description
+    constraints = {"required": True, "enum": [EXTRACT_VIEWS[dataset].source]} if name == "source" \
+        else {"required": True, "minLength": 1}
+    return {"name": name, "type": "string", "description": description or "", "constraints": constraints}
+
+
 def fields(dataset: str) -> list[dict[str, object]]:
     return [field(dataset, name) for name in queries.extract_columns(dataset)]
 
@@ -385,14 +286,17 @@ def csv_resource(selection: Selection, path: str, *, rows: int, size: int, sha25
     }
 
 
-def _sources(db: Database, selection: Selection) -> pd.DataFrame:
+def selection_sources(db: Database, selection: Selection) -> pd.DataFrame:
     """Provenance rows behind the selection: the revision's files (origin files only if used)."""
     rows = queries.provenance(db)
     spec = EXTRACT_VIEWS[selection.dataset]
     if spec.sources_by_vintage:  # the files the revision's rows name, whatever revision provenance gives them
         vintages = queries.extract_vintages(db, selection.dataset, selection.revision)
-        return rows[(rows["source"] == spec.source) & rows["vintage"].isin(vintages)]
+        return rows[(rows["source"] == spec.source) & rows["vintage"].isin(vintages)
+                    & rows["dataset"].str.contains(spec.files, regex=True)]
     rows = rows[(rows["revision"] == selection.revision) & (rows["source"] == spec.source)]
+    if spec.files:
+        rows = rows[rows["dataset"].str.contains(spec.files, regex=True)]
     if not selection.all_origins:
         rows = rows[~rows["dataset"].str.startswith("origin_destination")]
     return rows
@@ -400,7 +304,7 @@ def _sources(db: Database, selection: Selection) -> pd.DataFrame:
 
 def datapackage(db: Database, selection: Selection, resource: dict[str, object]) -> dict[str, object]:
     """Frictionless data package descriptor: fields from the schemas, the rest from provenance and build."""
-    sources = _sources(db, selection)
+    sources = selection_sources(db, selection)
     build = queries.build_info(db)
     licences = sources.drop_duplicates(["licence", "licence_url"])
     return {

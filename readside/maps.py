@@ -17,6 +17,7 @@ import pandas as pd
 from etl.areas import AMERICAS_PARTS, WORLD
 from etl.sources.unhcr import series_code
 from etl.sources.worldbank import RECEIVED, RECEIVED_GDP
+from readside.inputs import whole_number
 from readside.queries import AREA_NAMES, Database, placeholders
 from readside.reporting import real_value_sql
 
@@ -106,7 +107,8 @@ def values(db: Database, key: str, edition: str, year: int) -> pd.DataFrame:
 
 def _revision(edition: str) -> int:
     """UN DESA revisions are years; anything else matches no row."""
-    return int(edition) if str(edition).isdigit() and len(str(edition)) == 4 else -1
+    year = whole_number(str(edition))
+    return year if year is not None and len(str(edition)) == 4 else -1
 
 
 def edition_source(db: Database, key: str, edition: str) -> dict | None:

@@ -65,6 +65,13 @@ class Database:
                 self._attached = _Attached(inode, con)
             return self._attached.connection
 
+    def close(self) -> None:
+        """Let go of the file (a build reopens it for writing right after reading it)."""
+        with self._lock:
+            if self._attached is not None:
+                self._attached.connection.close()
+                self._attached = None
+
     def pinned(self) -> Database:
         """A handle fixed on the build attached now: every query through it sees that one build,
         even if a new file replaces it meanwhile (one per request keeps responses consistent)."""
@@ -490,6 +497,8 @@ class ExtractView:
     relation: str = ""  # a constant SELECT deriving `revision` (and areas) for tables that have none
     sources_by_vintage: bool = False  # each row's source and licence are those of the file of its `vintage`
     revision_note: str = ""  # what `revision` means where the table has no revision of its own
+    files: str = ""  # regexp of its provenance datasets, where a source has several tables (UNHCR's package)
+    unit_column: str = ""  # a column naming each row's unit (UNHCR's asylum figures: persons or cases)
 
     @property
     def from_clause(self) -> str:
@@ -522,6 +531,34 @@ IOM_INCIDENTS = (  # constants of this module, no input
     + ") r(region, code) ON r.region = m.region"
 )
 
+# UNHCR's refugees package beside `population` (issue 25): origin x country of asylum, each release
+# side by side (`vintage`), each table citing its own file.
+_PACKAGE = {"area_column": "asylum_code", "has_origin": True, "source": "unhcr", "world_origin": False}
+_ASYLUM = {"has_sex": False, "unit_column": "basis", **_PACKAGE}
+UNHCR_PACKAGE_VIEWS = {
+    "asylum_application": ExtractView(
+        "asylum_application", value_column="applied", unit="persons or cases", **_ASYLUM,
+        extra=("vintage", "procedure_type", "application_type", "decision_level", "basis"),
+        extra_keys=("vintage", "procedure_type", "application_type", "decision_level", "basis"),
+        files="^unhcr_refugees_asylum_applications_"),
+    "asylum_decision": ExtractView(
+        "asylum_decision", value_column="total_decisions", unit="persons or cases", **_ASYLUM,
+        extra=("vintage", "procedure_type", "decision_level", "basis", "recognized", "complementary", "rejected",
+               "otherwise_closed"),
+        extra_keys=("vintage", "procedure_type", "decision_level", "basis"), files="^unhcr_refugees_asylum_decisions_"),
+    "displacement_flow": ExtractView(
+        "displacement_flow", value_column="persons", unit="persons", has_sex=False, **_PACKAGE,
+        extra=("vintage", "population"), extra_keys=("vintage", "population"), files="^unhcr_refugees_flows_"),
+    "durable_solution": ExtractView(
+        "durable_solution", value_column="persons", unit="persons", has_sex=False, **_PACKAGE,
+        extra=("vintage", "solution"), extra_keys=("vintage", "solution"), files="^unhcr_refugees_solutions_"),
+    "refugee_demographics": ExtractView(
+        "refugee_demographics", value_column="persons", unit="persons", **_PACKAGE,
+        extra=("vintage", "population", "location", "location_type", "accommodation_type", "age_group"),
+        extra_keys=("vintage", "population", "location", "location_type", "accommodation_type", "age_group"),
+        files="^unhcr_refugees_demographics_"),
+}
+
 EXTRACT_VIEWS: dict[str, ExtractView] = {
     "stock": ExtractView("stock", "destination_code", "migrants", "persons", has_origin=True),
     "stock_share": ExtractView("stock_share", "area_code", "percent_of_population", "percent"),
@@ -533,7 +570,8 @@ EXTRACT_VIEWS: dict[str, ExtractView] = {
     },
     "displacement": ExtractView("displacement", "asylum_code", "persons", "persons", has_sex=False, has_origin=True,
                                 source="unhcr", world_origin=False, extra=("vintage", "population"),
-                                extra_keys=("population",)),
+                                extra_keys=("population",), files=r"^unhcr_(?:refugees|rdf)_[^_]+$"),
+    **UNHCR_PACKAGE_VIEWS,
     "stock_by_group": ExtractView("stock_by_group", "area_code", "migrants", "persons",
                                   extra=("members_counted", "members_total")),
     "bilateral_stock": ExtractView("bilateral_stock", "destination_code", "migrants", "persons", has_sex=False,
@@ -595,6 +633,11 @@ def extract_revisions(db: Database) -> dict[str, list[int]]:
     return {key: _revisions_of(db, spec) for key, spec in EXTRACT_VIEWS.items()}
 
 
+def extract_revisions_of(db: Database, dataset: str) -> list[int]:
+    """Revisions one dataset holds (what a request for that dataset needs to check)."""
+    return _revisions_of(db, EXTRACT_VIEWS[dataset])
+
+
 def _revisions_of(db: Database, spec: ExtractView) -> list[int]:
     sql = f"SELECT DISTINCT {spec.revision_column} FROM {spec.from_clause} ORDER BY 1"  # noqa: S608 - allow-listed
     return [r for (r,) in db.rows(sql)]
@@ -614,7 +657,8 @@ def extract_years(db: Database, dataset: str, revision: int) -> list[int]:
 
 
 def extract_columns(dataset: str) -> list[str]:
-    """Tidy columns of an extract: codes, ISO3 and names, sex, the value, its unit, source and licence."""
+    """Tidy columns of an extract: codes, ISO3 and names, sex, the value, its unit, the source's
+    short code, the publisher's citation and the licence (stable: the API's v1 promises them)."""
     spec = EXTRACT_VIEWS[dataset]
     if spec.has_origin:
         places = [f"{side}_{part}" for side in spec.sides for part in ("code", "iso3", *NAME_COLUMNS)]
@@ -622,8 +666,9 @@ def extract_columns(dataset: str) -> list[str]:
         places = [spec.area_column, "iso3", *NAME_COLUMNS]
     sex = ["sex"] if spec.has_sex else []
     if spec.by_series:  # the publisher's value, and whether it stands for "not reported" (readside.reporting)
-        return ["revision", "vintage", "year", *places, "series", "value", "unit", NOT_REPORTED, "source", "licence"]
-    return ["revision", "year", *places, *sex, *spec.extra, spec.value_column, "unit", "source", "licence"]
+        return ["revision", "vintage", "year", *places, "series", "value", "unit", NOT_REPORTED, "source", "citation",
+                "licence"]
+    return ["revision", "year", *places, *sex, *spec.extra, spec.value_column, "unit", "source", "citation", "licence"]
 
 
 def _extract_sql(selection: Selection, limit: int | None = None) -> tuple[str, list[object]]:
@@ -691,12 +736,15 @@ def extract_batches(
                for part in ("iso3", *NAME_COLUMNS)}
     citations = _lookup(list(labels.series_citations), list(labels.series_citations.values()), text)
     files = labels.vintage_files
-    by_vintage = {"source": _lookup(list(files), [c for c, _ in files.values()], text),
+    by_vintage = {"citation": _lookup(list(files), [c for c, _ in files.values()], text),
                   "licence": _lookup(list(files), [lic for _, lic in files.values()], text)} \
         if spec.sources_by_vintage else {}
     # indicator rows carry their own unit, and each series its own citation; flow rows their file's
     constants = {"licence": labels.licence} if spec.by_series else {"unit": labels.unit} if spec.sources_by_vintage \
-        else {"unit": labels.unit, "source": labels.source, "licence": labels.licence}
+        else {"unit": labels.unit, "citation": labels.citation, "licence": labels.licence}
+    constants["source"] = spec.source  # the short code; the citation has its own column
+    if spec.unit_column:  # each row's unit is in one of its columns (persons or cases)
+        constants.pop("unit")
     constants = {name: text(value) for name, value in constants.items()}
     sides = [(f"{side}_", f"{side}_code") for side in spec.sides] if spec.has_origin else [("", spec.area_column)]
     names = extract_columns(selection.dataset)
@@ -710,11 +758,13 @@ def extract_batches(
             for part, lookup in lookups.items():
                 columns[prefix + part] = take(lookup, columns[code])
         if spec.by_series:
-            columns["source"] = take(citations, columns["series"])
+            columns["citation"] = take(citations, columns["series"])
             columns[NOT_REPORTED] = not_reported_array(columns["value"], columns["unit"])
         columns.update({part: take(lookup, columns["vintage"]) for part, lookup in by_vintage.items()})
         for name in spec.extra:
             columns[name] = _text_column(columns[name], text)
+        if spec.unit_column:
+            columns["unit"] = columns[spec.unit_column]
         for name, value in constants.items():
             columns[name] = pyarrow.repeat(pyarrow.scalar(value, pyarrow.string()), batch.num_rows)
         return pyarrow.RecordBatch.from_arrays([columns[n] for n in names], names=names)
@@ -744,29 +794,30 @@ def _text_column(column, text: TextCell):
 
 @dataclass(frozen=True)
 class _Labels:
-    """What every row of one extract shares or looks up: area names by code, unit, source, licence."""
+    """What every row of one extract shares or looks up: area names by code, unit, citation, licence."""
 
     areas: pd.DataFrame  # indexed by code: iso3, name_en, name_es
     series_citations: dict[str, str]  # indicator datasets: each series' own citation
     unit: str
-    source: str | None
+    citation: str | None
     licence: str | None
     vintage_files: dict[str, tuple[str, str]]  # the source's files by vintage: (citation, licence)
 
 
 def _labels(db: Database, selection: Selection) -> _Labels:
     areas = db.frame("SELECT code, iso3, name_en, name_es, name_fr, name_pt FROM area").set_index("code")
+    spec = EXTRACT_VIEWS[selection.dataset]
     rows = db.rows(
-        "SELECT citation, licence FROM provenance WHERE revision = ? AND source = ? "
+        "SELECT citation, licence FROM provenance WHERE revision = ? AND source = ? AND regexp_matches(dataset, ?) "
         "ORDER BY dataset NOT LIKE 'destination%', dataset LIMIT 1",
-        [selection.revision, EXTRACT_VIEWS[selection.dataset].source],
+        [selection.revision, spec.source, spec.files],
     )
-    source, licence = rows[0] if rows else (None, None)
+    citation, licence = rows[0] if rows else (None, None)
     citations = dict(db.rows("SELECT code, citation FROM series"))
     files = {vintage: (citation, licence) for vintage, citation, licence in db.rows(
-        "SELECT vintage, citation, licence FROM provenance WHERE source = ? ORDER BY dataset DESC",
-        [EXTRACT_VIEWS[selection.dataset].source])}
-    return _Labels(areas, citations, EXTRACT_VIEWS[selection.dataset].unit, source, licence, files)
+        "SELECT vintage, citation, licence FROM provenance WHERE source = ? AND regexp_matches(dataset, ?) "
+        "ORDER BY dataset DESC", [spec.source, spec.files])}
+    return _Labels(areas, citations, spec.unit, citation, licence, files)
 
 
 def extract_vintages(db: Database, dataset: str, revision: int) -> list[str]:
@@ -782,10 +833,15 @@ def extract_chunks(db: Database, selection: Selection, rows_per_chunk: int = 50_
         yield batch.to_pandas()
 
 
+def extract_count(db: Database, selection: Selection) -> int:
+    """Rows of a selection (the xlsx extract refuses more than a worksheet holds before writing)."""
+    sql, params = _extract_sql(selection)
+    return int(db.rows(f"SELECT count(*) FROM ({sql})", params)[0][0])  # noqa: S608 - wraps the query above
+
+
 def extract_preview(db: Database, selection: Selection, limit: int = 200) -> tuple[pd.DataFrame, int]:
     """The first `limit` rows and the total row count of a selection."""
-    sql, params = _extract_sql(selection)
-    total = db.rows(f"SELECT count(*) FROM ({sql})", params)[0][0]  # noqa: S608 - wraps the query above
+    total = extract_count(db, selection)
     frames = [batch.to_pandas() for batch in extract_batches(db, selection, limit=limit)]
     first = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=extract_columns(selection.dataset))
     return first, int(total)

@@ -32,7 +32,7 @@ rank or change may rest on; they are pure functions over frames of `area_code, y
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -229,6 +229,66 @@ def aggregate_coverage(members_frame: pd.DataFrame, years: Iterable[int], source
         cover.loc[known, ["reporting", "expected", "share", "complete"]].to_numpy()
     out.loc[known, "missing"] = pd.Series(cover.loc[known, "missing"].tolist(), index=known, dtype=object)
     return out.reset_index()
+
+
+@dataclass(frozen=True)
+class Total:
+    """An area's figure in one year and the members behind it: what a quoted figure may be
+    compared with (the paragraph checker and the claims registry)."""
+
+    value: float | None  # None: no real figure (a placeholder, a blank, or no member listed)
+    published: bool  # every area's own cell (a country's, or an aggregate such as the World Bank's LAC), no sum
+    reporting: int  # members with a real figure that year
+    expected: int  # members expected that year (rule 2); where blanks mean nothing, the members listed
+    complete: bool
+    placeholder: bool = False  # an area's own cell stands for "not reported" (a 0 in money)
+    missing: tuple[int, ...] = ()
+
+    @property
+    def summed_short(self) -> bool:
+        """A sum over members in which some members have no figure (said so beside the sum)."""
+        return not self.published and self.reporting < self.expected
+
+
+def area_total(frame: pd.DataFrame, areas: Mapping[int, Sequence[int]], year: int, source: str, *, unit: str = "",
+               value: str = "value", sums: bool = True, covers: dict | None = None) -> Total:
+    """The figure of `areas` (code -> its member countries; a country is its own member) in `year`:
+    per area, the publisher's own real cell (a country's, or its aggregate), else the sum of its
+    members' real figures (as `sum_over_members`; never for a share: `sums=False`); and the year's
+    coverage over all the members (as `aggregate_coverage` for an aggregate, `coverage_for` for a
+    sum: where blanks mean "not reported", a year whose reporting members weigh clearly less than
+    usual is partial). `frame` holds the rows (area_code, year, value) of one series and vintage
+    for the areas and their members, `WINDOW` years either side of `year` at least. `covers`
+    keeps the coverage of each member set for a caller that checks many figures in one frame."""
+    members = tuple(sorted({int(m) for its in areas.values() for m in its}))
+    mask = frame["year"].to_numpy() == year
+    cells = dict(zip(frame["area_code"].to_numpy()[mask].tolist(), frame[value].to_numpy()[mask].tolist(), strict=True))
+    real_cells = {code: v for code, v in cells.items() if not is_placeholder(v, unit)}
+    total, found, published, placeholder = 0.0, False, True, False
+    for code, its in areas.items():
+        if code in real_cells:
+            total, found = total + float(real_cells[code]), True
+            continue
+        published = False
+        if code in cells and [int(m) for m in its] == [code]:  # a country's own placeholder
+            placeholder = True
+            continue
+        parts = [float(real_cells[m]) for m in its if m in real_cells] if sums else []
+        total, found = total + sum(parts), found or bool(parts)
+    listed = sum(1 for m in members if m in real_cells)
+    result = total if found else None
+    alone = all([int(m) for m in its] == [code] for code, its in areas.items())
+    if source not in BLANK_IS_NOT_REPORTED or (alone and published):  # countries each with a figure: complete
+        return Total(result, published, listed, len(members), True, placeholder and not found)
+    covers = {} if covers is None else covers
+    if members not in covers:
+        covers[members] = coverage_for(frame[frame["area_code"].isin(members)], source, members, unit=unit, value=value)
+    row = covers[members].loc[lambda c: c["year"] == year]
+    if row.empty:  # no member reported within WINDOW years: an aggregate stands as published (aggregate_coverage)
+        return Total(result, published, listed, listed, published and found, placeholder and not found)
+    first = row.iloc[0]
+    return Total(result, published, int(first["reporting"]), int(first["expected"]), bool(first["complete"]),
+                 placeholder and not found, tuple(first["missing"]))
 
 
 # ---------------------------------------------------------------- 3. one ranking

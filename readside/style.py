@@ -111,7 +111,7 @@ MEASURE_COLOURS: dict[str, str] = {
 def area_colour(code: object) -> str | None:
     """The colour of an area or grouping (M49 code, or AMERICAS), or None if it has none fixed."""
     if isinstance(code, str) and code != AMERICAS:
-        code = int(code) if code.isdigit() else code
+        code = int(code) if code.isascii() and code.isdigit() else code  # ASCII digits only: int("²") fails
     if isinstance(code, float) and not math.isnan(code):
         code = int(code)
     return AREA_COLOURS.get(code) or COUNTRY_COLOURS.get(code)  # type: ignore[arg-type]

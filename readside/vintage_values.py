@@ -4,7 +4,7 @@ One function per source, each with its own rules, all giving `Value`s (oldest vi
 the figure's unit; readside.claims turns them into statuses with the same tolerance as UN DESA
 figures, for the registry (/claims) and the paragraph checker (/check) alike.
 - World Bank: personal remittances received (BX.TRF.PWKR.CD.DT), paid (BM.TRF.PWKR.CD.DT), as a
-  share of GDP (BX.TRF.PWKR.DT.GD.ZS), and their change; every vintage (Last Updated date).
+  share of GDP (BX.TRF.PWKR.DT.GD.ZS, never summed), and their change; every vintage (Last Updated date).
 - UNHCR: refugees, asylum-seekers, other people in need of international protection, and the
   three together ("displaced abroad"), by country of asylum, by origin, or for one corridor; every release.
 - WPP: net migration (estimates only, never projections); every edition.
@@ -14,22 +14,27 @@ figures, for the registry (/claims) and the paragraph checker (/check) alike.
 - IOM Missing Migrants: dead and missing by route or by IOM region, per year (a year no file
   covers is not published; a partial year is never compared).
 - IDMC: new internal displacements by disasters or by conflict and violence; every vintage.
-An area the publisher does not aggregate is summed over its member countries. Where a missing
-member means "not reported" (World Bank, OECD, WPP), a sum with a member missing is partial and
-says how many reported; where a publisher lists only what happened (UNHCR, IDMC, IOM), a missing
-member counts 0. A 0 where money is reported is a placeholder for "not reported", never a value.
+
+What a figure may be compared with is readside.reporting's rule, the one every page applies
+(`reporting.area_total`): an area's own cell (a country's, or a publisher's aggregate such as the
+World Bank's LAC), else the sum of its members' real figures; a placeholder (a 0 in money) or a
+blank is "not reported"; where blanks mean "not reported" (the World Bank), a year whose members
+reporting weigh clearly less than usual is partial: a sum over members is then not compared, a
+publisher's aggregate is compared as published and says how many members it counts, and a
+change into or out of such a year is never computed.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
+from readside import reporting
 from readside.queries import Database, placeholders
 
-PUBLISHED, NOT_PUBLISHED, PLACEHOLDER, PARTIAL = "published", "not published", "placeholder", "partial"
+PUBLISHED, NOT_PUBLISHED, PLACEHOLDER, BLANK, PARTIAL = "published", "not published", "placeholder", "blank", "partial"
 WORLDBANK = {"remittances": "BX.TRF.PWKR.CD.DT", "remittances_paid": "BM.TRF.PWKR.CD.DT",
              "remittances_gdp": "BX.TRF.PWKR.DT.GD.ZS", "remittances_change_percent": "BX.TRF.PWKR.CD.DT"}
 UNHCR = {"refugees": ("refugees",), "asylum_seekers": ("asylum_seekers",), "oip": ("oip",),
@@ -40,17 +45,26 @@ SOURCE = {**dict.fromkeys(WORLDBANK, "worldbank"), **dict.fromkeys(UNHCR, "unhcr
 IOM_REGIONS = {904: ("Central America", "South America", "Caribbean"), 905: ("North America",),
                915: ("Caribbean",), 916: ("Central America",), 931: ("South America",)}
 AMERICAS_IOM = ("North America", "Central America", "South America", "Caribbean")
-IOM_ROUTES = {"darien": ("Darien", "Darien Gap"), "us_mexico": ("US-Mexico border crossing",)}
+IOM_ROUTES = {"darien": ("Darien",), "us_mexico": ("US-Mexico border crossing",)}  # names harmonised by the ETL
+OECD_FLOWS = {"permanent": "permanent", "temporary": "temporary", "foreign_population": "foreign_inflow_national"}
+EMPTY = pd.DataFrame({"area_code": pd.Series(dtype="int64"), "year": pd.Series(dtype="int64"),
+                      "value": pd.Series(dtype="float64")})
 
 
 @dataclass(frozen=True)
 class Value:
-    """One vintage's value for one figure (None: that vintage does not publish it)."""
+    """One vintage's value for one figure (None: that vintage does not publish it, or it is not
+    reported), and the members behind it (readside.reporting.Total)."""
 
     vintage: str
     value: float | None
     state: str = PUBLISHED
-    reporting: tuple[int, int] | None = None  # (members with a value, members) of a sum
+    total: reporting.Total | None = None
+
+    @property
+    def partial(self) -> bool:
+        """A publisher's aggregate compared as published in a year its members have not all reported."""
+        return self.total is not None and not self.total.complete
 
 
 def _codes(text: object) -> list[int]:
@@ -59,22 +73,21 @@ def _codes(text: object) -> list[int]:
 
 @dataclass
 class Data:
-    """Every row the figures need, read once per check (a few queries, then pure lookups)."""
+    """Every row the figures need, read once per check (a few queries, then lookups)."""
 
     members: dict[int, tuple[int, ...]] = field(default_factory=dict)
-    indicator: dict[tuple[str, str, int, int], float] = field(default_factory=dict)  # series, vintage, area, year
+    series: dict[tuple[str, str], pd.DataFrame] = field(default_factory=dict)  # (series, vintage) -> area_code, year, value
+    sources: dict[str, str] = field(default_factory=dict)  # series -> source
+    units: dict[str, str] = field(default_factory=dict)  # series -> unit
     vintages: dict[str, list[str]] = field(default_factory=dict)  # series -> vintages, oldest first
     years: dict[tuple[str, str], set[int]] = field(default_factory=dict)  # (series, vintage) -> years
+    covers: dict[tuple[str, str], dict] = field(default_factory=dict)  # (series, vintage) -> members -> coverage
     pairs: dict[tuple, dict[tuple[str, str], float]] = field(default_factory=dict)  # (origins, hosts, year) -> ...
     knomad: dict[tuple[int, int, int], float] = field(default_factory=dict)  # edition, origin, destination
     editions: list[int] = field(default_factory=list)
-    oecd: dict[tuple[str, str, int, int], float] = field(default_factory=dict)  # flow type, vintage, area, year
-    oecd_vintages: dict[str, list[str]] = field(default_factory=dict)
     iom: dict[tuple[str, str, int], float] = field(default_factory=dict)  # region, route, year
     iom_coverage: dict[int, tuple[str, str]] = field(default_factory=dict)  # year -> (coverage, vintage)
     iom_countries: dict[tuple[int, int], float] = field(default_factory=dict)
-    idmc: dict[tuple[str, str, int, int], float] = field(default_factory=dict)  # cause, vintage, area, year
-    idmc_vintages: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, db: Database, figures: pd.DataFrame) -> Data:
@@ -85,24 +98,39 @@ class Data:
         codes = {c for col in ("areas", "minus_areas", "origin_areas") if col in mine for text in mine[col] for c in _codes(text)}
         data.members = _members(db, sorted(codes))
         every = sorted(codes | {m for ms in data.members.values() for m in ms})
-        years = sorted({int(y) for col in ("year", "base_year") for y in mine[col] if pd.notna(y)})
+        years = sorted({int(y) + d for col in ("year", "base_year") for y in mine[col] if pd.notna(y)
+                        for d in range(-reporting.WINDOW, reporting.WINDOW + 1)})  # the window of `coverage`
         sources = {SOURCE[m] for m in mine["metric"]}
         series = sorted({WORLDBANK[m] for m in mine["metric"] if m in WORLDBANK} |
                         {f"unhcr.{p}.{side}" for m in mine["metric"] if m in UNHCR for p in UNHCR[m]
                          for side in ("origin", "asylum")} | ({"wpp.net_migration"} if "wpp" in sources else set()))
-        if series:
+        if series and every and years:
             _load_indicator(db, data, series, every, years)
         if "unhcr" in sources:
             _load_pairs(db, data, mine)
         if "knomad" in sources:
             _load_knomad(db, data, every)
-        if "oecd" in sources:
+        if "oecd" in sources and every:
             _load_oecd(db, data, every)
         if "iom_missing_migrants" in sources:
             _load_iom(db, data, every)
-        if "idmc" in sources:
+        if "idmc" in sources and every:
             _load_idmc(db, data, every)
         return data
+
+    def total(self, series: str, vintage: str, codes: list[int], year: int, *, sums: bool = True) -> reporting.Total:
+        """readside.reporting's figure of `codes` in one vintage and year, with the members behind it."""
+        areas = {c: self.members.get(c, (c,)) for c in codes}
+        return reporting.area_total(self.series.get((series, vintage), EMPTY), areas, year, self.sources.get(series, ""),
+                                    unit=self.units.get(series, ""), sums=sums,
+                                    covers=self.covers.setdefault((series, vintage), {}))
+
+    def add(self, frame: pd.DataFrame, source: str, unit: str | None = None) -> None:
+        """Rows (series, vintage, area_code, year, value[, unit]) kept per series and vintage."""
+        for (name, vintage), part in frame.groupby(["series", "vintage"], sort=True):
+            self.series[name, vintage] = part[["area_code", "year", "value"]].reset_index(drop=True)
+            self.sources[name] = source
+            self.units[name] = str(part["unit"].iloc[0]) if unit is None else unit
 
 
 def _members(db: Database, codes: list[int]) -> dict[int, tuple[int, ...]]:
@@ -119,19 +147,19 @@ def _members(db: Database, codes: list[int]) -> dict[int, tuple[int, ...]]:
 
 def _load_indicator(db: Database, data: Data, series: list[str], codes: list[int], years: list[int]) -> None:
     frame = db.frame(
-        f"""SELECT series, revision, area_code, year, value FROM indicator_vintages
+        f"""SELECT series, revision AS vintage, area_code, year, value, unit, source FROM indicator_vintages
             WHERE variant = 'estimate' AND series IN ({placeholders(series)}) AND area_code IN ({placeholders(codes)})
             AND year IN ({placeholders(years)})""",  # noqa: S608 - only placeholders are interpolated
         [*series, *codes, *years])
-    data.indicator = {(s, v, int(a), int(y)): float(x) for s, v, a, y, x in frame.itertuples(index=False)}
-    for s, v in db.rows(
-            f"""SELECT DISTINCT series, revision FROM indicator_vintages WHERE variant = 'estimate'
-                AND series IN ({placeholders(series)}) ORDER BY series, revision""", series):  # noqa: S608
+    for source, part in frame.groupby("source"):
+        data.add(part, str(source))
+    for s, v, source, years_of in db.rows(
+            f"""SELECT series, revision, any_value(source), list(DISTINCT year) FROM indicator_vintages
+                WHERE variant = 'estimate' AND series IN ({placeholders(series)}) GROUP BY series, revision
+                ORDER BY series, revision""", series):  # noqa: S608
         data.vintages.setdefault(s, []).append(v)
-    for s, v, years in db.rows(
-            f"""SELECT series, revision, list(DISTINCT year) FROM indicator_vintages WHERE variant = 'estimate'
-                AND series IN ({placeholders(series)}) GROUP BY series, revision""", series):  # noqa: S608
-        data.years[s, v] = {int(y) for y in years}
+        data.years[s, v] = {int(y) for y in years_of}
+        data.sources.setdefault(s, source)
 
 
 def _load_pairs(db: Database, data: Data, figures: pd.DataFrame) -> None:
@@ -162,12 +190,15 @@ def _load_knomad(db: Database, data: Data, codes: list[int]) -> None:
 
 def _load_oecd(db: Database, data: Data, codes: list[int]) -> None:
     frame = db.frame(
-        f"""SELECT flow_type, vintage, destination_code, year, sum(persons) FROM migration_flow
-            WHERE destination_code IN ({placeholders(codes)}) AND (flow_type <> 'foreign_inflow_national' OR category = 'total')
-            GROUP BY ALL""", codes)  # noqa: S608
-    data.oecd = {(f, v, int(a), int(y)): float(p) for f, v, a, y, p in frame.itertuples(index=False)}
-    for flow, vintage in db.rows("SELECT DISTINCT flow_type, vintage FROM migration_flow ORDER BY vintage"):
-        data.oecd_vintages.setdefault(flow, []).append(vintage)
+        f"""SELECT 'oecd.' || flow_type AS series, vintage, destination_code AS area_code, year, sum(persons) AS value
+            FROM migration_flow WHERE destination_code IN ({placeholders(codes)})
+            AND (flow_type <> 'foreign_inflow_national' OR category = 'total') GROUP BY ALL""", codes)  # noqa: S608
+    data.add(frame, "oecd", "persons")
+    for flow, vintage, years in db.rows("SELECT flow_type, vintage, list(DISTINCT year) FROM migration_flow "
+                                        "GROUP BY ALL ORDER BY vintage"):
+        data.vintages.setdefault(f"oecd.{flow}", []).append(vintage)
+        data.years[f"oecd.{flow}", vintage] = {int(y) for y in years}
+        data.sources[f"oecd.{flow}"] = "oecd"
 
 
 def _load_iom(db: Database, data: Data, codes: list[int]) -> None:
@@ -182,14 +213,15 @@ def _load_iom(db: Database, data: Data, codes: list[int]) -> None:
 
 def _load_idmc(db: Database, data: Data, codes: list[int]) -> None:
     frame = db.frame(
-        f"""SELECT cause, vintage, area_code, year, persons FROM internal_displacement
+        f"""SELECT 'idmc.' || cause AS series, vintage, area_code, year, persons AS value FROM internal_displacement
             WHERE measure = 'new_displacements' AND area_code IN ({placeholders(codes)})""", codes)  # noqa: S608
-    data.idmc = {(c, v, int(a), int(y)): float(p) for c, v, a, y, p in frame.itertuples(index=False)}
+    data.add(frame, "idmc", "persons")
     for cause, vintage, years in db.rows(
             "SELECT cause, vintage, list(DISTINCT year) FROM internal_displacement WHERE measure = 'new_displacements' "
             "GROUP BY ALL ORDER BY vintage"):
-        data.idmc_vintages.setdefault(cause, []).append(vintage)
+        data.vintages.setdefault(f"idmc.{cause}", []).append(vintage)
         data.years[f"idmc.{cause}", vintage] = {int(y) for y in years}
+        data.sources[f"idmc.{cause}"] = "idmc"
 
 
 # ---- one figure's values ----
@@ -209,26 +241,38 @@ def _scale(figure: pd.Series) -> float:
     return {"million": 1e6, "billion US$": 1e9, "percent": 1.0}.get(figure["unit"], 1.0)
 
 
-def _sum(data: Data, lookup, codes: list[int], has_aggregate, zero_is_placeholder: bool) -> tuple[float | None, str, tuple | None]:
-    """Sum of `lookup(code)` over the areas: the publisher's aggregate where it has one, else its
-    member countries, each of which must report (else the sum is partial: n of m reporting)."""
-    total, counted, expected, placeholders_ = 0.0, 0, 0, 0
-    for code in codes:
-        for member in [code] if has_aggregate(code) else list(data.members.get(code, (code,))):
-            expected += 1
-            one = lookup(member)
-            if one is None:
-                continue
-            if one == 0 and zero_is_placeholder:
-                placeholders_ += 1
-                continue
-            counted += 1
-            total += one
-    if counted == expected:
-        return total, PUBLISHED, None
-    if counted == 0:
-        return None, PLACEHOLDER if placeholders_ else NOT_PUBLISHED, None
-    return None, PARTIAL, (counted, expected)
+def level(data: Data, series: str, vintage: str, codes: list[int], year: int, *, sums: bool = True) -> Value:
+    """The figure of `codes` in one vintage and year by readside.reporting's rules, in the publisher's unit."""
+    if year not in data.years.get((series, vintage), set()):
+        return Value(vintage, None, NOT_PUBLISHED)
+    if not codes or (not sums and len(codes) != 1):  # a share (of GDP) is never summed over areas
+        return Value(vintage, None, NOT_PUBLISHED)
+    total = data.total(series, vintage, codes, year, sums=sums)
+    if total.value is None:  # a country's placeholder or blank is "not reported"; an aggregate's share, unpublished
+        blank = data.sources.get(series) in reporting.BLANK_IS_NOT_REPORTED and \
+            (sums or all(data.members.get(c, (c,)) == (c,) for c in codes))
+        return Value(vintage, None, PLACEHOLDER if total.placeholder else BLANK if blank else NOT_PUBLISHED, total)
+    if not total.published and not total.complete:  # a sum lacking members that weigh: never compared
+        return Value(vintage, None, PARTIAL, total)
+    return Value(vintage, total.value, PUBLISHED, total)
+
+
+def in_unit(found: Value, figure: pd.Series) -> Value:
+    return replace(found, value=found.value / _scale(figure)) if found.value is not None else found
+
+
+def change(end: Value, base: Value) -> Value:
+    """100 x (end / base - 1), never into or out of a partial year nor from a base of 0."""
+    if end.state != PUBLISHED:
+        return end
+    if base.state != PUBLISHED:
+        return replace(base, vintage=end.vintage)
+    for one in (base, end):
+        if one.partial:
+            return Value(end.vintage, None, PARTIAL, one.total)
+    if not base.value:
+        return Value(end.vintage, None, NOT_PUBLISHED)
+    return Value(end.vintage, 100 * (end.value / base.value - 1), PUBLISHED, end.total)
 
 
 def _worldbank(data: Data, figure: pd.Series) -> list[Value]:
@@ -236,21 +280,11 @@ def _worldbank(data: Data, figure: pd.Series) -> list[Value]:
     codes, year = _codes(figure["areas"]), int(figure["year"])
     out = []
     for vintage in data.vintages.get(series, []):
-        def level(y: int, v: str = vintage) -> tuple[float | None, str, tuple | None]:
-            if y not in data.years.get((series, v), set()):
-                return None, NOT_PUBLISHED, None
-            if metric == "remittances_gdp" and len(codes) != 1:
-                return None, NOT_PUBLISHED, None
-            # a 0 in money or its share of GDP is "not reported" (readside.reporting.ZERO_IS_NOT_REPORTED)
-            return _sum(data, lambda c: data.indicator.get((series, v, c, y)), codes,
-                        lambda c: (series, v, c, y) in data.indicator, True)
-        value, state, reporting = level(year)
-        if state == PUBLISHED and metric == "remittances_change_percent":
-            base, base_state, _ = level(int(figure["base_year"]))
-            value, state = (100 * (value / base - 1), PUBLISHED) if base_state == PUBLISHED and base else (None, base_state)
-        elif state == PUBLISHED and metric != "remittances_change_percent":
-            value = value / _scale(figure)
-        out.append(Value(vintage, value, state, reporting))
+        found = level(data, series, vintage, codes, year, sums=metric != "remittances_gdp")
+        if metric == "remittances_change_percent":
+            out.append(change(found, level(data, series, vintage, codes, int(figure["base_year"]))))
+        else:
+            out.append(in_unit(found, figure))
     return out
 
 
@@ -264,16 +298,19 @@ def _unhcr(data: Data, figure: pd.Series) -> list[Value]:
         if not published:
             out.append(Value(vintage, None, NOT_PUBLISHED))
             continue
-        total = 0.0
-        for population in populations:
-            if hosts and origins:
-                key = (tuple(_expand(data, origins)), tuple(_expand(data, hosts)), year)
-                total += data.pairs.get(key, {}).get((population, vintage), 0.0)
-            else:
-                side, codes = ("origin", origins) if origins else ("asylum", hosts)
-                series = f"unhcr.{population}.{side}"
-                total += sum(data.indicator.get((series, vintage, c, year), 0.0) for c in _expand(data, codes))
-        out.append(Value(vintage, total / _scale(figure)))
+        if hosts and origins:  # one corridor: origin x asylum pairs (a pair not listed is none)
+            key = (tuple(_expand(data, origins)), tuple(_expand(data, hosts)), year)
+            total = sum(data.pairs.get(key, {}).get((p, vintage), 0.0) for p in populations)
+            out.append(Value(vintage, total / _scale(figure)))
+            continue
+        side, codes = ("origin", origins) if origins else ("asylum", hosts)
+        parts = [level(data, f"unhcr.{p}.{side}", vintage, codes, year) for p in populations]
+        listed = [p for p in parts if p.state == PUBLISHED]
+        if not listed:  # no population listed for the area that year
+            out.append(Value(vintage, None, NOT_PUBLISHED))
+            continue
+        total = sum(p.value for p in listed)
+        out.append(Value(vintage, total / _scale(figure), PUBLISHED, listed[0].total if len(listed) == 1 else None))
     return out
 
 
@@ -282,16 +319,9 @@ def _expand(data: Data, codes: list[int]) -> list[int]:
 
 
 def _wpp(data: Data, figure: pd.Series) -> list[Value]:
-    series, codes, year = "wpp.net_migration", _codes(figure["areas"]), int(figure["year"])
-    out = []
-    for vintage in data.vintages.get(series, []):
-        if year not in data.years.get((series, vintage), set()):
-            out.append(Value(vintage, None, NOT_PUBLISHED))
-            continue
-        value, state, reporting = _sum(data, lambda c, v=vintage: data.indicator.get((series, v, c, year)), codes,
-                                       lambda c, v=vintage: (series, v, c, year) in data.indicator, False)
-        out.append(Value(vintage, value / _scale(figure) if value is not None else None, state, reporting))
-    return out
+    codes, year = _codes(figure["areas"]), int(figure["year"])
+    return [in_unit(level(data, "wpp.net_migration", vintage, codes, year), figure)
+            for vintage in data.vintages.get("wpp.net_migration", [])]
 
 
 def _knomad(data: Data, figure: pd.Series) -> list[Value]:
@@ -308,14 +338,9 @@ def _knomad(data: Data, figure: pd.Series) -> list[Value]:
 
 
 def _oecd(data: Data, figure: pd.Series) -> list[Value]:
-    flow = {"permanent": "permanent", "temporary": "temporary", "foreign_population": "foreign_inflow_national"}[figure["detail"]]
-    codes, year = _codes(figure["areas"]), int(figure["year"])
-    out = []
-    for vintage in data.oecd_vintages.get(flow, []):
-        value, state, reporting = _sum(data, lambda c, v=vintage: data.oecd.get((flow, v, c, year)), codes,
-                                       lambda c, v=vintage: (flow, v, c, year) in data.oecd, False)
-        out.append(Value(vintage_label(vintage), value / _scale(figure) if state == PUBLISHED else None, state, reporting))
-    return out
+    series, codes, year = f"oecd.{OECD_FLOWS[figure['detail']]}", _codes(figure["areas"]), int(figure["year"])
+    return [replace(in_unit(level(data, series, vintage, codes, year), figure), vintage=vintage_label(vintage))
+            for vintage in data.vintages.get(series, [])]
 
 
 def vintage_label(vintage: str) -> str:
@@ -346,15 +371,8 @@ def _iom(data: Data, figure: pd.Series) -> list[Value]:
 
 
 def _idmc(data: Data, figure: pd.Series) -> list[Value]:
-    cause, codes, year = figure["detail"], _codes(figure["areas"]), int(figure["year"])
-    out = []
-    for vintage in data.idmc_vintages.get(cause, []):
-        if year not in data.years.get((f"idmc.{cause}", vintage), set()):
-            out.append(Value(vintage, None, NOT_PUBLISHED))
-            continue
-        total = sum(data.idmc.get((cause, vintage, c, year), 0.0) for c in _expand(data, codes))
-        out.append(Value(vintage, total / _scale(figure)))
-    return out
+    series, codes, year = f"idmc.{figure['detail']}", _codes(figure["areas"]), int(figure["year"])
+    return [in_unit(level(data, series, vintage, codes, year), figure) for vintage in data.vintages.get(series, [])]
 
 
 def undesa_population(db: Database, codes: list[int]) -> dict[tuple[int, int, int, str], float]:

@@ -91,7 +91,8 @@ def test_allow_list_names_every_dataset_and_only_identifiers():
     assert set(UNDESA) == {"stock", "stock_share", "population", "refugee_stock"}
     for key, spec in EXTRACT_VIEWS.items():
         assert all(IDENTIFIER.match(v) for v in (spec.view, spec.area_column, spec.value_column))
-        assert spec.unit in {"persons", "percent", "thousands", "per series"}
+        assert spec.unit in {"persons", "percent", "thousands", "per series", "persons or cases"}
+        assert spec.unit != "persons or cases" or spec.unit_column  # each row names its own unit
         assert spec.value_column in SCHEMAS[key].to_schema().columns
         assert all(IDENTIFIER.match(c) for c in queries.extract_columns(key))
 
@@ -99,7 +100,7 @@ def test_allow_list_names_every_dataset_and_only_identifiers():
 def test_columns_are_tidy_codes_names_sex_value_unit_source_licence():
     assert queries.extract_columns("population") == [
         "revision", "year", "area_code", "iso3", "name_en", "name_es", "name_fr", "name_pt", "sex", "population_thousands",
-        "unit", "source", "licence"]
+        "unit", "source", "citation", "licence"]
     stock = queries.extract_columns("stock")
     assert {"destination_code", "destination_iso3", "destination_name_es", "origin_code", "origin_name_en"} <= set(stock)
     assert "sex" not in queries.extract_columns("refugee_stock")
@@ -189,7 +190,8 @@ def test_csv_equals_a_direct_query_of_the_same_selection(client, built_db, datas
     assert set(got["unit"]) == {EXTRACT_VIEWS[dataset].unit}
     licence, citation = direct(built_db, "SELECT licence, citation FROM provenance WHERE revision = 2020 "
                                "AND dataset LIKE 'destination%'", []).iloc[0]
-    assert set(got["licence"]) == {licence} and set(got["source"]) == {citation}
+    assert set(got["licence"]) == {licence} and set(got["citation"]) == {citation}
+    assert set(got["source"]) == {"undesa_ims"}  # a short code; the citation has its own column
 
 
 def test_codes_iso3_and_names_come_from_the_area_table(client, built_db):
@@ -299,7 +301,7 @@ def test_refusals_speak_the_readers_language(client):
     response = client.get("/download/zip?dataset=stock&areas=904&years=1800&lang=es")
     assert response.status_code == 400
     assert response.data.decode("utf-8").startswith("No se puede generar este extracto: El o los años «1800»")
-    assert client.get("/download/xlsx?areas=904").status_code == 404
+    assert client.get("/download/xls?areas=904").status_code == 404
 
 
 # ---- streaming ----

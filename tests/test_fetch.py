@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from werkzeug import Response
 
-from etl.errors import FetchError
+from etl.errors import FetchError, UpstreamFormatError
 from etl.fetch import USER_AGENT, FetchPolicy, fetch, resolve_location, sha256_of
 
 # Bytes of a made-up file: the fetch layer never looks inside.
@@ -156,8 +156,10 @@ def test_truncated_body_is_an_error_and_leaves_no_file(tmp_path, fast_policy):
 
 
 def test_empty_body_is_an_error(tmp_path, fast_policy):
+    """An empty answer is a broken download (it stops the build), not an outage (which keeps the
+    previous rows): UpstreamFormatError, not FetchError."""
     reply = b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-    with RawServer(reply) as server, pytest.raises(FetchError, match="empty body"):
+    with RawServer(reply) as server, pytest.raises(UpstreamFormatError, match="empty body"):
         fetch("undesa_ims", server.url, tmp_path, policy=fast_policy)
     assert cache_files(tmp_path) == []
 

@@ -93,7 +93,8 @@ def test_csv_rows_equal_the_table_rows_for_a_filter(client, built_db, dataset):
     files = direct(built_db, "SELECT vintage, citation, licence FROM provenance WHERE source = ?", [SOURCES[dataset]])
     by_vintage = files.set_index("vintage")
     for row in got.itertuples():
-        assert (row.source, row.licence) == tuple(by_vintage.loc[row.vintage, ["citation", "licence"]])
+        assert (row.citation, row.licence) == tuple(by_vintage.loc[row.vintage, ["citation", "licence"]])
+    assert set(got["source"]) == {SOURCES[dataset]}
 
 
 def test_incidents_carry_the_m49_subregion_of_ioms_region(client):

@@ -15,6 +15,7 @@ import pytest
 from dash import dcc, html
 
 from dashboard.app import create_app
+from dashboard.components import table_markup
 from readside.text import decimal, t
 from tests.test_page_layouts import text_of
 
@@ -56,17 +57,17 @@ class _BodyCells(HTMLParser):
 
 def table_id(component) -> str | None:
     """The id of a data_table: the component's, or that of the <table> in a text-only table's markup."""
-    if isinstance(component, dcc.Markdown) and isinstance(component.children, str):
-        found = re.match(r'<table id="([^"]*)"', component.children)
+    if (markup := table_markup(component)) is not None:
+        found = re.match(r'<table id="([^"]*)"', markup)
         return found.group(1) if found else None
     return getattr(component, "id", None)
 
 
-def table_rows(table: html.Table | dcc.Markdown) -> list[list[str]]:
+def table_rows(table: html.Table | html.Div) -> list[list[str]]:
     """The body cells of a data_table (components, or the markup of a text-only table), as text."""
-    if isinstance(table, dcc.Markdown):
+    if (markup := table_markup(table)) is not None:
         parser = _BodyCells()
-        parser.feed(table.children)
+        parser.feed(markup)
         return parser.rows
     _, body = table.children
     return [[text_of(cell) for cell in row.children] for row in body.children]

@@ -154,7 +154,7 @@ def test_indicator_csv_equals_the_indicator_rows_with_each_series_citation(app, 
     pd.testing.assert_frame_equal(got[columns].astype({"vintage": str}).sort_values(columns).reset_index(drop=True),
                                   expected.sort_values(columns).reset_index(drop=True), check_dtype=False)
     citations = dict(rows(indicator_db, "SELECT code, citation FROM series"))
-    assert (got["source"] == got["series"].map(citations)).all()
+    assert (got["citation"] == got["series"].map(citations)).all() and set(got["source"]) == {source}
     assert list(got.columns) == queries.extract_columns(dataset)
 
 

@@ -23,6 +23,7 @@ from etl.build import build
 from etl.errors import FetchError, UpstreamFormatError, ValidationFailed
 from etl.fetch import FetchPolicy
 from etl.paged_api import page_location
+from etl.source_report import strict_failures
 from etl.sources import unhcr, worldbank, wpp
 from migdash import cli
 from schemas.indicator import IndicatorSchema
@@ -517,7 +518,7 @@ def test_unreachable_worldbank_keeps_previous_rows_with_a_note(full_db, mirrors,
                    policy=POLICY, force=True)
     (note,) = [n for n in result.skipped if n.startswith("worldbank")]
     assert "worldbank: unreachable" in note and UNREACHABLE in note
-    assert note.endswith(f"kept {len(before)} rows from the previous build")
+    assert note.endswith(f"kept from the previous build: vintages 2025-07-01 ({len(before)} rows)")
     assert len(before) == 501
     assert query(db, "SELECT * FROM indicator WHERE source = 'worldbank' ORDER BY ALL") == before
     assert query(db, "SELECT dataset, sha256, rows FROM provenance WHERE source = 'worldbank' ORDER BY 1") == prov_before
@@ -531,7 +532,8 @@ def test_strict_cli_exits_3_when_a_source_is_unreachable(full_db, mirrors, tmp_p
     assert "note: worldbank: unreachable" in capsys.readouterr().err
     assert cli.main([*args, "--strict"]) == 3
     err = capsys.readouterr().err
-    assert "note: worldbank: unreachable" in err and "kept 501 rows from the previous build" in err
+    assert "note: worldbank: unreachable" in err and "kept from the previous build: vintages 2025-07-01 (501 rows)" in err
+    assert "strict: asked for and not loaded: worldbank" in err
     assert query(db, "SELECT count(*) FROM indicator WHERE source = 'worldbank'") == [(501,)]
 
 
@@ -568,7 +570,8 @@ def test_undesa_mirror_only_notes_each_indicator_source(mirrors, full_db, tmp_pa
     fresh = build(tmp_path / "fresh.duckdb", mirrors={"undesa_ims": mirrors["undesa_ims"]},
                   cache_dir=tmp_path / "cache", policy=POLICY, force=True)
     for name in ("worldbank", "unhcr", "wpp"):
-        assert f"{name}: no mirror given for it (--mirror {name}=DIR_OR_URL); not loaded" in fresh.skipped
+        assert f"{name}: no mirror given for it (--mirror {name}=DIR_OR_URL); absent (no previous build holds it)" \
+            in fresh.skipped
     assert fresh.row_counts["indicator"] == 0
     assert query(fresh.db_path, "SELECT count(*) FROM indicator") == [(0,)]
     assert query(fresh.db_path, "SELECT count(*) FROM provenance WHERE source <> 'undesa_ims'") == [(0,)]
@@ -577,8 +580,12 @@ def test_undesa_mirror_only_notes_each_indicator_source(mirrors, full_db, tmp_pa
     db = copy_db(full_db, tmp_path / "db")
     kept = build(db, mirrors={"undesa_ims": mirrors["undesa_ims"]}, cache_dir=tmp_path / "cache",
                  policy=POLICY, force=True)
-    assert "wpp: no mirror given for it (--mirror wpp=DIR_OR_URL); kept 90 rows from the previous build" in kept.skipped
+    assert "wpp: no mirror given for it (--mirror wpp=DIR_OR_URL); kept from the previous build: editions 2024 " \
+           "(90 rows)" in kept.skipped
     assert kept.row_counts["indicator"] == 501 + 884 + 90
+    # not asked for (no mirror given in an offline build): kept or absent, never a --strict failure
+    assert strict_failures(kept.sources) == strict_failures(fresh.sources) == []
+    assert {r.source: r.state for r in kept.sources}["wpp"] == "kept"
 
 
 def test_parse_mirrors():
@@ -586,7 +593,7 @@ def test_parse_mirrors():
         "undesa_ims": "/data/undesa", "worldbank": "http://127.0.0.1:8000/wb", "wpp": "/data/wpp"}
     assert cli.parse_mirrors(["http://mirror.example/a=b"]) == {"undesa_ims": "http://mirror.example/a=b"}
     assert cli.parse_mirrors(["unhcr=/x", "unhcr=/y"]) == {"unhcr": "/y"}
-    with pytest.raises(SystemExit, match="unknown source 'wb'"):
+    with pytest.raises(cli.UsageError, match="unknown source 'wb'"):
         cli.parse_mirrors(["wb=/data/wb"])
 
 

@@ -30,7 +30,7 @@ import requests
 
 from bench.harness import REPO, gunicorn_server, main_callbacks, post_callback, run_load
 from etl.areas import AMERICAS_PARTS, AMERICAS_SUBREGIONS, WORLD
-from etl.build import TABLES, Tables, write_database
+from etl.build import TABLES, UNHCR_PACKAGE_TABLES, Tables, write_database
 
 LONG = os.environ.get("MIGDASH_LONG_TESTS") == "1"
 SWAPS = 300 if LONG else 50
@@ -51,7 +51,7 @@ def base_tables(built_db: Path) -> Tables:
     stock = frames["stock"]
     frames["stock"] = stock[stock["destination_code"].isin(OVERVIEW_CODES)].reset_index(drop=True)
     for name in ("stock_share", "population", "refugee_stock", "indicator", "displacement", "bilateral_stock",
-                 "bilateral_check"):
+                 "bilateral_check", *UNHCR_PACKAGE_TABLES):
         frames[name] = frames[name].iloc[:0]
     return Tables(frames)
 

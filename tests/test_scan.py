@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from etl.claims import load_registry
 from migdash.cli import main as cli
-from readside import claims, claims_report, scan
+from readside import claims, claims_report, regional, scan
 from readside.queries import Database
 from readside.scan.language import detect
 from readside.text import LANGUAGES, decimal, percent
@@ -27,6 +27,7 @@ ACCEPTANCE = ("Según las Naciones Unidas, en 2020 vivían en las Américas cerc
               "internacionales, frente a 58 millones en 2010. En América del Sur, el número de migrantes superó los "
               "11 millones en 2020, y las mujeres representaban casi el 50 % del total regional. Las remesas hacia "
               "América Latina y el Caribe alcanzaron 155 mil millones de dólares en 2024.")
+RECEIVED = "BX.TRF.PWKR.CD.DT"
 PARTS_EN = ("In the Americas, according to 2020 data, the number of international migrants was 73.5 million, including "
             "58.7 million in North America and 12.5 million in Latin America and the Caribbean.")
 
@@ -89,6 +90,49 @@ def test_155_mil_millones_matches_the_world_banks_2024_figure(acceptance):
     assert decided.status == claims.MATCHES and decided.decided_by.source == "worldbank"
     assert decided.decided_by.actual == pytest.approx(155.011239, abs=1e-3)
     assert "BX.TRF.PWKR.CD.DT" in decided.notes[0].text("en")
+
+
+def test_155_mil_millones_says_the_world_banks_2024_aggregate_counts_only_the_countries_reporting(acceptance, db):
+    """The World Bank publishes US$155.0 bn as its LAC aggregate for 2024, while 2024 is partial by
+    readside.reporting's rule (the Remittances page draws it apart): the figure matches the
+    published aggregate, says how many countries it counts, and is never a refreshed figure."""
+    lac = regional.regional_series(db, RECEIVED)
+    page = lac[(lac["area_code"] == 904) & (lac["year"] == 2024)].iloc[0]
+    counted, expected = int(page["reporting"]), int(page["expected"])
+    assert not page["complete"] and counted < expected
+    decided = verdict(acceptance, 3, "f1")
+    assert decided.status == claims.MATCHES and decided.decided_by.partial
+    (note,) = [n for n in decided.notes if n.key == "aggregate_reporting"]
+    assert (note.values["counted"], note.values["expected"]) == (counted, expected)
+    assert f"only {counted} of {expected} members" in note.text("en")
+    assert f"solo cuenta {counted} de {expected} miembros" in note.text("es")
+    row = acceptance.rows[(acceptance.rows["sentence_number"] == 3)].iloc[0]
+    assert row["status"] == claims.MATCHES and f"only {counted} of {expected}" in row["note"]
+
+
+def test_a_sum_over_members_is_compared_only_in_a_complete_year(db):
+    """The Caribbean's remittances are a sum of its countries (the World Bank prints none): 2024
+    lacks members that weigh (not reported, n of m), 2023 is complete (compared)."""
+    caribbean = regional.regional_series(db, RECEIVED).query("area_code == 915").set_index("year")
+    assert not caribbean.loc[2024, "complete"] and caribbean.loc[2023, "complete"]
+    partial = scan.scan(db, "Remittances to the Caribbean reached US$ 15.4 billion in 2024.", "en")
+    decided = verdict(partial, 1, "f1")
+    assert decided.status == claims.NOT_REPORTED and decided.newest is None
+    (note,) = [n for n in decided.notes if n.key == "members_reporting"]
+    assert (note.values["counted"], note.values["expected"]) == (caribbean.loc[2024, "reporting"],
+                                                                  caribbean.loc[2024, "expected"])
+    quoted = decimal(caribbean.loc[2023, "value"] / 1e9, "en", 1)
+    complete = scan.scan(db, f"Remittances to the Caribbean reached US$ {quoted} billion in 2023.", "en")
+    assert verdict(complete, 1, "f1").status == claims.MATCHES
+
+
+def test_a_figure_that_differs_from_a_partial_aggregate_is_not_refreshed(db):
+    text = "In 2024, Latin America and the Caribbean received US$ 150 billion in remittances."
+    result = scan.scan(db, text, "en")
+    decided = verdict(result, 1, "f1")
+    assert decided.status == claims.DIFFERS and decided.newest.partial
+    assert [n.key for n in decided.notes[1:]] == ["aggregate_reporting", "remittance_definitions"]
+    assert result.refreshed == text  # a partial year's figure is never written in as a fact
 
 
 def test_the_refreshed_paragraph_is_spanish_throughout(acceptance, db):

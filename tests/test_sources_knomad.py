@@ -321,5 +321,10 @@ def test_duplicate_edition_in_a_mirror_stops(tmp_path):
     (folder / "copy").mkdir(parents=True)
     write(folder, synthetic_rows(), "a.xlsx")
     shutil.copyfile(folder / "a.xlsx", folder / "copy" / "b.xlsx")
+    with pytest.raises(UpstreamFormatError, match=r"the same file twice .*a\.xlsx and copy/b\.xlsx"):
+        knomad.collect(str(folder), tmp_path / "cache", POLICY)
+    other = synthetic_rows()
+    other[1:1] = [["SYNTHETIC note: another download of the same edition"]]
+    write(folder / "copy", other, "b.xlsx")
     with pytest.raises(UpstreamFormatError, match=r"edition 2021 also in a\.xlsx.*file copy/b\.xlsx"):
         knomad.collect(str(folder), tmp_path / "cache", POLICY)

@@ -80,18 +80,23 @@ def count(cell: str) -> int:
 
 # ---- the real files ----
 
+PACKAGE_OTHERS = ["asylum_applications", "asylum_decisions", "demographics", "flows", "solutions"]
+
+
 def test_every_file_is_read_once_with_its_vintage_and_provenance(collected):
-    assert sorted(r for r, _ in collected.files) == sorted([RDA_2025, RDA_2024, RDF])  # footnotes.csv not data
+    others = [f"{d}.rda" for d in PACKAGE_OTHERS]  # read by their own readers (test_sources_unhcr_package.py)
+    assert sorted(r for r, _ in collected.files) == sorted([RDA_2025, RDA_2024, RDF, *others])  # footnotes.csv not data
     by_dataset = {p["dataset"]: p for p in collected.provenance}
-    assert sorted(by_dataset) == ["unhcr_rdf_2021-03-07", "unhcr_refugees_2024.12.0", "unhcr_refugees_2025.12.1"]
-    assert {d: p["revision"] for d, p in by_dataset.items()} == {
+    population = ["unhcr_rdf_2021-03-07", "unhcr_refugees_2024.12.0", "unhcr_refugees_2025.12.1"]
+    assert sorted(by_dataset) == sorted([*population, *(f"unhcr_refugees_{d}_2025.12.1" for d in PACKAGE_OTHERS)])
+    assert {d: by_dataset[d]["revision"] for d in population} == {
         "unhcr_rdf_2021-03-07": 2021, "unhcr_refugees_2024.12.0": 2024, "unhcr_refugees_2025.12.1": 2025}
     assert by_dataset["unhcr_refugees_2025.12.1"]["sha256"] == sha256_of(UNHCR_DIR / RDA_2025)
     assert by_dataset["unhcr_refugees_2025.12.1"]["fetched_from"] == f"local mirror: {RDA_2025}"
     assert by_dataset["unhcr_rdf_2021-03-07"]["url"] == "https://www.unhcr.org/refugee-statistics/download/"
     displacement = collected.tables["displacement"]
-    for p in collected.provenance:
-        assert p["rows"] == len(vintage(displacement, p["vintage"]))
+    for key in population:
+        assert by_dataset[key]["rows"] == len(vintage(displacement, by_dataset[key]["vintage"]))
     assert displacement.groupby("vintage")["revision"].unique().map(list).to_dict() == {
         "2021-03-07": [2021], "2024.12.0": [2024], "2025.12.1": [2025]}
 
@@ -280,11 +285,11 @@ def test_unknown_release_is_labelled_by_year_and_checksum(unhcr_dir, tmp_path):
     assert got.provenance[0]["revision"] == 2024
 
 
-def test_the_same_bytes_twice_are_read_once(tmp_path):
+def test_the_same_bytes_twice_stop_the_build_naming_both(tmp_path):
     write_rdf(tmp_path / "m" / "a", rdf_lines())
     write_rdf(tmp_path / "m" / "b", rdf_lines())
-    got = collect_one(tmp_path / "m", tmp_path)
-    assert [r for r, _ in got.files] == ["a/population.csv"] and len(got.provenance) == 1
+    with pytest.raises(UpstreamFormatError, match=r"the same file twice .*a/population\.csv and b/population\.csv"):
+        collect_one(tmp_path / "m", tmp_path)
 
 
 def test_two_files_claiming_one_vintage_stop_the_build(tmp_path):

@@ -141,7 +141,10 @@ def test_the_same_edition_twice(tmp_path):
     for name in ("a", "b"):
         (tmp_path / "m" / name).mkdir(parents=True)
         shutil.copy(source, tmp_path / "m" / name / "migration.txt")
-    got = wpp.collect(str(tmp_path / "m"), tmp_path / "c1", POLICY)
+    with pytest.raises(UpstreamFormatError, match=r"the same file twice .*a/migration\.txt and b/migration\.txt"):
+        wpp.collect(str(tmp_path / "m"), tmp_path / "c1", POLICY)  # identical bytes: one rule, every source
+    (tmp_path / "m" / "b" / "migration.txt").write_bytes(source.read_bytes().replace(b"\n", b"\r\n"))
+    got = wpp.collect(str(tmp_path / "m"), tmp_path / "c1", POLICY)  # the same table, other bytes: kept once
     (note,) = [k for k in got.left_out if k.startswith("same WPP")]
     assert "a/migration.txt" in note and "b/migration.txt" in note and len(got.provenance) == 1
     lines = source.read_text().splitlines(keepends=True)

@@ -17,6 +17,7 @@ from dashboard.components import data_table, database, needs_database, notice, p
 from readside import claims as claims_check
 from readside import scan
 from readside.claims import SHOWN_DECIMALS, Quantity, render
+from readside.claims.labels import metric_label
 from readside.consistency import consistency
 from readside.text import LANGUAGE_NAMES, LANGUAGES, decimal, language, t
 
@@ -148,12 +149,8 @@ def label(found: scan.Tie, lang: str) -> str:
     """'South America, international migrants 2020' — what the figure was read as ('—' if not understood)."""
     if not found.understood:
         return "—"
-    key = f"scan.metric.{found.metric}" + (f"_{found.sex}" if found.metric == "stock" and found.sex != "total" else "")
-    origin = t(lang, "scan.origin", origin=found.origin_label(lang)) if found.origins and found.metric != "corridor" else ""
-    detail = t(lang, f"scan.detail.{found.detail}") if found.detail else ""
-    area = found.label(lang) or (detail if found.metric == "dead_missing" else "")
-    return " ".join(t(lang, key, area=area, year=found.year or "", base=found.base_year or "", origin=origin,
-                      detail=detail, sex=t(lang, f"scan.sex.{found.sex}") if found.sex != "total" else "").split())
+    return metric_label(lang, found.metric, area=found.label(lang), origin=found.origin_label(lang), detail=found.detail,
+                        sex=found.sex, year=found.year or "", base=found.base_year or "")
 
 
 def _tied_by(found: scan.Tie, lang: str) -> str:

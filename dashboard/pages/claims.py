@@ -140,9 +140,7 @@ def _codes(text: object) -> list[int]:
 
 def figure_label(ctx: Context, figure: pd.Series, lang: str) -> str:
     """'Americas, 2019', 'Rest of the world, change 1990–2013' — what the figure is about."""
-    year = int(figure["year"]) if pd.notna(figure["year"]) else ""
-    base = int(figure["base_year"]) if pd.notna(figure["base_year"]) else ""
-    return t(lang, f"claims.metric.{figure['metric']}", area=ctx.area_label(figure, lang), year=year, base=base).rstrip()
+    return ctx.figure_label(figure, lang)
 
 
 def _value_text(actual: object, basis: str, unit: str, lang: str) -> str:

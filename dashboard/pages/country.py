@@ -7,7 +7,7 @@ import dash
 import pandas as pd
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
-from dashboard import country_flows, figures, grouping_profile
+from dashboard import asylum_panel, country_flows, figures, grouping_profile
 from dashboard.briefing import country_points, country_points_block, talking_point_section
 from dashboard.components import (
     chart_block,
@@ -31,6 +31,7 @@ from dashboard.maps import locator_graph
 from dashboard.panels import remittance_panel
 from readside import corridors, groupings, queries
 from readside.documents.subjects import Subject
+from readside.inputs import is_whole_number, whole_number
 from readside.style import year_basis
 from readside.text import (
     LANGUAGES,
@@ -55,8 +56,9 @@ def parse_area(value: object, known: set[int]) -> tuple[int, str | None]:
     if value in (None, ""):
         return DEFAULT_AREA, None
     text = str(value).strip()
-    if text.isdigit() and int(text) in known:
-        return int(text), None
+    code = whole_number(text)
+    if code is not None and code in known:
+        return code, None
     return DEFAULT_AREA, text[:40]
 
 
@@ -97,6 +99,7 @@ def layout(lang: str = "en", area: str | None = None, revision: str | None = Non
                  id="country-partners"),
         html.Div(id="country-comparison"),
         html.Div(id="country-indicators"),
+        html.Div(id="country-asylum"),
         html.Div(id="country-oecd"),
         html.Div(id="country-idmc"),
         html.Div(id="country-iom"),
@@ -122,7 +125,7 @@ def update_country(area: object, revision: object, sex: object, lang: object):
     grouping = _grouping(db, area)
     if grouping is not None:
         return _group_profile(db, grouping, revision, sex, lang)
-    row = queries.area_row(db, int(area)) if str(area).isdigit() else None
+    row = queries.area_row(db, whole_number(area)) if is_whole_number(area) else None
     row = row or queries.area_row(db, DEFAULT_AREA)
     name_col = name_column(lang)
     name, code = row[name_col], int(row["code"])
@@ -157,7 +160,7 @@ def update_country(area: object, revision: object, sex: object, lang: object):
 
 def _grouping(db: queries.Database, area: object) -> str | None:
     """The grouping ('oas', 'caricom'...) a selector value names (codes 9801-9805), else None."""
-    return groupings.grouping_of_code(db, int(area)) if str(area).isdigit() else None
+    return groupings.grouping_of_code(db, whole_number(area)) if is_whole_number(area) else None
 
 
 def _group_profile(db: queries.Database, grouping: str, revision: int, sex: str, lang: str) -> tuple:
@@ -169,7 +172,7 @@ def _group_profile(db: queries.Database, grouping: str, revision: int, sex: str,
 
 def _area(db: queries.Database, area: object) -> dict:
     """The area row of a selector value, else the default area."""
-    return (queries.area_row(db, int(area)) if str(area).isdigit() else None) or queries.area_row(db, DEFAULT_AREA)
+    return (queries.area_row(db, whole_number(area)) if is_whole_number(area) else None) or queries.area_row(db, DEFAULT_AREA)
 
 
 @callback(
@@ -312,6 +315,12 @@ def _flow_panel(area: object, lang: object, build) -> list:
     row = _area(db, area)
     lang = language(lang)
     return build(db, int(row["code"]), row[name_column(lang)], lang)
+
+
+@callback(Output("country-asylum", "children"), Input("country-area", "value"), State("country-lang", "data"))
+def update_asylum_panel(area: object, lang: object) -> list:
+    """UNHCR's asylum claims lodged and decided in the country, recognition rate, top origins (issue 25)."""
+    return _flow_panel(area, lang, asylum_panel.country_panel)
 
 
 @callback(Output("country-oecd", "children"), Input("country-area", "value"), State("country-lang", "data"))

@@ -15,6 +15,8 @@ import pandas as pd
 from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, dcc, html
 
 from dashboard.components import database, notice, page_frame, url_sync_script
+from dashboard.downloads import api_path
+from dashboard.openapi import API_PREFIX
 from etl.areas import AMERICAS_PARTS, AMERICAS_SUBREGIONS
 from readside import groupings, queries
 from readside.extract import (
@@ -367,14 +369,26 @@ def _cell(value: object, lang: str, is_value: bool) -> str:
     return str(value)
 
 
-def _links(selection: Selection, lang: str) -> list[html.A]:
+def _links(selection: Selection, lang: str) -> list:
     query = query_string(selection, lang)
-    links = [(fmt, fmt, query) for fmt in ("zip", "csv")] + [("excel", "csv", query + "&excel=1"), ("parquet", "parquet", query)]
+    links = [(fmt, fmt, query) for fmt in ("zip", "csv")] + [("excel", "csv", query + "&excel=1"),
+                                                            ("xlsx", "xlsx", query), ("parquet", "parquet", query)]
     return [
-        html.A(t(lang, f"data.download_{name}"), href=f"{dash.get_relative_path(f'/download/{fmt}')}?{args}",
-               id=f"download-{name}", className="download", download="", title=t(lang, f"data.download_{name}.title"))
-        for name, fmt, args in links
+        *(html.A(t(lang, f"data.download_{name}"), href=f"{dash.get_relative_path(f'/download/{fmt}')}?{args}",
+                 id=f"download-{name}", className="download", download="", title=t(lang, f"data.download_{name}.title"))
+          for name, fmt, args in links),
+        _api_link(selection, lang),
     ]
+
+
+def _api_link(selection: Selection, lang: str) -> html.P:
+    """The same selection through the versioned API (for scripts that poll), and its description."""
+    return html.P([
+        t(lang, "data.api.intro"), " ",
+        html.A(t(lang, "data.api.link"), href=dash.get_relative_path(api_path(selection, "csv")), id="data-api-link"),
+        " · ",
+        html.A(t(lang, "data.api.openapi"), href=dash.get_relative_path(f"{API_PREFIX}/openapi.json")),
+    ], className="api-link")
 
 
 clientside_callback(

@@ -129,7 +129,7 @@ def update_inflows(destination: object, lang: object):
     db = database()
     reporting = flows.flow_destinations(db)
     codes = [int(c) for c in reporting["area_code"]]
-    code = destination if destination in codes else (DEFAULT_DESTINATION if DEFAULT_DESTINATION in codes else codes[0])
+    code = parse_choice(destination, codes) or (DEFAULT_DESTINATION if DEFAULT_DESTINATION in codes else codes[0])
     name = reporting.set_index("area_code").loc[code, name_column(lang)]
     # each chart cites its own OECD dataset: DF_MIG_INT_PER (permanent-type), DF_MIG_INT_TEMP (temporary)
     cite = {kind: citations.source_line(flows.flow_citations(db, code, kind), lang) for kind in ("permanent", "temporary")}
@@ -164,7 +164,7 @@ def update_human_cost(year: object, lang: object):
     db = database()
     by_year = flows.dead_and_missing_by_year(db)
     years = [int(y) for y, c in zip(by_year["year"], by_year["coverage"], strict=True) if c != flows.NOT_COVERED]
-    year = year if year in years else years[-1]
+    year = parse_choice(year, years) or years[-1]  # a list or an object is no year: never a 500
     # the yearly chart draws every file's years, the routes chart one year's file: each cites its own
     source = citations.source_line(citations.rows(db, "iom_missing_migrants"), lang)
     covering = flows.file_covering(db, year)
@@ -213,7 +213,7 @@ def update_incidents(year: object, lang: object):
     lang = language(lang)
     db = database()
     coverage = dict(flows.coverage(db)[["year", "coverage"]].itertuples(index=False, name=None))
-    year = year if year in coverage else max(coverage)
+    year = parse_choice(year, list(coverage)) or max(coverage)  # a list or an object is no year: never a 500
     frame = flows.incidents(db, year)
     located = frame.dropna(subset=["latitude", "longitude"])
     shown = t(lang, f"flows_page.coverage.{coverage[year]}")

@@ -6,7 +6,7 @@ import dash
 import pandas as pd
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
-from dashboard import figures
+from dashboard import figures, what_changed
 from dashboard.briefing import overview_points_block
 from dashboard.components import (
     data_table,
@@ -45,27 +45,34 @@ def layout(
     show_claims = "1" if claims == "1" else "0"
     available = queries.revisions(database())
     chosen, sex, notices = resolve_selection(lang, revision, sex, available)
+    scope = scope if scope in SCOPES else SCOPES[0]
     controls = html.Div(
         [revision_control("overview-revision", lang, available, chosen), sex_control("overview-sex", lang, sex),
-         _scope_control(lang, scope if scope in SCOPES else SCOPES[0])],
+         _scope_control(lang, scope)],
         className="controls",
     )
+    # The first view is drawn with the page (no callback round trip before the first chart);
+    # update_overview redraws it when a control changes.
+    title, headline, cards, figure, source, table, note = update_overview(
+        chosen, sex, ["show"] if show_claims == "1" else [], scope, lang)
     return page_frame(
         lang, PATH, params,
-        html.H1(id="overview-title"),
+        html.H1(title, id="overview-title"),
         html.P(t(lang, "overview.intro")),
+        what_changed.updated_line(database(), lang),
         *notices,
         controls,
-        html.P(id="overview-headline", className="headline", **{"aria-live": "polite"}),
+        html.P(headline, id="overview-headline", className="headline", **{"aria-live": "polite"}),
         dcc.Checklist(
             id="overview-claims", options=[{"label": " " + t(lang, "claims.show_on_chart"), "value": "show"}],
             value=["show"] if show_claims == "1" else [],
         ),
-        html.Div(id="overview-cards", className="cards"),
-        dcc.Graph(id="overview-trend", config=figures.graph_config("migdash-americas-by-subregion"), style={"height": "560px"}),
-        html.P(id="overview-source", className="source-line"),
-        html.Details([html.Summary(t(lang, "overview.table")), html.Div(id="overview-table")]),
-        html.Div(id="overview-scope-note"),
+        html.Div(cards, id="overview-cards", className="cards"),
+        dcc.Graph(id="overview-trend", figure=figure, config=figures.graph_config("migdash-americas-by-subregion"),
+                  style={"height": "560px"}),
+        html.P(source, id="overview-source", className="source-line"),
+        html.Details([html.Summary(t(lang, "overview.table")), html.Div(table, id="overview-table")]),
+        html.Div(note, id="overview-scope-note"),
         overview_points_block(database(), lang),
         dcc.Store(id="overview-lang", data=lang),
         dcc.Store(id="overview-claims-flag", data=show_claims),
@@ -121,6 +128,7 @@ def _card(label: str, value: str, detail: str) -> html.Div:
     Input("overview-claims", "value"),
     Input("overview-scope", "value"),
     State("overview-lang", "data"),
+    prevent_initial_call=True,  # the layout holds the first view
 )
 def update_overview(revision: object, sex: object, show_claims: object, scope: object, lang: object):
     """Everything on the page for one revision, sex and meaning of "the Americas"."""

@@ -7,7 +7,7 @@ import dash
 import pandas as pd
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
-from dashboard import figures, grouping_profile
+from dashboard import asylum_sections, figures, grouping_profile
 from dashboard import maps as drawing
 from dashboard.components import (
     chart_block,
@@ -44,11 +44,11 @@ ANY = "any"
 
 @needs_database(PATH)
 def layout(lang: str = "en", population: str = "refugees", year: str | None = None, release: str | None = None,
-           origin: str | None = None, host: str | None = None, pyear: str | None = None, **_: object) -> html.Div:
+           origin: str | None = None, host: str | None = None, pyear: str | None = None, **query: object) -> html.Div:
     lang = language(lang)
     db = database()
     params = {"population": population, "year": year, "release": release, "origin": origin, "host": host,
-              "pyear": pyear}
+              "pyear": pyear, **asylum_sections.params(query)}
     head = [html.H1(t(lang, "refugees.title")), html.P(t(lang, "refugees.intro"))]
     if "unhcr" not in queries.loaded_sources(db):
         return page_frame(lang, PATH, params, *head, not_loaded_notice(lang, "unhcr"))
@@ -70,6 +70,7 @@ def layout(lang: str = "en", population: str = "refugees", year: str | None = No
                  className="controls", style={"maxWidth": "220px"}),
         *chart_block("ref-hosts", "migdash-refugees-hosts", lang, height="600px"),
         *corridor_section(db, lang, release, origin, host, pyear),
+        *asylum_sections.sections(db, lang, query),  # issue 25: asylum, new displacement, solutions
         dcc.Store(id="ref-lang", data=lang),
         html.Div(id="ref-url-sync", hidden=True),
     )

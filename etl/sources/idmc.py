@@ -91,7 +91,7 @@ def collect(mirror: str | None, cache_dir: Path, policy: FetchPolicy) -> Collect
 
 def _files(mirror: str | None, cache_dir: Path, policy: FetchPolicy) -> list[MirroredFile]:
     if mirror:
-        return mirror_files(SOURCE, mirror, cache_dir, policy, lambda rel: rel.lower().endswith(".xlsx"))
+        return mirror_files(SOURCE, mirror, cache_dir, policy)  # every file, read by its content
     return [MirroredFile(f"{kind}.xlsx", fetch(SOURCE, url, cache_dir / SOURCE, policy=policy))
             for kind, url in PUBLISHED_URLS.items()]
 

@@ -143,8 +143,7 @@ def collect(mirror: str | None, cache_dir: Path, policy: FetchPolicy) -> Collect
 
 def _files(mirror: str | None, cache_dir: Path, policy: FetchPolicy) -> list[MirroredFile]:
     if mirror:
-        return mirror_files(SOURCE, mirror, cache_dir, policy,
-                            lambda rel: rel.lower().endswith((".xlsx", ".json", ".csv")))
+        return mirror_files(SOURCE, mirror, cache_dir, policy)  # every file, read by its content
     return [MirroredFile(f"{year}-json.json", fetch(SOURCE, FEED_URL.format(year=year), cache_dir / SOURCE,
                                                    policy=policy)) for year in PUBLISHED_YEARS]
 
@@ -234,9 +233,13 @@ def _read_csv(path: Path, file: str) -> IncidentFile:
         raise UpstreamFormatError(SOURCE, file, f"not UTF-8 text: {exc}") from None
     columns = _header(file, rows[0] if rows else [], CSV_FIELDS, None)
     parser = _Parser(file, "csv download", CSV_FIELDS, "row", columns)
+    width = len(rows[0])
     for r, row in enumerate(rows[1:], start=2):
         if any(cell.strip() for cell in row):
-            parser.add(r, lambda key, row=row: row[columns[key]] if columns[key] < len(row) else None, None)
+            if len(row) != width:  # the site's export ends without a line break: a cut shows as a short row
+                raise UpstreamFormatError(SOURCE, file, f"{len(row)} fields where the header has {width}: a cut or "
+                                                        "malformed line", row=r, column=min(len(row), width) - 1)
+            parser.add(r, lambda key, row=row: row[columns[key]], None)
     return parser.finish(None)
 
 

@@ -145,7 +145,7 @@ def collect(mirror: str | None, cache_dir: Path, policy: FetchPolicy) -> Collect
 
 def _files(mirror: str | None, cache_dir: Path, policy: FetchPolicy) -> list[MirroredFile]:
     if mirror:
-        return mirror_files(SOURCE, mirror, cache_dir, policy, lambda rel: rel.lower().endswith(".xlsx"))
+        return mirror_files(SOURCE, mirror, cache_dir, policy)  # every file, read by its content
     return [MirroredFile(url.rsplit("/", 1)[1], fetch(SOURCE, url, cache_dir / SOURCE, policy=policy))
             for url in PUBLISHED_URLS.values()]
 

@@ -40,6 +40,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from etl import completeness
 from etl.errors import UpstreamFormatError
 from etl.fetch import FetchPolicy, fetch, sha256_of
 from etl.indicators import Collected, empty_indicator, m49_of_iso3
@@ -133,7 +134,7 @@ def collect(mirror: str | None, cache_dir: Path, policy: FetchPolicy) -> Collect
 
 def _files(mirror: str | None, cache_dir: Path, policy: FetchPolicy) -> list[MirroredFile]:
     if mirror:
-        return mirror_files(SOURCE, mirror, cache_dir, policy, lambda rel: rel.lower().endswith(".csv"))
+        return mirror_files(SOURCE, mirror, cache_dir, policy)  # every file, read by its content
     return [MirroredFile(f"{code}.csv", fetch(SOURCE, url, cache_dir / SOURCE, policy=policy))
             for code, url in PUBLISHED_URLS.items()]
 
@@ -163,6 +164,7 @@ def read_flows(path: Path, name: str | None = None, *, sha256: str | None = None
     if not rows or "STRUCTURE_ID" not in rows[0]:
         raise UpstreamFormatError(SOURCE, file, "not an SDMX-CSV file: no STRUCTURE_ID column in the header",
                                   row=1)
+    completeness.ends_with_newline(SOURCE, file, raw)  # the Data Explorer ends every line with CRLF
     header = rows[0]
     dataflow, version = _dataflow(file, header, rows)
     columns = _columns(file, header, (*BASE_COLUMNS, *dataflow.columns))

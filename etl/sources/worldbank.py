@@ -24,12 +24,15 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cache
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import python_calamine
 
+from etl import completeness
 from etl.errors import FetchError, UpstreamFormatError
 from etl.fetch import FetchedFile, FetchPolicy, is_url
 from etl.indicators import ESTIMATE, INDICATOR_COLUMNS, Collected, SeriesInfo, m49_of_iso3
@@ -157,7 +160,7 @@ def parse_row(row: object, series: SeriesInfo, url: str, page: int, position: in
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         raise UpstreamFormatError(SOURCE, url, f"{where} ({iso3}): value {value!r} is not a finite number")
     year = str(row.get("date", ""))
-    if not (year.isdigit() and len(year) == 4):
+    if not (year.isascii() and year.isdigit() and len(year) == 4):
         raise UpstreamFormatError(SOURCE, url, f"{where} ({iso3}): date {year!r} is not a year")
     code = AGGREGATES.get(iso3) or m49_of_iso3(iso3)
     if code is None:
@@ -193,6 +196,9 @@ def _provenance(series: SeriesInfo, files: list, revision: str, rows: int) -> di
 # changed. Without any country metadata in the mirror, unmapped codes are left out and counted.
 
 BULK_URL = "https://api.worldbank.org/v2/en/indicator/{code}?downloadformat={fmt}"
+BULK_FILES = ("the bulk downloads' data CSV, Excel workbook or zip, and their Metadata_Country / "
+              "Metadata_Indicator files")
+ECONOMIES_FILE = "reference/worldbank_country_names.csv"  # the World Bank's own list of economies
 BULK_HEADER = ("Country Name", "Country Code", "Indicator Name", "Indicator Code")
 NOT_CLASSIFIED = frozenset({"INX"})  # "Not classified": in the data tables, never in the country metadata
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -255,13 +261,12 @@ def collect(mirror: str | None, cache_dir: Path, policy: FetchPolicy) -> Collect
 
 def collect_bulk(mirror: str, cache_dir: Path, policy: FetchPolicy) -> Collected:
     """Every bulk file under `mirror` (any name, any sub-folder), every vintage side by side."""
-    files = mirror_files(SOURCE, mirror, cache_dir, policy, _visible)
+    files = mirror_files(SOURCE, mirror, cache_dir, policy)
     pending, countries, left_out, saved = [], {}, {}, []
     for mirrored in files:
         found, found_countries, recognised = read_bulk_file(mirrored.relative, mirrored.file)
         if not recognised:
-            left_out[f"not a World Bank bulk file: {mirrored.relative}"] = 0
-            continue
+            raise completeness.unrecognised(SOURCE, mirrored.relative, BULK_FILES)
         saved.append((mirrored.relative, mirrored.file.path))
         pending += found
         countries.update(found_countries)
@@ -294,10 +299,6 @@ def collect_bulk(mirror: str, cache_dir: Path, policy: FetchPolicy) -> Collected
             files=[table.file], sha256=table.file.sha256, local_name=table.relative,
             citation=f"{series.citation} Last updated {vintage}.", rows=len(table.frame), vintage=vintage))
     return Collected(pd.concat(frames, ignore_index=True), provenance, left_out, saved)
-
-
-def _visible(relative: str) -> bool:
-    return not any(part.startswith(".") for part in relative.split("/"))
 
 
 def _check_same(first: BulkTable, second: BulkTable) -> None:
@@ -486,8 +487,28 @@ def parse_pending(table: _Pending, countries: dict[str, str] | None) -> BulkTabl
         records += [(area, year, value) for year, value in values]
     if code is None:
         raise error("no data rows after the header: truncated file", row=grid[header_at][0] + 1, column=0)
+    _check_every_economy(table, countries, seen)
     frame = pd.DataFrame(records, columns=["area_code", "year", "value"])
     return BulkTable(table.relative, table.file, table.fmt, code, vintage, frame, dropped)
+
+
+def _check_every_economy(table: _Pending, countries: dict[str, str] | None, seen: dict[str, int]) -> None:
+    """A table has a row for every code of the country metadata (its own, else the mirror's; without
+    any, the World Bank's list of economies in etl/reference): a file cut at a line end lacks the
+    codes that sort after the cut."""
+    if countries is not None:
+        expected, promised_by = set(countries), "the World Bank's country metadata lists them"
+    else:
+        expected, promised_by = economies(), f"the World Bank's list of economies ({ECONOMIES_FILE}) lists them"
+    completeness.missing_expected(SOURCE, table.where, "country or aggregate rows", expected, seen,
+                                  promised_by=promised_by)
+
+
+@cache
+def economies() -> frozenset[str]:
+    """ISO3 of every economy the World Bank lists (its Metadata_Country file, committed)."""
+    text = resources.files("etl").joinpath(ECONOMIES_FILE).read_text(encoding="utf-8")
+    return frozenset(row["iso3"] for row in csv.DictReader(text.splitlines()))
 
 
 def _preamble(grid: Grid, error: Callable[..., UpstreamFormatError]) -> tuple[str, int]:
@@ -532,7 +553,7 @@ def _year_columns(header: list[object], row: int, error: Callable[..., UpstreamF
             str(cell) if isinstance(cell, int) and not isinstance(cell, bool) else "")
         if not label:
             continue  # the CSV's trailing comma
-        if not (label.isdigit() and len(label) == 4) or (years and int(label) <= years[-1][1]):
+        if not (label.isascii() and label.isdigit() and len(label) == 4) or (years and int(label) <= years[-1][1]):
             raise error("header changed: expected increasing year columns", row=row, column=column, value=cell)
         if years and column != years[-1][0] + 1:
             raise error("header changed: a gap between the year columns", row=row, column=column, value=cell)

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from etl import areas as area_reference
+from etl import completeness
 from etl.errors import FetchError, UpstreamFormatError
 from etl.fetch import FetchedFile, FetchPolicy, fetch, is_url, resolve_location
 from etl.indicators import ESTIMATE, INDICATOR_COLUMNS, PROJECTION, Collected, SeriesInfo
@@ -79,6 +80,7 @@ def collect_demographic_indicators(mirror: str | None, cache_dir: Path, policy: 
 def parse(file: FetchedFile, edition: Edition) -> tuple[pd.DataFrame, dict[str, int]]:
     """Tidy indicator rows for known M49 areas, estimates only."""
     table = _read(file)
+    _check_every_year(table[table["variant"] == "Medium"], file.url)
     table = table[(table["variant"] == "Medium") & (table["year"] <= edition.last_estimate_year)]
     known = table["area_code"].isin(area_reference.known_codes())
     left_out = table.loc[~known, "location"].value_counts().to_dict()
@@ -97,6 +99,21 @@ def parse(file: FetchedFile, edition: Edition) -> tuple[pd.DataFrame, dict[str, 
     tidy = pd.concat(frames, ignore_index=True).dropna(subset=["value"])
     tidy = tidy.assign(source=SOURCE, revision=str(edition.revision), variant=ESTIMATE)
     return tidy[INDICATOR_COLUMNS], {str(k): int(v) for k, v in left_out.items()}
+
+
+def _check_every_year(medium: pd.DataFrame, where: str) -> None:
+    """One row per location and year: every location has every year the table spans. A file cut
+    at a line end leaves its last location with fewer years."""
+    if medium.empty:
+        raise UpstreamFormatError(SOURCE, where, "no row of the Medium variant")
+    span = int(medium["year"].max()) - int(medium["year"].min()) + 1
+    years = medium.groupby("area_code", sort=False)["year"].nunique()
+    short = years[years < span]
+    if len(short):
+        code = int(short.index[-1])
+        raise UpstreamFormatError(SOURCE, where, f"incomplete file: location {code} has {int(short.iloc[-1])} of the "
+                                                 f"{span} years the table spans; the file was cut or is not the full "
+                                                 "download", value=f"LocID {code}")
 
 
 def _read(file: FetchedFile) -> pd.DataFrame:
@@ -149,6 +166,9 @@ LAYOUTS = {  # (first year, last year, has last.observed) -> edition
     (1950, 2023, True): 2024,  # estimates only, 1950-2023
     (1950, 2100, False): 2022,  # estimates 1950-2021, then medium-variant projections 2022-2100
 }
+# Rows (locations, countries and aggregates) of each edition's published migration.txt: a table
+# with fewer was cut at a line end (every row holds every year, so a cut mid-row is seen anyway).
+LOCATIONS = {2024: 297, 2022: 285}
 LAST_OBSERVED = "last.observed"
 R_MISSING = frozenset({"", "NA"})  # R's write.table writes a missing value as NA
 DEMOGRAPHIC_RE = re.compile(r"^WPP(\d{4})_Demographic_Indicators_Medium\.csv(\.gz)?$")
@@ -185,7 +205,11 @@ def collect_files(mirror: str, cache_dir: Path, policy: FetchPolicy) -> Collecte
     """Every edition the mirror holds. The same edition twice: identical -> kept once, with a
     note in left_out; different -> error. A Demographic Indicators CSV wins over a migration.txt
     of its edition (it also has the rate)."""
-    files = mirror_files(SOURCE, mirror, cache_dir, policy, _wanted)
+    files = mirror_files(SOURCE, mirror, cache_dir, policy)
+    for mirrored in files:
+        if not _wanted(mirrored.relative):
+            raise completeness.unrecognised(SOURCE, mirrored.relative, f"{MIGRATION_TABLE} tables and "
+                                                                       "WPP*_Demographic_Indicators_Medium.csv(.gz)")
     frames, provenance, left_out, saved = [], [], {}, []
     demographic: dict[int, str] = {}
     for mirrored in files:
@@ -278,7 +302,7 @@ def parse_migration(relative: str, file: FetchedFile) -> MigrationTable:
     name_col = header.index("country") if "country" in header else None
     years, last_observed = [], None
     for column, label in enumerate(header):
-        if label.isdigit() and len(label) == 4:
+        if label.isascii() and label.isdigit() and len(label) == 4:
             if years and int(label) != years[-1][1] + 1:
                 raise UpstreamFormatError(SOURCE, where, "header changed: year columns not consecutive",
                                           row=1, column=column, value=label)
@@ -302,7 +326,7 @@ def parse_migration(relative: str, file: FetchedFile) -> MigrationTable:
                                                      f"truncated or re-saved file", row=number,
                                       column=min(len(cells), len(header)) - 1)
         raw_code = cells[code_col].strip()
-        if not raw_code.isdigit():
+        if not (raw_code.isascii() and raw_code.isdigit()):
             raise UpstreamFormatError(SOURCE, where, "country_code is not an M49 code", row=number,
                                       column=code_col, value=raw_code)
         code = int(raw_code)
@@ -312,7 +336,7 @@ def parse_migration(relative: str, file: FetchedFile) -> MigrationTable:
         seen[code] = number
         if last_observed is not None:
             observed = cells[last_observed].strip()
-            if observed not in R_MISSING and not (observed.isdigit() and len(observed) == 4):
+            if observed not in R_MISSING and not (observed.isascii() and observed.isdigit() and len(observed) == 4):
                 raise UpstreamFormatError(SOURCE, where, "last.observed is not a year", row=number,
                                           column=last_observed, value=observed)
         values = []
@@ -334,6 +358,11 @@ def parse_migration(relative: str, file: FetchedFile) -> MigrationTable:
         records += [(code, year, round(value * 1000, 3)) for year, value in values]
     if not seen:
         raise UpstreamFormatError(SOURCE, where, "no data rows after the header: truncated file", row=2, column=0)
+    promised = LOCATIONS.get(edition.revision)
+    if promised is not None and len(seen) < promised:
+        raise UpstreamFormatError(SOURCE, where, f"incomplete file: {len(seen)} of the {promised} locations of the "
+                                                 f"WPP {edition.revision} table (the last one read is on row "
+                                                 f"{max(seen.values())}); the file was cut or is not the full table")
     frame = pd.DataFrame(records, columns=["area_code", "year", "value"])
     variant = np.where(frame["year"] > edition.last_estimate_year, PROJECTION, ESTIMATE)
     frame = frame.assign(series="wpp.net_migration", unit="persons", source=SOURCE,

@@ -19,6 +19,7 @@ from readside.documents.subjects import (
     names,
     oas_members,
     oas_sids,
+    short_names,
     situation_codes,
     subject_title,
 )
@@ -31,11 +32,14 @@ from readside.documents.values import (
     americas_stock,
     disaster_displacement,
     displacement_vintage,
+    edition_label,
     idmc_vintage,
     indicator,
     latest_revision,
     latest_rows,
+    oecd_vintage,
     share,
+    source_coverage,
     stock,
     vintage_of,
 )
@@ -43,9 +47,10 @@ from readside.queries import Database
 from readside.text import t
 
 
-def _lines(frame: pd.DataFrame, labels: dict[int, str]) -> list[Series]:
+def _lines(frame: pd.DataFrame, labels: dict[int, str], keys: dict[int, object] | None = None) -> list[Series]:
+    """One line per area (its M49 code is its colour's key, unless `keys` says otherwise)."""
     return [Series(labels.get(int(code), str(code)), part["year"].astype(int).tolist(), part["value"].tolist(),
-                   key=int(code))  # the area's colour, as on the dashboard
+                   (keys or {}).get(int(code), int(code)))
             for code, part in frame.groupby("area_code", sort=False)]
 
 
@@ -56,7 +61,7 @@ def _bars(frame: pd.DataFrame, labels: dict[int, str], limit: int = 16) -> list[
 
 
 def source_label(db: Database, source: str, vintage: object, lang: str) -> str:
-    return t(lang, "briefs.chart_source", source=t(lang, f"briefs.source.{source}"), vintage=vintage)
+    return t(lang, "briefs.chart_source", source=t(lang, f"briefs.source.{source}"), vintage=edition_label(vintage, lang))
 
 
 def area_charts(db: Database, subject: Subject, lang: str) -> list[Chart]:
@@ -85,7 +90,7 @@ def area_charts(db: Database, subject: Subject, lang: str) -> list[Chart]:
             frame = frame[frame["year"] >= 1990]
             if not frame.empty:
                 series.append(Series(t(lang, f"briefs.series.{key}", name=name), frame["year"].astype(int).tolist(),
-                                     frame["value"].tolist()))
+                                     frame["value"].tolist(), key))
         charts.append(Chart("line", t(lang, "briefs.chart.protection", name=name),
                             source_label(db, "unhcr", vintage_of(db, UNHCR_ORIGIN[0]), lang), series, "people"))
     return charts
@@ -100,7 +105,7 @@ def member_bars(db: Database, key: str, codes: Sequence[int], lang: str, title_k
     frame = reporting.ranking(loaded, codes, year, unit=metric.unit) if year is not None else loaded.iloc[0:0]
     unit = {"share": "percent", "remittances": "money", "remittances_gdp": "gdp"}.get(key, "people")
     return Chart("bars", t(lang, title_key, year=year, **values),
-                 source_label(db, metric.source, metric.vintage(db), lang), _bars(frame, names(db, codes, lang)), unit)
+                 source_label(db, metric.source, metric.vintage(db), lang), _bars(frame, short_names(db, codes, lang)), unit)
 
 
 def group_charts(db: Database, subject: Subject, lang: str) -> list[Chart]:
@@ -158,15 +163,30 @@ def _with_note(source: str, words: Sequence[str]) -> str:
 
 
 def sids_charts(db: Database, lang: str) -> list[Chart]:
+    """What the SIDS meeting looks at: migrants as % of population, remittances as % of GDP,
+    disaster displacement, emigration (the stock itself is in the points)."""
     codes = oas_sids(db)
-    charts = [member_bars(db, "share", codes, lang, "briefs.chart.sids_share"),
-              member_bars(db, "stock", codes, lang, "briefs.chart.sids_stock")]
+    charts = [member_bars(db, "share", codes, lang, "briefs.chart.sids_share")]
     available = loaded_sources(db)
     if "worldbank" in available:
         charts.append(member_bars(db, "remittances_gdp", codes, lang, "briefs.chart.sids_gdp"))
+    if "idmc" in available:
+        charts.append(sids_disaster_chart(db, codes, lang))
     if "knomad" in available:
         charts.append(member_bars(db, "emigrants", codes, lang, "briefs.chart.sids_emigrants"))
+    if len(charts) < 4:
+        charts.append(member_bars(db, "stock", codes, lang, "briefs.chart.sids_stock"))
     return charts
+
+
+def sids_disaster_chart(db: Database, codes: Sequence[int], lang: str) -> Chart:
+    """New displacements by disasters in the member SIDS per year (a sum of country figures):
+    the hurricane years stand out."""
+    yearly = disaster_displacement(db, codes).groupby("year")["value"].sum()
+    return Chart("columns", t(lang, "documents.chart.sids_disaster"),
+                 source_label(db, "idmc", idmc_vintage(db), lang),
+                 [Series("", [int(y) for y in yearly.index], yearly.tolist(), "disaster")] if len(yearly) else [],
+                 "people")
 
 
 def special_charts(db: Database, lang: str) -> list[Chart]:
@@ -178,22 +198,43 @@ def special_charts(db: Database, lang: str) -> list[Chart]:
         trend = pd.concat([corridors.displacement_trend(db, vintage, PROTECTION, origin=c) for c in codes])
         trend = trend.groupby("year")["persons"].sum()
         trend = trend[trend.index >= 2000]
-        series.append(Series(t(lang, f"briefs.situation.{key}"), [int(y) for y in trend.index], trend.tolist()))
+        series.append(Series(t(lang, f"briefs.situation.{key}"), [int(y) for y in trend.index], trend.tolist(), key))
     source = source_label(db, "unhcr", vintage, lang)
     charts = [Chart("line", t(lang, "briefs.chart.situations"), source, series, "people")]
+    year = int(max(s.x[-1] for s in series if s.x)) if any(s.x for s in series) else None
+    if year is None:
+        return charts
+    charts.append(situation_corridors_chart(db, vintage, year, lang))
     for key in ("venezuela", "northern_central_america"):
         codes = situation_codes(db)[key]
-        year = int(max(s.x[-1] for s in series if s.x)) if any(s.x for s in series) else None
-        if year is None:
-            continue
         pairs = pd.concat([corridors.displacement_pairs(db, vintage, year, PROTECTION, origin=c, limit=100)
                            for c in codes])
         hosts = pairs.groupby("asylum_code")["persons"].sum().reset_index()
         hosts = hosts.rename(columns={"asylum_code": "area_code", "persons": "value"})
         charts.append(Chart("bars", t(lang, "briefs.chart.hosts", origin=t(lang, f"briefs.situation.{key}"), year=year),
-                            source, _bars(hosts, names(db, hosts["area_code"].astype(int).tolist(), lang), 10),
+                            source, _bars(hosts, short_names(db, hosts["area_code"].astype(int).tolist(), lang), 10),
                             "people"))
     return charts
+
+
+def situation_corridors_chart(db: Database, vintage: str, year: int, lang: str, limit: int = 12) -> Chart:
+    """The largest displacement corridors (origin -> country of asylum) out of the special
+    situations' origins, one bar per pair."""
+    origins = [c for codes in situation_codes(db).values() for c in codes]
+    pairs = corridors.displacement_pairs(db, vintage, year, PROTECTION, origin=origins, limit=limit)
+    short = short_names(db, sorted({*pairs["origin_code"].astype(int), *pairs["asylum_code"].astype(int)}), lang)
+    labels = [corridor_label(short[int(row.origin_code)], short[int(row.asylum_code)], lang)
+              for row in pairs.itertuples(index=False)]
+    return Chart("bars", t(lang, "documents.chart.situation_corridors", year=year),
+                 source_label(db, "unhcr", vintage, lang),
+                 [Series("", labels, pairs["persons"].astype(float).tolist())] if len(pairs) else [], "people")
+
+
+def corridor_label(origin: str, destination: str, lang: str, room: int = 15) -> str:
+    """'Venezuela (Rep… → Colombia': each end cut to `room` characters, so both stay readable."""
+    def cut(name: str) -> str:
+        return name if len(name) <= room else name[:room - 1].rstrip() + "…"
+    return t(lang, "documents.corridor", origin=cut(origin), destination=cut(destination))
 
 
 def remittance_charts(db: Database, lang: str) -> list[Chart]:
@@ -215,7 +256,7 @@ def covid_charts(db: Database, lang: str) -> list[Chart]:
         reporters = flows.flow_destinations(db)["area_code"].astype(int).tolist()
         totals = flows.permanent_totals(db, reporters)
         totals = totals[totals["year"] >= 2015].rename(columns={"persons": "value"})
-        charts.append(Chart("line", t(lang, "briefs.chart.inflows"), source_label(db, "oecd", "", lang),
+        charts.append(Chart("line", t(lang, "briefs.chart.inflows"), source_label(db, "oecd", oecd_vintage(db), lang),
                             _lines(totals, names(db, reporters, lang)), "people"))
     return charts
 
@@ -230,9 +271,11 @@ def climate_charts(db: Database, lang: str) -> list[Chart]:
     sids = disaster_displacement(db, oas_sids(db)).groupby("year")["value"].sum().reset_index().assign(area_code=1)
     labels = {0: subject_title(db, Subject("group", OAS), lang), 1: t(lang, "briefs.sids_label", n=len(oas_sids(db)))}
     latest, year = latest_rows(frame)
-    return [Chart("line", t(lang, "briefs.chart.disaster"), source, _lines(pd.concat([yearly, sids]), labels), "people"),
+    return [Chart("line", t(lang, "briefs.chart.disaster"), source,
+                  _lines(pd.concat([yearly, sids]), labels, {1: "sids"}), "people"),
             Chart("bars", t(lang, "briefs.chart.disaster_top", year=year), source,
-                  _bars(latest, names(db, members, lang)), "people")]
+                  _bars(latest, short_names(db, members, lang)), "people"),
+            sids_disaster_chart(db, oas_sids(db), lang)]
 
 
 def data_charts(db: Database, lang: str) -> list[Chart]:
@@ -241,9 +284,14 @@ def data_charts(db: Database, lang: str) -> list[Chart]:
     for revision in queries.revisions(db):
         values = americas_stock(db, revision=revision)
         series.append(Series(t(lang, "briefs.revision", revision=revision), [int(y) for y in values.index],
-                             values.tolist()))
+                             values.tolist(), f"revision-{revision}"))
+    coverage = source_coverage(db).dropna(subset=["members"]).sort_values("members", ascending=False)
+    covered = Chart("bars", t(lang, "documents.chart.coverage", n=len(oas_members(db))),
+                    t(lang, "documents.ch7.coverage_source"),
+                    [Series("", [t(lang, f"documents.source_short.{s}") for s in coverage["source"]],
+                            coverage["members"].astype(float).tolist())] if len(coverage) else [], "people")
     return [Chart("line", t(lang, "briefs.chart.revisions"), source_label(db, "undesa_ims", "2019–2024", lang),
-                  series, "people")]
+                  series, "people"), covered]
 
 
 THEME_CHARTS: dict[str, Callable[[Database, str], list[Chart]]] = {

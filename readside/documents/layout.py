@@ -18,7 +18,13 @@ from readside.documents.figures import CHARTS
 from readside.documents.measures import Frames, TalkingPoint
 from readside.documents.points import talking_points
 from readside.documents.subjects import Subject, loaded_sources, names, subject_title, theme_sources
-from readside.documents.values import americas_stock, latest_revision, source_coverage, stock
+from readside.documents.values import (
+    americas_stock,
+    edition_label,
+    latest_revision,
+    source_coverage,
+    stock,
+)
 from readside.queries import Database
 from readside.text import language, people, t
 
@@ -51,13 +57,14 @@ def brief(db: Database, subject: Subject, lang: str, today: dt.date | None = Non
     points = talking_points(db, subject, lang, frames)
     title = subject_title(db, subject, lang)
     charts = [c for c in CHARTS[subject.kind](db, subject, lang) if c.series and any(s.y for s in c.series)][:4]
-    used = sorted({(p.source, p.vintage) for p in points})
+    used = sorted({(p.source, p.vintage, p.dataset) for p in points})
     return Brief(
         subject=subject, lang=lang, title=title, heading=t(lang, f"briefs.heading.{subject.kind}", name=title),
         date=long_date((today or dt.date.today()).isoformat(), lang), build_id=queries.build_info(db)["build_id"],
-        vintages=[t(lang, "briefs.vintage", source=t(lang, f"briefs.source.{s}"), vintage=v) for s, v in used],
+        vintages=editions(points, lang),
         points=points, charts=charts, table_headers=table_headers(lang), table_rows=[table_row(p, lang) for p in points],
-        caveats=caveats(db, subject, points, lang), sources=sources(db, [*used, ("undesa_ims", str(latest_revision(db)))], lang),
+        caveats=caveats(db, subject, points, lang), sources=sources(db, [*used, ("undesa_ims", str(latest_revision(db)), "destination_%")],
+                                                                 lang),
         missing=missing_notices(db, subject, lang),
         **matrix(db, subject, lang),
     )
@@ -113,18 +120,46 @@ def revision_caveat(db: Database, subject: Subject, lang: str) -> str:
              new=new, new_value=people(new_value, lang))
 
 
-def sources(db: Database, used: Sequence[tuple[str, str]], lang: str = "en") -> list[dict]:
-    """One entry per file behind the figures (source and vintage): citation (in the brief's
-    language, readside/citations.py), URL (where the citation does not already hold it),
-    licence, retrieval."""
-    frame = db.frame("SELECT source, dataset, revision, vintage, publisher, citation, url, licence, retrieved_at "
-                     "FROM provenance WHERE list_contains(?, source || '|' || vintage) "
-                     "ORDER BY source, vintage DESC, dataset", [sorted({f"{s}|{v}" for s, v in used})])
-    rows = []
-    for row in frame.to_dict("records"):
-        cited = citations.cite(row, lang) + "."
-        rows.append({**row, "citation": cited, "url": "" if str(row["url"]).split(" ")[0] in cited else row["url"]})
-    return rows
+def sources(db: Database, used: Sequence[tuple[str, str, str]], lang: str = "en") -> list[dict]:
+    """One entry per file behind the figures (source, vintage and dataset pattern): citation (in
+    the brief's language, readside/citations.py), URL (where the citation does not already hold
+    it), licence, retrieval. Files of the same release that no figure uses are not listed."""
+    rows: dict[str, dict] = {}
+    for source, vintage, dataset in sorted(set(used)):
+        frame = db.frame("SELECT source, dataset, revision, vintage, publisher, citation, url, licence, retrieved_at "
+                         "FROM provenance WHERE source = ? AND vintage = ? AND dataset LIKE ? ORDER BY dataset",
+                         [source, str(vintage), dataset])
+        rows.update({r["dataset"]: _cited(r, lang) for r in frame.to_dict("records")})
+    return sorted(rows.values(), key=lambda r: (r["source"], -_order(r["vintage"]), r["dataset"]))
+
+
+def _cited(row: dict, lang: str) -> dict:
+    cited = citations.cite(row, lang) + "."
+    return {**row, "citation": cited, "url": "" if str(row["url"]).split(" ")[0] in cited else row["url"]}
+
+
+def _order(vintage: object) -> float:
+    """Newest first: vintages are dates, years or release labels, compared by their digits."""
+    digits = "".join(c for c in str(vintage) if c.isdigit())[:8]
+    return float(digits.ljust(8, "0")) if digits else 0.0
+
+
+def editions(points: Sequence[TalkingPoint], lang: str) -> list[str]:
+    """One entry per source: the edition its figures use. Where one source's figures come from
+    two of its files released apart (World Bank remittances in US$ and as % of GDP), the entry
+    names the other file's figure and date instead of listing the source twice."""
+    by_source: dict[str, dict[str, list[str]]] = {}
+    for point in points:
+        by_source.setdefault(point.source, {}).setdefault(str(point.vintage), []).append(point.label)
+    out = []
+    for source, vintages in sorted(by_source.items(), key=lambda item: t(lang, f"briefs.source.{item[0]}")):
+        main, *others = vintages
+        text = t(lang, "briefs.vintage", source=t(lang, f"briefs.source.{source}"), vintage=edition_label(main, lang))
+        if others:
+            text += " " + t(lang, "documents.edition_also", detail="; ".join(
+                t(lang, "documents.edition_of", label=vintages[v][0], vintage=edition_label(v, lang)) for v in others))
+        out.append(text)
+    return out
 
 
 def missing_notices(db: Database, subject: Subject, lang: str) -> list[str]:

@@ -54,6 +54,7 @@ class TalkingPoint:
     base_shown: str = ""
     rank_year: int | None = None  # the metric's ranking year, when it is not `year`
     change_short: str = ""  # the change as the key-figure table states it (readside.reporting.describe)
+    dataset: str = "%"  # which of the source's files (provenance.dataset LIKE), for the sources list
 
     @property
     def copy_text(self) -> str:
@@ -160,7 +161,7 @@ def measure(db: Database, metric: Metric, code: int, frame: pd.DataFrame, member
         key=metric.key, sentence=sentence, citation=cite(db, metric.source, vintage, metric.dataset, lang),
         label=t(lang, f"briefs.label.{metric.key}"), value=value, shown=shown, year=year, source=metric.source,
         vintage=vintage, rank=rank.rank if rank else None, of=rank.of if rank else None,
-        rank_year=rank.year if rank and rank.year != year else None, **extra,
+        rank_year=rank.year if rank and rank.year != year else None, dataset=metric.dataset, **extra,
     )
 
 
@@ -249,7 +250,7 @@ def sum_point(db: Database, metric: Metric, codes: Sequence[int], label: str, la
     return TalkingPoint(key=key or f"sum_{metric.key}", sentence=sentence,
                         citation=cite(db, metric.source, vintage, metric.dataset, lang),
                         label=t(lang, f"briefs.label.{metric.key}"), value=total, shown=shown, year=year,
-                        source=metric.source, vintage=vintage, **extra)
+                        source=metric.source, vintage=vintage, dataset=metric.dataset, **extra)
 
 
 def partial_words(cover: pd.DataFrame, total: int | None, lang: str) -> list[str]:
@@ -298,7 +299,7 @@ def custom_point(db: Database, key: str, sentence: str, *, label: str, value: fl
                  source: str, vintage: str, lang: str, dataset: str = "%", **extra: object) -> TalkingPoint:
     return TalkingPoint(key=key, sentence=sentence, citation=cite(db, source, vintage, dataset, lang),
                         label=label, value=value, shown=shown, year=year, source=source,
-                        vintage=vintage, **extra)  # type: ignore[arg-type]
+                        vintage=vintage, dataset=dataset, **extra)  # type: ignore[arg-type]
 
 
 def area_points_for(db: Database, code: int, lang: str, key: str) -> TalkingPoint | None:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 import pandas as pd
 
 from etl.areas import WORLD
-from readside import corridors, flows, groupings, queries, reporting
+from readside import asylum_points, corridors, flows, groupings, queries, reporting
 from readside.documents.measures import (
     AREA_METRICS,
     DISASTER,
@@ -191,6 +191,7 @@ def special_points(db: Database, lang: str) -> list[TalkingPoint]:
     points = [situation_point(db, key, codes, lang) for key, codes in situation_codes(db).items()]
     points.append(hosts_point(db, "venezuela", 100_000, lang))
     points.append(top_point(db, "hosted", oas_members(db), lang, prefix="top"))
+    points += asylum_theme_points(db, "special-situations", lang)  # issue 25 hook
     return [p for p in points if p is not None]
 
 
@@ -363,7 +364,7 @@ def revision_points(db: Database, lang: str) -> list[TalkingPoint]:
 
 def data_points(db: Database, lang: str) -> list[TalkingPoint]:
     """Collection of data: what each IMS revision says, and how many members each source covers."""
-    points = revision_points(db, lang)
+    points = revision_points(db, lang) + asylum_theme_points(db, "data-and-statistics", lang)  # issue 25 hook
     members = oas_members(db)
     for row in source_coverage(db).itertuples(index=False):
         if row.members is None:
@@ -376,6 +377,18 @@ def data_points(db: Database, lang: str) -> list[TalkingPoint]:
                                    shown=str(row.members), year=int(row.latest), source=row.source,
                                    vintage=str(row.vintage), lang=lang))
     return points[:MAX_POINTS]
+
+
+# ---------------------------------------------------------------- issue 25 hook: UNHCR asylum and flows
+# readside.asylum_points writes the sentences; this turns them into cited talking points.
+
+
+def asylum_theme_points(db: Database, theme: str, lang: str) -> list[TalkingPoint]:
+    found = asylum_points.theme_points(db, theme, lang, situations=situation_codes(db), members=oas_members(db))
+    return [custom_point(db, p.key, p.sentence, label=p.label, value=p.value, shown=p.shown, year=p.year,
+                         source="unhcr", vintage=p.vintage, lang=lang, dataset=p.dataset) for p in found]
+
+# ---------------------------------------------------------------- end of the issue 25 hook
 
 
 THEME_POINTS: dict[str, Callable[[Database, str], list[TalkingPoint]]] = {

@@ -20,15 +20,16 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
+from readside import style
 from readside.claims import long_date
-from readside.documents.charts import svg
+from readside.documents.charts import Chart, svg
 from readside.documents.layout import Brief, brief
 from readside.documents.subjects import Subject
 from readside.queries import Database
 from readside.text import t
 
 CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-PDF_TIMEOUT = 90  # seconds; a brief prints in about one
+PDF_TIMEOUT = 180  # seconds; a brief prints in about one, the report's 80 pages in about ten
 
 
 class PdfError(RuntimeError):
@@ -40,17 +41,38 @@ class RenderedChart:
     title: str
     source: str
     svg: Markup
+    note: str = ""
+    number: str = ""  # "Figure 3" in the report
 
 
 def environment() -> Environment:
-    return Environment(loader=PackageLoader("readside.documents", "templates"), autoescape=select_autoescape(["html", "j2"]),
-                       trim_blocks=True, lstrip_blocks=True)
+    env = Environment(loader=PackageLoader("readside.documents", "templates"),
+                      autoescape=select_autoescape(["html", "j2"]), trim_blocks=True, lstrip_blocks=True)
+    env.filters["css_string"] = css_string
+    env.globals["font_family"] = Markup(style.FONT_FAMILY.replace("sans-serif", '"Liberation Sans", "DejaVu Sans", sans-serif'))  # noqa: S704 - a constant
+    return env
+
+
+def css_string(text: object) -> Markup:
+    """Text as a quoted CSS string (the running footer of a printed page): every character that
+    could end the string or the style element is escaped as a CSS code point."""
+    escaped = "".join(c if c.isalnum() or c in " .,:;()-–—'/" else f"\\{ord(c):x} " for c in str(text))
+    return Markup(f'"{escaped}"')  # noqa: S704 - every other character is escaped above
+
+
+def rendered(chart: Chart, lang: str, size: str = "half", number: str = "") -> RenderedChart:
+    return RenderedChart(chart.title, chart.source, Markup(svg(chart, lang, size)), chart.note, number)  # noqa: S704 - our own SVG
+
+
+def pairs(items: list) -> list[list]:
+    """Charts two by two: each pair prints side by side and never splits across pages."""
+    return [items[i:i + 2] for i in range(0, len(items), 2)]
 
 
 def render_html(content: Brief) -> str:
     """The brief as one HTML document (UTF-8 text)."""
     lang = content.lang
-    charts = [RenderedChart(c.title, c.source, Markup(svg(c, lang))) for c in content.charts]  # noqa: S704 - our own SVG
+    charts = [rendered(c, lang) for c in content.charts]
     text = {key: t(lang, f"briefs.html.{key}") for key in (
         "talking_points", "key_figures", "charts", "caveats", "sources", "availability", "vintages", "footer",
         "no_points")}
@@ -62,7 +84,7 @@ def render_html(content: Brief) -> str:
         return t(lang, "briefs.html.retrieved", date=long_date(str(source.get("retrieved_at", "")), lang))
 
     return environment().get_template("brief.html.j2").render(
-        brief=content, charts=charts, text=text, intro=intro, retrieved=retrieved)
+        brief=content, rows=pairs(charts), text=text, intro=intro, retrieved=retrieved)
 
 
 def brief_html(db: Database, subject: Subject, lang: str) -> str:
@@ -81,8 +103,10 @@ def chromium() -> str:
     return found
 
 
-def html_to_pdf(html: str) -> bytes:
-    """Print the HTML with headless Chromium (fresh profile, no network, no header/footer)."""
+def html_to_pdf(html: str, outline: bool = False) -> bytes:
+    """Print the HTML with headless Chromium (fresh profile, no network, no header/footer; the
+    page numbers are the document's own @page margin boxes). With `outline`, the PDF gets a
+    document outline (bookmarks) from the headings, which the report reads its pages from."""
     binary = chromium()
     with tempfile.TemporaryDirectory(prefix="migdash-brief-") as folder:
         source, target = Path(folder, "brief.html"), Path(folder, "brief.pdf")
@@ -90,6 +114,7 @@ def html_to_pdf(html: str) -> bytes:
         command = [binary, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
                    "--no-pdf-header-footer", f"--user-data-dir={Path(folder, 'profile')}",
+                   *(["--generate-pdf-document-outline"] if outline else []),
                    f"--print-to-pdf={target}", source.as_uri()]
         try:
             done = subprocess.run(command, capture_output=True, timeout=PDF_TIMEOUT, check=False)  # noqa: S603

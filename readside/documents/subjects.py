@@ -15,7 +15,7 @@ import yaml
 
 from readside import groupings
 from readside.queries import Database
-from readside.text import language, name_column, t
+from readside.text import language, name_column, strings, t
 
 THEMES_FILE = Path(__file__).resolve().parents[2] / "data" / "briefs" / "themes.yaml"
 OAS = "oas"
@@ -105,10 +105,19 @@ def situation_codes(db: Database) -> dict[str, list[int]]:
 
 
 def names(db: Database, codes: Sequence[int], lang: str) -> dict[int, str]:
+    """Each area's name in the reader's language (the whole small table is read: a document
+    asks for names hundreds of times, and its Memo answers them from this one query)."""
     column = name_column(lang)
-    frame = db.frame("SELECT code, name_en, name_es, name_fr, name_pt FROM area WHERE code IN (SELECT unnest(?))",
-                     [list(codes)])
-    return dict(zip(frame["code"].astype(int), frame[column], strict=True))
+    frame = db.frame("SELECT code, name_en, name_es, name_fr, name_pt FROM area")
+    found = dict(zip(frame["code"].astype(int), frame[column], strict=True))
+    return {int(c): found[int(c)] for c in codes if int(c) in found}
+
+
+def short_names(db: Database, codes: Sequence[int], lang: str) -> dict[int, str]:
+    """Names for a chart's narrow labels: "Venezuela" for "República Bolivariana de Venezuela"
+    where the strings files give a short form (documents.short.<M49>), else the area's name."""
+    return {code: strings(language(lang)).get(f"documents.short.{code}") or name
+            for code, name in names(db, codes, lang).items()}
 
 
 def subject_title(db: Database, subject: Subject, lang: str) -> str:

@@ -4,14 +4,18 @@ documents package (parameterized), each with the vintage and citation it comes f
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Sequence
 
 import pandas as pd
+from babel.dates import format_skeleton
 
 from etl.areas import AMERICAS_PARTS, WORLD
 from readside import availability, corridors, queries
 from readside.documents.subjects import oas_members
 from readside.queries import Database
+from readside.text import LOCALES, language, t
 
 LAC = 904
 RECEIVED, RECEIVED_GDP, PAID = "BX.TRF.PWKR.CD.DT", "BX.TRF.PWKR.DT.GD.ZS", "BM.TRF.PWKR.CD.DT"
@@ -19,6 +23,8 @@ RECEIVED, RECEIVED_GDP, PAID = "BX.TRF.PWKR.CD.DT", "BX.TRF.PWKR.DT.GD.ZS", "BM.
 PROTECTION = ("refugees", "asylum_seekers", "oip")
 UNHCR_ORIGIN = tuple(f"unhcr.{p}.origin" for p in PROTECTION)
 UNHCR_ASYLUM = tuple(f"unhcr.{p}.asylum" for p in PROTECTION)
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
 
 
 def stock(db: Database, codes: Sequence[int], sex: str = "total", revision: int | None = None) -> pd.DataFrame:
@@ -129,3 +135,25 @@ def latest_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, int | None]:
         return frame, None
     year = int(frame["year"].max())
     return frame[frame["year"] == year], year
+
+
+def oecd_vintage(db: Database, dataset: str = "oecd_df_mig_int_per") -> str:
+    """The release of one OECD dataset in this build ('data to 2024, sha256:…'), or ''."""
+    rows = db.rows("SELECT vintage FROM provenance WHERE source = 'oecd' AND dataset = ? LIMIT 1", [dataset])
+    return rows[0][0] if rows else ""
+
+
+def edition_label(vintage: object, lang: str = "en") -> str:
+    """A vintage as a reader sees it, in the reader's language: 'data to 2024' for the OECD's
+    'data to 2024, sha256:1fbf…' (the digest identifies the file in the sources list, not in a
+    source line), 'diciembre de 2022' for KNOMAD's 'December 2022'; dates and release numbers
+    (2025-07-01, 2025.12.1) as published."""
+    text = str(vintage).split(", sha256:")[0]
+    data_to = re.fullmatch(r"data to (\d{4})", text)
+    if data_to:
+        return t(lang, "documents.data_to", year=data_to.group(1))
+    month = re.fullmatch(r"([A-Z][a-z]+) (\d{4})", text)
+    if month and month.group(1) in MONTHS:
+        when = dt.date(int(month.group(2)), MONTHS.index(month.group(1)) + 1, 1)
+        return format_skeleton("yMMMM", when, locale=LOCALES[language(lang)])
+    return text

@@ -6,6 +6,7 @@ import re
 from datetime import date
 
 import pandas as pd
+import pandera.errors
 import yaml
 
 from readside.claims import COMPUTABLE
@@ -16,7 +17,8 @@ from readside.scan.paragraph import COLUMNS, Scan, claim_id
 from readside.scan.tie import Tie
 from readside.scan.words import fold
 from readside.text import LANGUAGES, t
-from schemas.claim import METRICS
+from readside.vintage_values import SOURCE
+from schemas.claim import ClaimFigureSchema
 
 SHOWN = ["figure_id", "status", "quoted_as", "metric", "area", "year", "vintage", "actual", "tied_by", "note"]
 
@@ -65,33 +67,63 @@ def slug(name: str) -> str:
 
 
 def registry_yaml(result: Scan, document_id: str = "scanned-text", title: str = "Scanned text") -> str:
-    """The understood figures as a registry document (data/claims/*.yaml), one claim per sentence.
-    Figures with a metric the registry does not know yet are left out, said so."""
-    keep = result.figures[result.figures["metric"].isin(METRICS)]
+    """The understood figures as a registry document (data/claims/*.yaml), one claim per sentence:
+    every metric the checker reads (schemas/claim.py METRICS), so a build loads them and /claims
+    checks them as /check did. A figure the registry cannot hold is left out, said so."""
+    keep = registrable(result.figures)
     claims_out = [_claim_yaml(result, sentence, keep, document_id) for sentence in result.sentences
                   if claim_id(sentence.number) in set(keep["claim_id"])]
-    left_out = sorted(set(result.figures["metric"]) - set(METRICS))
+    left_out = result.figures.loc[~result.figures.index.isin(keep.index), ["claim_id", "figure_id"]]
     document = {"document": {"id": document_id, "title": title, "date": date.today().isoformat(),
                              "language": result.lang, "symbol": None}, "claims": claims_out}
     header = [f"# Written by `migdash claims scan --save-yaml` on {date.today().isoformat()}."]
     if result.cited is None:
         header.append(f"# cited_revision: the text names none; {result.latest} (the latest loaded) is written: correct it.")
-    if left_out:
-        header.append(f"# Left out (metrics the registry does not know): {', '.join(left_out)}.")
+    if not left_out.empty:
+        header.append("# Left out (the registry cannot hold them): "
+                      + ", ".join(f"{c}/{f}" for c, f in left_out.itertuples(index=False)) + ".")
     return "\n".join(header) + "\n" + yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=110)
+
+
+def registrable(figures: pd.DataFrame) -> pd.DataFrame:
+    """The figures the registry schema accepts: those it rejects are dropped (a part whose total
+    was dropped keeps its value, without `part_of`), until the rest validates."""
+    kept = figures
+    while not kept.empty:
+        known = set(zip(kept["claim_id"], kept["figure_id"], strict=True))
+        kept = kept.assign(part_of=[p if (c, p) in known else None
+                                    for c, p in zip(kept["claim_id"], kept["part_of"], strict=True)])
+        try:
+            return ClaimFigureSchema.validate(kept, lazy=True)
+        except pandera.errors.SchemaErrors as errors:
+            failed = set(errors.failure_cases["index"].dropna())
+            if not failed:
+                raise
+            kept = kept.drop(index=[i for i in kept.index if i in failed])
+    return kept
 
 
 def _claim_yaml(result: Scan, sentence: Sentence, figures: pd.DataFrame, document_id: str) -> dict:
     mine = figures[figures["claim_id"] == claim_id(sentence.number)]
     template = _template(sentence, [f for f in result.found if f.sentence == sentence.number and f.understood
                                     and f.figure_id in set(mine["figure_id"])])
+    kept = set(mine["figure_id"])
     return {
         "id": f"{document_id}-s{sentence.number}", "quote": " ".join(sentence.text.split()),
-        "cited_source": "UN DESA, International Migrant Stock" + (f" {result.cited}" if result.cited else ""),
+        "cited_source": _cited_source(result, mine),
         "cited_revision": result.cited or result.latest,
         "sentence": {result.lang: template},
-        "figures": [_figure_yaml(row) for _, row in mine.iterrows()],
+        "figures": [_figure_yaml(row, kept) for _, row in mine.iterrows()],
     }
+
+
+def _cited_source(result: Scan, figures: pd.DataFrame) -> str:
+    """The sources the sentence's figures are checked against, UN DESA first."""
+    sources = ["undesa_ims" if m in COMPUTABLE else SOURCE.get(m, "") for m in figures["metric"]]
+    names = [("UN DESA, International Migrant Stock" + (f" {result.cited}" if result.cited else "")) if s == "undesa_ims"
+             else t("en", f"scan.source.{s}") for s in dict.fromkeys(sorted(sources, key=lambda s: s != "undesa_ims"))
+             if s]
+    return "; ".join(names) or "UN DESA, International Migrant Stock"
 
 
 def _template(sentence: Sentence, found: list[Tie]) -> str:
@@ -106,10 +138,13 @@ def _template(sentence: Sentence, found: list[Tie]) -> str:
     return " ".join("".join(out).split())
 
 
-def _figure_yaml(row: pd.Series) -> dict:
-    out: dict = {"id": row["figure_id"], "metric": row["metric"], "areas": [int(c) for c in row["areas"].split(",")]}
-    if isinstance(row["minus_areas"], str):
-        out["minus_areas"] = [int(c) for c in row["minus_areas"].split(",")]
+def _figure_yaml(row: pd.Series, kept: set[str]) -> dict:
+    out: dict = {"id": row["figure_id"], "metric": row["metric"]}
+    for key in ("areas", "minus_areas", "origin_areas"):
+        if isinstance(row[key], str):
+            out[key] = [int(c) for c in row[key].split(",")]
+    if isinstance(row["detail"], str):
+        out["detail"] = row["detail"]
     for key in ("year", "base_year"):
         if pd.notna(row[key]):
             out[key] = int(row[key])
@@ -117,7 +152,7 @@ def _figure_yaml(row: pd.Series) -> dict:
     for key, default in (("qualifier", "exact"), ("sex", "total")):
         if row[key] != default:
             out[key] = row[key]
-    if isinstance(row["part_of"], str):
+    if isinstance(row["part_of"], str) and row["part_of"] in kept:
         out["part_of"] = row["part_of"]
     if isinstance(row["checkable_with"], str):
         out["checkable_with"] = {code: row["checkable_with" + ("" if code == "en" else f"_{code}")] for code in LANGUAGES}

@@ -83,8 +83,8 @@ def scan(db: Database, text: str, lang: str | None = None, cited: int | None = N
     ctx = Context.load(db, claims=pd.DataFrame(), figures=figures)
     checks = claims.check_figures(ctx, figures, cited)
     decided = claims.verdicts(checks)
-    newest = {key: v.newest.actual for key, v in decided.items()
-              if v.status in (claims.DIFFERS, claims.REVISED) and v.newest is not None}
+    newest = {key: v.newest.actual for key, v in decided.items()  # never a partial year's figure (readside.reporting)
+              if v.status in (claims.DIFFERS, claims.REVISED) and v.newest is not None and not v.newest.partial}
     by_tie = {id(f): newest.get((claim_id(f.sentence), f.figure_id)) for f in found}
     cite = citation(db, ctx, {v.decided_by.source for v in decided.values() if v.newest is not None}, paragraph_lang)
     rows = _rows(found, sentences, decided, checks, figures, title)

@@ -1,4 +1,23 @@
-"""Browser tests run in Debian's headless Chromium through Dash's dash_duo fixture."""
+"""Browser tests run in Debian's headless Chromium (Dash's testing tools).
+
+Each browser test costs seconds, most of them in starting Chromium and a server and in loading
+plotly.js. Share them: a module's tests use ONE server and ONE browser unless a test needs its
+own (another database, a server it stops). The fixtures, cheapest first:
+
+- `duo` (function scope, built on the module-scoped `module_duo`): a `DashComposite` (the object
+  `dash_duo` gives: `.driver`, `.server_url`, `.find_element`, `.wait_for_text_to_equal`,
+  `.get_logs()`, ...) whose server already serves `module_app`. Each test starts on
+  about:blank with the browser's console and network logs emptied and no phone emulation, so
+  open your page first: `duo.driver.get(duo.server_url + "/map?lang=es")`. Navigate between
+  pages with `navigate(duo, path)` (tests/browser/test_accessibility.py): Dash's router, no
+  reload, plotly.js is not parsed again. `requested_urls(duo.driver)` (tests/browser/network.py)
+  lists what the page fetched since the test began.
+- `module_app` (module scope): the app `module_duo` serves, `create_app(built_db)`. A module
+  needing another database overrides it: `@pytest.fixture(scope="module") def module_app(...)`.
+- `dash_duo` (function scope, Dash's own): a new server and browser per test; only for tests that
+  must start from scratch.
+- `logged_browser` (function scope): a lone Chromium recording its network events.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +25,8 @@ import os
 import tempfile
 
 import pytest
-from dash.testing.application_runners import BaseDashRunner
+from dash.testing.application_runners import BaseDashRunner, ThreadedRunner
+from dash.testing.composite import DashComposite
 
 # Under pytest-xdist each worker serves its apps on its own range of ports (dash_duo counts up
 # from 58050 in every process, so two workers would otherwise collide). MIGDASH_TEST_PORT_BASE
@@ -34,6 +54,30 @@ def pytest_setup_options():
     return options
 
 
+def logging_options(console: str = "ALL"):
+    """As pytest_setup_options, recording the console (from level `console`) and the network
+    events (CDP, the `performance` log)."""
+    options = pytest_setup_options()
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": console})
+    options.add_experimental_option("perfLoggingPrefs", {"enableNetwork": True, "enablePage": False})
+    return options
+
+
+class LoggingComposite(DashComposite):
+    """dash_duo's object, its Chromium recording network events too (Dash's own start-up sets
+    the logging preferences to the console alone)."""
+
+    def _get_chrome(self):
+        from selenium import webdriver
+
+        options = logging_options(console="SEVERE")  # get_logs() returns errors, as dash_duo's
+        options.add_experimental_option("prefs", {"download.default_directory": self.download_path,
+                                                  "download.prompt_for_download": False})
+        driver = webdriver.Chrome(options=options)
+        driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": self.download_path})
+        return driver
+
+
 def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser/" in str(item.fspath):
@@ -42,12 +86,42 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture
 def logged_browser():
-    """Chromium as dash_duo starts it, recording its network events (CDP, the performance log):
-    the offline tests of the map and flows pages read it."""
+    """Chromium as dash_duo starts it, recording its network events (CDP, the performance log)."""
     from selenium import webdriver
 
-    options = pytest_setup_options()
-    options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
-    driver = webdriver.Chrome(options=options)
+    driver = webdriver.Chrome(options=logging_options())
     yield driver
     driver.quit()
+
+
+@pytest.fixture(scope="module")
+def module_app(built_db):
+    """The app the module's shared server serves (override in a module for another database)."""
+    from dashboard.app import create_app
+
+    return create_app(built_db)
+
+
+@pytest.fixture(scope="module")
+def module_duo(module_app, tmp_path_factory):
+    """One Dash server (a thread) and one Chromium, recording console and network, for a whole
+    module. Tests use it through `duo`, which resets it between tests."""
+    with ThreadedRunner() as server:
+        server(module_app)
+        with LoggingComposite(server, browser="chrome", headless=True,
+                              download_path=str(tmp_path_factory.mktemp("download"))) as composite:
+            composite.server_url = server.url  # also waits until the app answers
+            yield composite
+
+
+@pytest.fixture
+def duo(module_duo):
+    """The module's server and browser, as a new test should find them: about:blank, logs
+    emptied, a desktop window (no phone emulation), a 30 s script timeout."""
+    driver = module_duo.driver
+    driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    driver.set_script_timeout(30)
+    driver.get("about:blank")
+    module_duo.get_logs()
+    driver.get_log("performance")
+    return module_duo

@@ -8,7 +8,6 @@ import time
 import pytest
 import requests
 
-from dashboard.app import create_app
 from readside.documents import points, subjects
 from readside.queries import Database
 from readside.text import t
@@ -32,36 +31,34 @@ def wait_for(condition, timeout: float = 20):
     ("/?lang=es", "overview-tp", subjects.Subject("theme", "overview"), "es"),
     ("/country?area=484&lang=en", "country-tp", subjects.Subject("area", "484"), "en"),
 ])
-def test_card_copy_button_copies_the_sentence_and_its_citation(dash_duo, built_db, path, prefix, subject, lang):
-    dash_duo.start_server(create_app(built_db))
-    driver = dash_duo.driver
+def test_card_copy_button_copies_the_sentence_and_its_citation(duo, built_db, path, prefix, subject, lang):
+    driver = duo.driver
     driver.execute_cdp_cmd("Browser.grantPermissions", {
-        "origin": dash_duo.server_url, "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"]})
-    dash_duo.wait_for_page(f"{dash_duo.server_url}{path}", timeout=30)
-    dash_duo.wait_for_element(f"#{prefix}-0-copy", timeout=60)
+        "origin": duo.server_url, "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"]})
+    duo.wait_for_page(f"{duo.server_url}{path}", timeout=30)
+    duo.wait_for_element(f"#{prefix}-0-copy", timeout=60)
     point = points.talking_points(Database(built_db), subject, lang)[0]
     shown = driver.execute_script(COPIED_TEXT, f"{prefix}-0")
     assert point.sentence in shown and point.citation in shown
-    button = dash_duo.find_element(f"#{prefix}-0-copy")
+    button = duo.find_element(f"#{prefix}-0-copy")
     assert button.get_attribute("title") == t(lang, "briefs.copy")
     button.click()
     copied = wait_for(lambda: (driver.execute_async_script(READ_CLIPBOARD) or "").strip())
     assert point.sentence in copied and point.citation in copied
     assert copied.index(point.sentence) < copied.index(point.citation)
-    link = dash_duo.find_element(f"#{prefix}-download").get_attribute("href")
+    link = duo.find_element(f"#{prefix}-download").get_attribute("href")
     assert f"/brief/html?{subject.kind}={subject.key}&lang={lang}" in link
-    assert dash_duo.get_logs() == []
+    assert duo.get_logs() == []
 
 
-def test_briefs_page_lists_every_theme_and_follows_the_area_picker(dash_duo, built_db):
-    dash_duo.start_server(create_app(built_db))
-    dash_duo.wait_for_page(f"{dash_duo.server_url}/briefs?lang=fr&area=332")
-    dash_duo.wait_for_element("h1", timeout=20)
+def test_briefs_page_lists_every_theme_and_follows_the_area_picker(duo, built_db):
+    duo.wait_for_page(f"{duo.server_url}/briefs?lang=fr&area=332")
+    duo.wait_for_element("h1", timeout=20)
     for key in subjects.themes():
-        href = dash_duo.find_element(f"#brief-theme-{key}-pdf").get_attribute("href")
+        href = duo.find_element(f"#brief-theme-{key}-pdf").get_attribute("href")
         assert href.endswith(f"/brief/pdf?theme={key}&lang=fr")
-    area = wait_for(lambda: dash_duo.find_element("#brief-area-html").get_attribute("href"))
+    area = wait_for(lambda: duo.find_element("#brief-area-html").get_attribute("href"))
     assert area.endswith("/brief/html?area=332&lang=fr")
     reply = requests.get(area, timeout=60)
     assert reply.status_code == 200 and "Haïti" in reply.text and "<script" not in reply.text
-    assert dash_duo.get_logs() == []
+    assert duo.get_logs() == []

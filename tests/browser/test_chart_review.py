@@ -17,19 +17,16 @@ from __future__ import annotations
 
 import os
 import re
-import time
 from collections import defaultdict
 from itertools import combinations
 from pathlib import Path
 
 import dash
 import duckdb
-import pytest
 
-from dashboard.app import create_app
 from readside import style
 from readside.text import LANGUAGES
-from tests.browser.test_accessibility import navigate
+from tests.browser.helpers import navigate, settle
 
 WIDTHS = (1366, 390)
 TOLERANCE = 1.5  # px: anti-aliasing and rounding of SVG text boxes
@@ -94,15 +91,6 @@ main.querySelectorAll('blockquote, [lang]').forEach(el => {
 });
 return [text, document.documentElement.scrollWidth];
 """
-READY = ("return !document.querySelector('[data-dash-is-loading=\"true\"]') && !!document.querySelector('main h1') && "
-         "[...document.querySelectorAll('.dash-graph')].every(g => g.querySelector('.main-svg'));")
-
-
-@pytest.fixture
-def app(built_db):
-    return create_app(built_db)
-
-
 def page_paths() -> list[str]:
     return [page["path"] for page in dash.page_registry.values() if page["path"] != "/404"]
 
@@ -122,20 +110,11 @@ def set_width(driver, width: int) -> None:
                            {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 600})
 
 
-def settled_geometry(driver, timeout: float = 20) -> list[dict]:
+def settled_geometry(duo) -> list[dict]:
     """The charts' geometry once the page has stopped moving: no callback in flight, every graph
-    drawn, and two readings 150 ms apart alike (plotly's resize and any re-layout are done)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and not driver.execute_script(READY):
-        time.sleep(0.1)
-    before = driver.execute_script(GEOMETRY)
-    while time.monotonic() < deadline:
-        time.sleep(0.15)
-        now = driver.execute_script(GEOMETRY)
-        if now == before:
-            return now
-        before = now
-    return before
+    drawn, plotly's resize and chart_fit.js's re-layout done (the DOM still for 250 ms)."""
+    settle(duo)
+    return duo.driver.execute_script(GEOMETRY)
 
 
 def overlap(a: list[float], b: list[float]) -> bool:
@@ -210,9 +189,8 @@ def text_problems(text: str, path: str, lang: str) -> list[str]:
     return problems
 
 
-def test_every_chart_on_every_page_reads_well_in_four_languages_on_a_screen_and_a_phone(dash_duo, app, built_db):
-    dash_duo.start_server(app)
-    driver = dash_duo.driver
+def test_every_chart_on_every_page_reads_well_in_four_languages_on_a_screen_and_a_phone(duo, built_db):
+    driver = duo.driver
     names = watched_names(built_db)
     problems: list[str] = []
     colours: dict[tuple[str, int], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
@@ -220,10 +198,10 @@ def test_every_chart_on_every_page_reads_well_in_four_languages_on_a_screen_and_
     views = 0
     width = WIDTHS[0]
     set_width(driver, width)
-    driver.get(f"{dash_duo.server_url}/?lang=en")
+    driver.get(f"{duo.server_url}/?lang=en")
     for lang in LANGUAGES:
         for path in paths:
-            navigate(dash_duo, f"{path}?lang={lang}")
+            navigate(duo, f"{path}?lang={lang}")
             # Two widths per visit, the second reached by resizing: the next page loads at the
             # width this one ended with, so a walk costs one navigation and one resize per page.
             for w in (width, WIDTHS[1] if width == WIDTHS[0] else WIDTHS[0]):
@@ -232,7 +210,7 @@ def test_every_chart_on_every_page_reads_well_in_four_languages_on_a_screen_and_
                     width = w
                 views += 1
                 where = f"{path}?lang={lang} at {w}px"
-                charts = settled_geometry(driver)
+                charts = settled_geometry(duo)
                 for chart in charts:
                     problems += [f"{where}, chart #{chart['id']}: {p}" for p in chart_problems(chart, w)]
                     if lang != "en":

@@ -9,7 +9,6 @@ import os
 
 import pytest
 
-from dashboard.app import create_app
 from readside import scan
 from readside.queries import Database
 from readside.text import t
@@ -20,30 +19,29 @@ COPIED_TEXT = "return document.getElementById(arguments[0]).innerText;"
 SHOTS = os.environ.get("MIGDASH_CHECK_SHOTS")  # a folder: save a screenshot there (to look at the page)
 
 
-def test_the_spanish_paragraph_is_detected_checked_and_refreshed(dash_duo, built_db):
-    dash_duo.start_server(create_app(built_db))
-    dash_duo.driver.get(f"{dash_duo.server_url}/check?lang=en")
-    area = dash_duo.wait_for_element("#check-text", timeout=30)
-    dash_duo.driver.execute_script(  # set the value as React sees it (send_keys is slow for long text)
+def test_the_spanish_paragraph_is_detected_checked_and_refreshed(duo, built_db):
+    duo.driver.get(f"{duo.server_url}/check?lang=en")
+    area = duo.wait_for_element("#check-text", timeout=30)
+    duo.driver.execute_script(  # set the value as React sees it (send_keys is slow for long text)
         "const setter = Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, 'value').set;"
         "setter.call(arguments[0], arguments[1]); arguments[0].dispatchEvent(new Event('input', {bubbles: true}));",
         area, ACCEPTANCE)
-    dash_duo.find_element("#check-run").click()
-    dash_duo.wait_for_element("#check-refreshed", timeout=60)
+    duo.find_element("#check-run").click()
+    duo.wait_for_element("#check-refreshed", timeout=60)
     expected = scan.scan(Database(built_db), ACCEPTANCE)
-    assert dash_duo.find_element("#check-language").text == t("en", "scan.detected", language="Español")
+    assert duo.find_element("#check-language").text == t("en", "scan.detected", language="Español")
     badges = [b.text for table in ("#check-figures-1", "#check-figures-2", "#check-figures-3")
-              for b in dash_duo.find_elements(f"{table} .badge")]
+              for b in duo.find_elements(f"{table} .badge")]
     assert badges == ["matches", "differs", "differs", "matches", "matches"]
-    second = dash_duo.find_element("#check-figures-2").text
+    second = duo.find_element("#check-figures-2").text
     assert "South America, international migrants 2020" in second and "share of women among migrants" in second
     assert "mujeres (its phrase)" in second and "América del Sur (the sentence)" in second
-    copied = dash_duo.driver.execute_script(COPIED_TEXT, "check-refreshed")
+    copied = duo.driver.execute_script(COPIED_TEXT, "check-refreshed")
     assert copied == f"{expected.refreshed} {expected.citation}"
     assert "frente a 59,3 millones en 2010" in copied and "consultado el" in copied and " million " not in copied
-    assert dash_duo.find_element("#check-refreshed").get_attribute("lang") == "es"
-    assert "73,5" not in dash_duo.driver.current_url and "text" not in dash_duo.driver.current_url
+    assert duo.find_element("#check-refreshed").get_attribute("lang") == "es"
+    assert "73,5" not in duo.driver.current_url and "text" not in duo.driver.current_url
     if SHOTS:
-        dash_duo.driver.set_window_size(1300, 2400)
-        dash_duo.driver.save_screenshot(os.path.join(SHOTS, "check-es.png"))
-    assert dash_duo.get_logs() == []
+        duo.driver.set_window_size(1300, 2400)
+        duo.driver.save_screenshot(os.path.join(SHOTS, "check-es.png"))
+    assert duo.get_logs() == []

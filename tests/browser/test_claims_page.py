@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from dash.testing.wait import until
 
-from dashboard.app import create_app
 from readside import claims
 from readside.claims import Context
 from readside.queries import Database
 from readside.text import t
+from tests.browser.helpers import settle
 
 pytestmark = pytest.mark.browser
 CLAIM_6 = "cp2023-americas-2020"
@@ -24,50 +24,50 @@ def ctx(built_db) -> Context:
     return Context.load(Database(built_db))
 
 
-def open_claims(dash_duo, built_db, lang: str) -> None:
-    dash_duo.start_server(create_app(built_db))
-    dash_duo.driver.get(f"{dash_duo.server_url}/claims?lang={lang}")
-    dash_duo.wait_for_element(f"#chart-{CLAIM_6} .js-plotly-plot", timeout=30)
+def open_claims(duo, built_db, lang: str) -> None:
+    duo.driver.get(f"{duo.server_url}/claims?lang={lang}")
+    duo.wait_for_element(f"#chart-{CLAIM_6} .js-plotly-plot", timeout=30)
+    settle(duo)  # its figure drawn, not the empty graph Dash draws first
 
 
 @pytest.mark.parametrize("lang", ["en", "es"])
-def test_one_card_per_claim_with_its_status_badge(dash_duo, built_db, ctx, lang):
-    open_claims(dash_duo, built_db, lang)
+def test_one_card_per_claim_with_its_status_badge(duo, built_db, ctx, lang):
+    open_claims(duo, built_db, lang)
     checks = claims.check_all(ctx)
-    assert len(dash_duo.find_elements("article.claim-card")) == len(ctx.claims) == 6
+    assert len(duo.find_elements("article.claim-card")) == len(ctx.claims) == 6
     for claim_id, group in checks.groupby("claim_id"):
         expected = t(lang, f"status.{claims.claim_status(group, ctx.latest)}")
-        assert dash_duo.find_element(f"#status-{claim_id}").text == expected
-        assert ctx.claim(claim_id)["quote"] in dash_duo.find_element(f"#claim-{claim_id} blockquote").text
+        assert duo.find_element(f"#status-{claim_id}").text == expected
+        assert ctx.claim(claim_id)["quote"] in duo.find_element(f"#claim-{claim_id} blockquote").text
     parts = "71.2 ≠ 73.5" if lang == "en" else "71,2 ≠ 73,5"
-    assert parts in dash_duo.find_element(f"#claim-{CLAIM_6} .consistency-bad").text
-    assert dash_duo.get_logs() == []
+    assert parts in duo.find_element(f"#claim-{CLAIM_6} .consistency-bad").text
+    assert duo.get_logs() == []
 
 
 @pytest.mark.parametrize("lang", ["en", "es"])
-def test_copy_button_copies_the_refreshed_sentence_and_its_citation(dash_duo, built_db, ctx, lang):
-    open_claims(dash_duo, built_db, lang)
+def test_copy_button_copies_the_refreshed_sentence_and_its_citation(duo, built_db, ctx, lang):
+    open_claims(duo, built_db, lang)
     for claim_id in ctx.claims["claim_id"]:
         expected = claims.sentence_with_citation(ctx, claim_id, lang)
         if expected is None:
-            assert not dash_duo.find_elements(f"#copy-{claim_id}")
+            assert not duo.find_elements(f"#copy-{claim_id}")
             continue
-        button = dash_duo.find_element(f"#copy-{claim_id}")
-        assert dash_duo.driver.execute_script(COPIED_TEXT, f"refreshed-{claim_id}") == expected
+        button = duo.find_element(f"#copy-{claim_id}")
+        assert duo.driver.execute_script(COPIED_TEXT, f"refreshed-{claim_id}") == expected
         assert button.get_attribute("title") == t(lang, "claims.copy")
-    text = dash_duo.driver.execute_script(COPIED_TEXT, f"refreshed-{CLAIM_6}")
+    text = duo.driver.execute_script(COPIED_TEXT, f"refreshed-{CLAIM_6}")
     if lang == "es":
         assert "millones de migrantes internacionales en 2024" in text and "consultado el" in text
         assert "billón" not in text and "," in text.split("millones")[0]
     else:
         assert "million international migrants in 2024" in text and "accessed" in text
-    dash_duo.find_element(f"#copy-{CLAIM_6}").click()
-    assert dash_duo.get_logs() == []
+    duo.find_element(f"#copy-{CLAIM_6}").click()
+    assert duo.get_logs() == []
 
 
-def test_card_chart_marks_the_quoted_values_on_their_series(dash_duo, built_db):
-    open_claims(dash_duo, built_db, "en")
-    traces = dash_duo.driver.execute_script(TRACES.format(id=CLAIM_6))
+def test_card_chart_marks_the_quoted_values_on_their_series(duo, built_db):
+    open_claims(duo, built_db, "en")
+    traces = duo.driver.execute_script(TRACES.format(id=CLAIM_6))
     quoted = [xs for name, xs, _, _ in traces if name == "Quoted in the document"]
     assert quoted == [[2020], [2020], [2020]]  # 73.5, 58.7 and 12.5, each on its own series
     lines = {(name, meta, dash) for name, _, meta, dash in traces if meta}
@@ -76,16 +76,17 @@ def test_card_chart_marks_the_quoted_values_on_their_series(dash_duo, built_db):
         assert (area, "International Migrant Stock 2020", "dot") in lines  # the revision the paper cites
 
 
-def test_overview_toggle_shows_the_quoted_points(dash_duo, built_db):
-    dash_duo.start_server(create_app(built_db))
-    dash_duo.driver.get(dash_duo.server_url + "/?revision=2019&lang=en")
-    dash_duo.wait_for_element("#overview-trend .js-plotly-plot", timeout=20)
+def test_overview_toggle_shows_the_quoted_points(duo, built_db):
+    duo.driver.get(duo.server_url + "/?revision=2019&lang=en")
+    duo.wait_for_element("#overview-trend .js-plotly-plot", timeout=20)
+    settle(duo)  # the chart drawn with its data, not only its element
     count = "return document.querySelector('#overview-trend .js-plotly-plot')._fullData.length;"
-    before = dash_duo.driver.execute_script(count)
-    dash_duo.find_element("#overview-claims input").click()
-    dash_duo.wait_for_contains_text("#overview-trend", "Quoted in the document", timeout=10)
-    assert dash_duo.driver.execute_script(count) == before + 1
-    assert "claims=1" in dash_duo.driver.current_url
-    dash_duo.find_element("#overview-claims input").click()
-    until(lambda: dash_duo.driver.execute_script(count) == before, timeout=10)
-    assert "claims=0" in dash_duo.driver.current_url
+    before = duo.driver.execute_script(count)
+    assert before > 0
+    duo.find_element("#overview-claims input").click()
+    duo.wait_for_contains_text("#overview-trend", "Quoted in the document", timeout=10)
+    assert duo.driver.execute_script(count) == before + 1
+    assert "claims=1" in duo.driver.current_url
+    duo.find_element("#overview-claims input").click()
+    until(lambda: duo.driver.execute_script(count) == before, timeout=10)
+    assert "claims=0" in duo.driver.current_url

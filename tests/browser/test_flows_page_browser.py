@@ -12,13 +12,13 @@ import pytest
 
 from dashboard.app import create_app
 from readside.text import t
-from tests.browser.test_map_page import LOCAL_HOSTS, requested_urls
+from tests.browser.network import outside_requests, requested_urls
 
 POINTS = "#flows-incidents .scattergeo path.point"
 
 
-@pytest.fixture
-def app(built_db):
+@pytest.fixture(scope="module")
+def module_app(built_db):
     with duckdb.connect(str(built_db), read_only=True) as con:
         if not con.execute("SELECT count(*) FROM missing_migrants").fetchone()[0]:
             pytest.skip("the session database holds no IOM Missing Migrants rows")
@@ -42,10 +42,9 @@ def map_title(driver) -> str:
                                  "return g && g.layout && g.layout.title ? g.layout.title.text : '';")
 
 
-def test_flows_page_sections_and_the_incidents_map_offline(dash_thread_server, app, logged_browser, built_db):
-    dash_thread_server(app)
-    driver = logged_browser
-    driver.get(f"{dash_thread_server.url}/flows?year=2022")
+def test_flows_page_sections_and_the_incidents_map_offline(duo, built_db):
+    driver = duo.driver
+    driver.get(f"{duo.server_url}/flows?year=2022")
     wait_until(driver, f"return document.querySelectorAll('{POINTS}').length > 10", "the incidents map did not draw")
     headings = [h.text for h in driver.find_elements("css selector", "main h2")]
     for key in ("flows_page.inflows_title", "flows_page.cost_title", "flows_page.idp_title"):
@@ -58,15 +57,13 @@ def test_flows_page_sections_and_the_incidents_map_offline(dash_thread_server, a
     assert "2022" in map_title(driver)
     urls = requested_urls(driver)
     assert any(urlsplit(u).path == "/assets/topojson/world_50m.json" for u in urls)
-    outside = [u for u in urls if urlsplit(u).scheme not in ("data", "blob", "chrome", "about")
-               and urlsplit(u).hostname not in LOCAL_HOSTS]
-    assert outside == [], f"requests leaving 127.0.0.1: {outside}"
+    assert outside_requests(urls) == [], "requests leaving the machine"
+    assert duo.get_logs() == []
 
 
-def test_a_year_chosen_reaches_the_url_and_the_map(dash_thread_server, app, logged_browser):
-    dash_thread_server(app)
-    driver = logged_browser
-    driver.get(f"{dash_thread_server.url}/flows?year=2022")
+def test_a_year_chosen_reaches_the_url_and_the_map(duo):
+    driver = duo.driver
+    driver.get(f"{duo.server_url}/flows?year=2022")
     wait_until(driver, f"return document.querySelectorAll('{POINTS}').length > 10", "the incidents map did not draw")
     driver.find_element("css selector", "#flows-year").click()
     wait_until(driver, "return document.querySelectorAll('.dash-dropdown-option').length > 0", "no year options")

@@ -9,12 +9,7 @@ import re
 import duckdb
 import pytest
 
-from dashboard.app import create_app
-
-
-@pytest.fixture
-def app(built_db):
-    return create_app(built_db)
+from tests.browser.helpers import settle, wait_for_text
 
 
 @pytest.fixture
@@ -26,49 +21,50 @@ def editions(built_db) -> list[int]:
     return found
 
 
-def plotted(dash_duo, graph_id: str, expression: str):
+def plotted(duo, graph_id: str, expression: str):
     """A property of the drawn Plotly graph, read in the page (what the reader sees); a text's line
     breaks (chart_fit.js wraps titles and source lines to the chart's width) read as spaces."""
-    value = dash_duo.driver.execute_script(
+    value = duo.driver.execute_script(
         f"const g = document.querySelector('#{graph_id} .js-plotly-plot'); return g && {expression};")
     return re.sub(r"<br\s*>", " ", value) if isinstance(value, str) else value
 
 
-def choose(dash_duo, selector: str, text: str) -> None:
+def choose(duo, selector: str, text: str) -> None:
     """Open a (non-searchable) dcc.Dropdown and click the option reading `text`."""
-    dash_duo.find_element(selector).click()
-    dash_duo.wait_for_contains_text(".dash-dropdown-options", text, timeout=10)
-    next(o for o in dash_duo.find_elements(".dash-dropdown-option") if o.text.strip() == text).click()
+    duo.find_element(selector).click()
+    duo.wait_for_contains_text(".dash-dropdown-options", text, timeout=10)
+    next(o for o in duo.find_elements(".dash-dropdown-option") if o.text.strip() == text).click()
 
 
-def test_corridors_sankey_names_its_source_and_the_edition_follows_the_url(dash_duo, app, editions):
-    dash_duo.start_server(app)
-    dash_duo.driver.get(dash_duo.server_url + f"/corridors?source=knomad-{editions[0]}&lang=en")
-    dash_duo.wait_for_element("#corr-sankey .js-plotly-plot .sankey", timeout=20)
-    title = plotted(dash_duo, "corr-sankey", "g.layout.title.text")
+def test_corridors_sankey_names_its_source_and_the_edition_follows_the_url(duo, editions):
+    duo.driver.get(duo.server_url + f"/corridors?source=knomad-{editions[0]}&lang=en")
+    duo.wait_for_element("#corr-sankey .js-plotly-plot .sankey", timeout=20)
+    title = plotted(duo, "corr-sankey", "g.layout.title.text")
     assert "World Bank/KNOMAD" in title and str(editions[0]) in title
-    assert "CC BY 4.0" in plotted(dash_duo, "corr-sankey", "g.layout.annotations[g.layout.annotations.length - 1].text")
-    dash_duo.wait_for_contains_text("#corr-top-data", "Mexico", timeout=10)
-    first = dash_duo.find_element("#corr-top-data tbody tr").get_attribute("textContent")
+    assert "CC BY 4.0" in plotted(duo, "corr-sankey", "g.layout.annotations[g.layout.annotations.length - 1].text")
+    settle(duo)
+    first = wait_for_text(duo, "#corr-top-data tbody tr", lambda text: "Mexico" in text, "the top corridors")
     assert first.startswith("MexicoUnited States of America")
-    assert "Northern America" in plotted(dash_duo, "corr-sankey", "g._fullData[0].node.label.join('|')")
+    assert "Northern America" in plotted(duo, "corr-sankey", "g._fullData[0].node.label.join('|')")
     if len(editions) > 1:
-        choose(dash_duo, "#corr-source", f"World Bank/KNOMAD {editions[1]}")
-        dash_duo.wait_for_text_to_equal("#corr-top-title", dash_duo.find_element("#corr-top-title").text.replace(
+        choose(duo, "#corr-source", f"World Bank/KNOMAD {editions[1]}")
+        duo.wait_for_text_to_equal("#corr-top-title", duo.find_element("#corr-top-title").text.replace(
             str(editions[0]), str(editions[1])), timeout=15)
-        assert f"source=knomad-{editions[1]}" in dash_duo.driver.current_url
-        assert str(editions[1]) in plotted(dash_duo, "corr-sankey", "g.layout.title.text")
-    assert dash_duo.get_logs() == []
+        assert f"source=knomad-{editions[1]}" in duo.driver.current_url
+        assert str(editions[1]) in plotted(duo, "corr-sankey", "g.layout.title.text")
+    assert duo.get_logs() == []
 
 
-def test_country_profile_lists_real_top_destinations(dash_duo, app, editions):
-    dash_duo.start_server(app)
-    dash_duo.driver.get(dash_duo.server_url + "/country?area=484&lang=en")
-    dash_duo.wait_for_element("#country-destinations .js-plotly-plot .bars", timeout=20)
-    bars = plotted(dash_duo, "country-destinations", "g._fullData[0].y")
+def test_country_profile_lists_real_top_destinations(duo, editions):
+    """Read once the panels have settled, each value in one step in the page: the panels
+    re-render while the profile loads, and an element found before that goes stale."""
+    duo.driver.get(duo.server_url + "/country?area=484&lang=en")
+    duo.wait_for_element("#country-destinations .js-plotly-plot .bars", timeout=20)
+    settle(duo)
+    bars = plotted(duo, "country-destinations", "g._fullData[0].y")
     assert bars[-1] == "United States of America"  # the largest is drawn on top
-    first = dash_duo.find_element("#country-destinations-table tbody tr").get_attribute("textContent")
+    first = wait_for_text(duo, "#country-destinations-table tbody tr", bool, "the destinations table")
     assert first.startswith("United States of America")
-    dash_duo.wait_for_contains_text("#country-comparison", "UN DESA", timeout=10)
-    assert "World Bank/KNOMAD" in dash_duo.find_element("#country-comparison").text
-    assert dash_duo.get_logs() == []
+    comparison = wait_for_text(duo, "#country-comparison", lambda text: "UN DESA" in text, "the comparison")
+    assert "World Bank/KNOMAD" in comparison
+    assert duo.get_logs() == []
