@@ -66,6 +66,16 @@ return [...performance.getEntriesByType('navigation'), ...performance.getEntries
 BUNDLES = "return window.migdashPlotly ? window.migdashPlotly.loads : null;"
 
 
+# The baseline tree's own offline build (etl.snapshot since the snapshot left etl/build.py).
+BASELINE_BUILD = """import sys
+from pathlib import Path
+try:
+    from etl.snapshot import build_from_snapshot
+except ImportError:
+    from etl.build import build_from_snapshot
+build_from_snapshot(Path(sys.argv[1]))
+"""
+
 def chromium(profile: str | None = None) -> webdriver.Chrome:
     """Debian's Chromium with the test suite's flags and a fresh profile (a cold cache)."""
     options = Options()
@@ -191,8 +201,7 @@ def baseline_server(ref: str, db: Path | None = None) -> Iterator[Server]:
             if db is None:
                 db = Path(tmp) / "baseline.duckdb"
                 env = {**os.environ, "PYTHONPATH": str(tree)}
-                subprocess.run([sys.executable, "-c", "import sys; from pathlib import Path; from etl.build import "
-                                "build_from_snapshot; build_from_snapshot(Path(sys.argv[1]))", str(db)],
+                subprocess.run([sys.executable, "-c", BASELINE_BUILD, str(db)],
                                cwd=tree, env=env, check=True, capture_output=True)
             wsgi = "dashboard.server:wsgi()" if (tree / "dashboard/server.py").read_text().count("def wsgi") \
                 else "dashboard.production:wsgi()"

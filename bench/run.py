@@ -38,8 +38,9 @@ from bench import (  # noqa: E402
     xlsx_bench,
 )
 from bench.harness import http_mirror  # noqa: E402
-from etl.build import build, build_from_snapshot  # noqa: E402
+from etl.build import build  # noqa: E402
 from etl.fetch import FetchPolicy  # noqa: E402
+from etl.snapshot import build_from_snapshot  # noqa: E402
 
 SECTIONS = ("etl", "etl-all", "callbacks", "extract", "page", "scan", "xlsx", "report")
 UPSTREAM_ROOT = Path(os.environ.get("MIGDASH_UPSTREAM_ROOT", REPO.parent / "shared" / "data" / "upstream"))

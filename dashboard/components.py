@@ -12,6 +12,7 @@ import pandas as pd
 from dash import dcc, html
 from flask import current_app, g
 
+from dashboard.help_links import help_link
 from readside import citations, queries
 from readside.inputs import whole_number
 from readside.queries import SEXES, Database, NoDatabase
@@ -210,8 +211,14 @@ def chart_block(graph_id: str, filename: str, lang: str, *, height: str = "520px
 
     return [
         dcc.Graph(id=graph_id, config=graph_config(filename), style={"height": height}),
-        html.Details([html.Summary(t(lang, "overview.table")), table_box(f"{graph_id}-table", lang)]),
+        numbers_behind(graph_id, lang, table_box(f"{graph_id}-table", lang)),
     ]
+
+
+def numbers_behind(graph_id: str, lang: str, table: object, summary_key: str = "overview.table") -> html.Details:
+    """A chart's "numbers behind the chart": its table, and a link to the Help section that
+    says what these figures count (dashboard.help_links)."""
+    return html.Details([html.Summary(t(lang, summary_key)), table, html.P(help_link(graph_id, lang), className="help-link-line")])
 
 
 def table_box(box_id: str, lang: str, *children: object) -> html.Div:

@@ -10,7 +10,7 @@ import pandas as pd
 from dash import dcc, html
 
 from dashboard import figures
-from dashboard.components import data_table, not_loaded_notice, notice
+from dashboard.components import data_table, not_loaded_notice, notice, numbers_behind
 from readside import citations, flows
 from readside.queries import Database
 from readside.text import decimal, t
@@ -35,7 +35,7 @@ def chart(graph_id: str, figure, table, lang: str, height: str = "460px") -> lis
     """A slide-ready graph and its 'numbers behind the chart' table (as chart_block, filled in)."""
     return [dcc.Graph(id=graph_id, figure=figure, config=figures.graph_config(f"migdash-{graph_id}"),
                       style={"height": height}),
-            html.Details([html.Summary(t(lang, "overview.table")), table])]
+            numbers_behind(graph_id, lang, table)]
 
 
 def oecd_panel(db: Database, code: int, name: str, lang: str) -> list:

@@ -15,7 +15,7 @@ from dashboard.briefing import brief_download
 from dashboard.components import database
 from dashboard.openapi import API_PREFIX
 from dashboard.report_downloads import report_download
-from readside import availability, queries
+from readside import availability, changes, queries
 from readside.extract import (
     FORMATS,
     SelectionError,
@@ -31,6 +31,7 @@ from readside.extract_xlsx import Links, xlsx_file
 from readside.queries import Database, Selection
 from readside.text import language, t
 
+CHANGES_CSV = "/download/changes.csv"
 MIMETYPES = {
     "csv": "text/csv",
     "zip": "application/zip",
@@ -147,9 +148,17 @@ def availability_csv() -> Response:
                     headers={"Content-Disposition": 'attachment; filename="migdash-availability.csv"'})
 
 
+def changes_csv() -> Response:
+    """GET /download/changes.csv: what the last build changed, as `migdash changes --format csv`
+    (source, series, area_code, year, old and new vintage and value...), for a refresh memo."""
+    return Response(changes.render(database(), "csv"), mimetype="text/csv",
+                    headers={"Content-Disposition": 'attachment; filename="migdash-changes.csv"'})
+
+
 def register_downloads(server: Flask) -> None:
     """Attach the download routes to the Dash app's Flask server (called by create_app)."""
     server.add_url_rule("/download/<fmt>", "migdash_download", download, methods=["GET"])
     server.add_url_rule("/download/availability.csv", "migdash_availability_csv", availability_csv, methods=["GET"])
+    server.add_url_rule(CHANGES_CSV, "migdash_changes_csv", changes_csv, methods=["GET"])
     server.add_url_rule("/brief/<fmt>", "migdash_brief", brief_download, methods=["GET"])
     server.add_url_rule("/report/<fmt>", "migdash_report", report_download, methods=["GET"])

@@ -14,7 +14,7 @@ import pandas as pd
 from dash import dcc, html
 
 from dashboard import figures
-from dashboard.components import data_table, indicator_source_line, notice
+from dashboard.components import data_table, indicator_source_line, notice, numbers_behind
 from dashboard.panels import RECEIVED
 from readside import groupings, queries, reporting
 from readside.queries import Database
@@ -147,7 +147,7 @@ def _graph(graph_id: str, figure, table, lang: str, note: html.Div | None = None
     parts = [dcc.Graph(id=graph_id, figure=figure, config=figures.graph_config(f"migdash-{graph_id}"),
                        style={"height": "460px"})]
     return [*parts, *([note] if note is not None else []),
-            html.Details([html.Summary(t(lang, "overview.table")), table])]
+            numbers_behind(graph_id, lang, table)]
 
 
 def _remittances(db: Database, grouping: str, name: str, lang: str) -> list:

@@ -51,6 +51,7 @@ PAGE_BUNDLE: dict[str, str | None] = {
     "/availability": None,
     "/check": None,
     "/briefs": None,
+    "/help": None,
     "/map": "geo",
     "/country": "full",  # locator map beside bars and lines
     "/corridors": "full",  # sankey, heatmap

@@ -17,6 +17,7 @@ from readside.queries import Database
 from readside.text import decimal, language, percent, t
 
 PATH = "/changes"
+CSV_DOWNLOAD = "/download/changes.csv"  # dashboard.downloads serves it
 STATE_KEYS = {changes.FIRST: "changes.first", changes.COMPARED: "changes.compared"}
 WHOLE_UNITS = ("persons", "current US$")
 
@@ -48,7 +49,9 @@ def sections(db: Database, lang: str) -> list:
     frame = changes.changes(db, lang)
     if frame.empty:
         return [*out, notice(t(lang, "changes.nothing"))]
-    return [*out, *_datasets(frame, lang), *_years(frame, lang), *_revised(frame, lang), *_claims(frame, lang)]
+    download = html.P(html.A(t(lang, "changes.download_csv"), href=CSV_DOWNLOAD, id="changes-csv", download=""))
+    return [*out, download, *_datasets(frame, lang), *_years(frame, lang), *_revised(frame, lang),
+            *_claims(frame, lang)]
 
 
 def _items(lines: list[str], lang: str, list_id: str) -> html.Ul | html.P:

@@ -14,13 +14,12 @@ from etl.build import (
     INDICATOR_SOURCES,
     SNAPSHOT_DIR,
     build,
-    build_from_snapshot,
-    export_snapshot,
     is_current_schema,
 )
 from etl.errors import EtlError
 from etl.fetch import FetchPolicy
 from etl.loss import ALL as ALL_SOURCES
+from etl.snapshot import build_from_snapshot, export_snapshot
 from etl.source_report import LOADED, strict_failures
 
 log = logging.getLogger("migdash")

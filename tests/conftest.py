@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from bench.harness import http_mirror
-from etl.build import BuildResult, build, build_from_snapshot
+from etl.build import BuildResult, build
 from etl.fetch import FetchPolicy
+from etl.snapshot import build_from_snapshot
 from etl.sources import undesa_ims
 from tests.helpers import write_workbook
 from tests.workbooks import OD_PAIRS, origin_destination_rows
@@ -147,11 +148,11 @@ def snapshot_build(db: Path, collected: list) -> Path:
         SOURCE_TABLE_NAMES,
         empty_table,
         fingerprint_of,
-        load_snapshot,
         validate_tables,
         write_database,
     )
     from etl.indicators import empty_indicator
+    from etl.snapshot import load_snapshot
 
     tables = load_snapshot()
     tables.frames["indicator"] = pd.concat([c.indicator for c in collected], ignore_index=True) if collected \

@@ -19,7 +19,8 @@ from dash import html
 from dashboard import asylum_panel, asylum_sections
 from dashboard.app import create_app
 from dashboard.components import database
-from etl.build import SNAPSHOT_DIR, UNHCR_PACKAGE_TABLES, read_snapshot_table
+from etl.build import SNAPSHOT_DIR, UNHCR_PACKAGE_TABLES
+from etl.snapshot import read_snapshot_table
 from readside import asylum, availability, extract
 from readside.documents.points import talking_points
 from readside.documents.subjects import Subject

@@ -23,15 +23,13 @@ from etl.build import (
     SNAPSHOT_DIR,
     UNHCR_PACKAGE_TABLES,
     build,
-    build_from_snapshot,
     current_build,
-    export_snapshot,
-    load_snapshot,
     remove_stale_partials,
 )
 from etl.errors import EtlError, FetchError, UpstreamFormatError, ValidationFailed
 from etl.fetch import FetchPolicy
 from etl.loss import DataLoss
+from etl.snapshot import build_from_snapshot, export_snapshot, load_snapshot
 from etl.source_report import strict_failures
 from etl.sources import undesa_ims
 from schemas.common import PUBLISHED_YEARS

@@ -176,6 +176,12 @@ def test_the_command_in_its_three_formats(runs, capsys):
     assert cli.main(["changes", "--db", db]) == 0
     table = capsys.readouterr().out
     assert "== revised figures" in table and "2023-10-26 -> 2025-07-01" in table
+    app = create_app(runs["second_db"])  # the page's CSV download is the command's CSV
+    reply = app.server.test_client().get(what_changed.CSV_DOWNLOAD)
+    assert reply.status_code == 200 and reply.mimetype == "text/csv"
+    assert reply.get_data(as_text=True) == changes.render(Database(runs["second_db"]), "csv")
+    with app.server.test_request_context("/changes"):
+        assert f"href='{what_changed.CSV_DOWNLOAD}'" in str(layouts()["/changes"](lang="es"))
 
 
 def test_the_what_changed_page_in_four_languages_and_the_overview_line(runs, stored):

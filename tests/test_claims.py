@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 from etl import build as build_module
+from etl import snapshot as snapshot_module
 from etl.claims import CLAIMS_DIR, load_registry
 from etl.errors import ValidationFailed
 from etl.sources import undesa_ims
@@ -357,7 +358,7 @@ def test_a_claim_from_a_new_document_needs_no_code_change(tmp_path, monkeypatch,
     shutil.copytree(CLAIMS_DIR, registry)
     (registry / "test-note-2025.yaml").write_text(NEW_DOCUMENT, encoding="utf-8")
     monkeypatch.setattr(build_module.claim_registry, "load_registry", lambda: load_registry(registry))
-    db_path = build_module.build_from_snapshot(tmp_path / "with-new-claim.duckdb").db_path
+    db_path = snapshot_module.build_from_snapshot(tmp_path / "with-new-claim.duckdb").db_path
     ctx = Context.load(Database(db_path))
     checks = claims.check_all(ctx)
     north_2024 = publisher[(2024, 2024, 905)] / 1e6

@@ -248,7 +248,7 @@ def test_every_page_renders_in_french_and_portuguese(built_db, lang):
 @pytest.mark.parametrize("lang", ["fr", "pt"])
 def test_missing_database_notice_in_french_and_portuguese(tmp_path, lang):
     app = create_app(tmp_path / "absent.duckdb")
-    for path, layout in layouts().items():
+    for path, layout in layouts(reading_only=True).items():
         with app.server.test_request_context(path):
             assert t(lang, "notice.no_database") in text_of(layout(lang=lang)), path
 

@@ -23,9 +23,10 @@ import python_calamine
 
 from dashboard import partial_years
 from etl import areas
-from etl.build import SNAPSHOT_DIR, read_snapshot_table
+from etl.build import SNAPSHOT_DIR
 from etl.groupings import roster_iso3
 from etl.indicators import m49_of_iso3
+from etl.snapshot import read_snapshot_table
 from etl.sources import iom_missing_migrants as iom
 from readside import availability, flows, maps, queries, regional, reporting
 from readside.documents import layout, measures, points, subjects, values

@@ -150,7 +150,7 @@ def test_the_refreshed_paragraph_is_spanish_throughout(acceptance, db):
 
 def test_the_acceptance_paragraph_on_the_bundled_snapshot(tmp_path):
     """The same result on the snapshot (which holds the same UN DESA and World Bank rows)."""
-    from etl.build import build_from_snapshot
+    from etl.snapshot import build_from_snapshot
 
     result = scan.scan(Database(build_from_snapshot(tmp_path / "s.duckdb").db_path), ACCEPTANCE)
     statuses = [result.verdicts[(scan.claim_id(f.sentence), f.figure_id)].status for f in result.found]

@@ -13,6 +13,7 @@ import yaml
 
 from dashboard.app import create_app
 from etl import build as build_module
+from etl import snapshot as snapshot_module
 from etl.claims import load_registry
 from readside import claims, scan, vintage_values
 from readside.queries import Database
@@ -60,7 +61,7 @@ def registry_db(saved, tmp_path_factory) -> Database:
     (folder / "claims" / f"{DOCUMENT}.yaml").write_text(saved, encoding="utf-8")
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(build_module.claim_registry, "load_registry", lambda: load_registry(folder / "claims"))
-        return Database(build_module.build_from_snapshot(folder / "registry.duckdb").db_path)
+        return Database(snapshot_module.build_from_snapshot(folder / "registry.duckdb").db_path)
 
 
 def test_the_registry_knows_every_metric_and_detail_the_checker_reads():

@@ -7,7 +7,8 @@ import json
 
 import pandas as pd
 
-from etl.build import DATA_TABLES, SNAPSHOT_DIR, export_snapshot, read_snapshot_table
+from etl.build import DATA_TABLES, SNAPSHOT_DIR
+from etl.snapshot import export_snapshot, read_snapshot_table
 
 VOLATILE = ["retrieved_at", "fetched_from"]  # when and from where the bytes were read
 LICENCES = {"CC BY 3.0 IGO", "CC BY 4.0", "CC BY-NC 4.0"}  # IDMC is non-commercial

@@ -222,7 +222,7 @@ def test_truncated_download(tmp_path):
     raises_at(tmp_path / "m", tmp_path, HEADER_LINE + len(ROWS), "I", "cells where the header has 11")
 
 
-@pytest.mark.parametrize("bad", ["abc", "12.5", "-3"])
+@pytest.mark.parametrize("bad", ["abc", "12.5", "-3", "5²", "٣"])  # non-ASCII digits are no count either
 def test_non_count_cell(tmp_path, bad):
     rows = [*ROWS[:3], ROWS[3].replace(",500,", f",{bad},"), *ROWS[4:]]
     write_rdf(tmp_path / "m", rdf_lines(rows))

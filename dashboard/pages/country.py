@@ -18,6 +18,7 @@ from dashboard.components import (
     needs_database,
     not_loaded_notice,
     notice,
+    numbers_behind,
     page_frame,
     parse_revision,
     parse_sex,
@@ -302,7 +303,7 @@ def update_indicator_panels(area: object, lang: object) -> list:
             continue
         panels += [dcc.Graph(id=f"country-{source}", figure=figure, config=figures.graph_config(f"migdash-country-{source}"),
                              style={"height": "460px"}),
-                   html.Details([html.Summary(t(lang, "overview.table")), table])]
+                   numbers_behind(f"country-{source}", lang, table)]
     return panels
 
 

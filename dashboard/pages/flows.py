@@ -16,6 +16,7 @@ from dashboard.components import (
     indicator_source_line,
     needs_database,
     not_loaded_notice,
+    numbers_behind,
     page_frame,
     parse_choice,
     table_box,
@@ -91,7 +92,7 @@ def _incidents_block(lang: str) -> list:
     return [html.H3(t(lang, "flows_page.incidents_heading")),
             html.P(id="flows-incidents-note", className="note", **{"aria-live": "polite"}),
             dcc.Graph(id="flows-incidents", config=maps.map_config("migdash-incidents-map"), style={"height": "640px"}),
-            html.Details([html.Summary(t(lang, "map.table")), table_box("flows-incidents-table", lang)])]
+            numbers_behind("flows-incidents", lang, table_box("flows-incidents-table", lang), "map.table")]
 
 
 def _displacement_section(db: queries.Database, lang: str, loaded: bool) -> list:

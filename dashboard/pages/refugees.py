@@ -18,6 +18,7 @@ from dashboard.components import (
     needs_database,
     not_loaded_notice,
     notice,
+    numbers_behind,
     page_frame,
     parse_choice,
     table_box,
@@ -117,7 +118,7 @@ def hosts_map_block(lang: str) -> list:
     return [html.H3(t(lang, "map.hosts_heading")), html.Div(id="ref-hosts-map-notice"),
             dcc.Graph(id="ref-hosts-map", config=drawing.map_config("migdash-refugees-hosts-map"),
                       style={"height": "720px"}),
-            html.Details([html.Summary(t(lang, "map.hosts_table")), table_box("ref-hosts-map-table", lang)])]
+            numbers_behind("ref-hosts-map", lang, table_box("ref-hosts-map-table", lang), "map.hosts_table")]
 
 
 def _labelled(control_id: str, label: str, options: list[dict], value: object, width: str = "200px") -> html.Div:

@@ -18,6 +18,7 @@ from dashboard.components import (
     needs_database,
     not_loaded_notice,
     notice,
+    numbers_behind,
     page_frame,
     parse_choice,
     table_box,
@@ -112,7 +113,7 @@ def top_receivers_block(lang: str) -> html.Div:
             dcc.Tab(label=t(lang, "map.tab_map"), value="map",
                     children=[drawn, html.P(t(lang, "map.click_hint"), className="note")]),
         ]),
-        html.Details([html.Summary(t(lang, "overview.table")), table_box("rem-top-table", lang)]),
+        numbers_behind("rem-top", lang, table_box("rem-top-table", lang)),
     ])
 
 

@@ -153,7 +153,7 @@ def parse_origin_destination_workbook(path: Path, revision: int) -> pd.DataFrame
         {"destination_name": r"or area of destination$", "origin_name": r"or area of origin$"},
     )
     rows = book.sheet(sheet)
-    columns = [(c, sex_of_block(block), int(year)) for c, block, year in layout.value_cols if year.isdigit()]
+    columns = [(c, sex_of_block(block), int(year)) for c, block, year in layout.value_cols if year.isascii() and year.isdigit()]
     columns = [(c, sex, year) for c, sex, year in columns if sex is not None]
     _require_sexes(book, sheet, {sex for _, sex, _ in columns})
     dest_col, origin_col = layout.label_cols["destination_code"], layout.label_cols["origin_code"]
@@ -184,12 +184,12 @@ def parse_origin_destination_workbook(path: Path, revision: int) -> pd.DataFrame
 
 
 def _by_sex(block: str, year: str) -> str | None:
-    return sex_of_block(block) if year.isdigit() else None
+    return sex_of_block(block) if year.isascii() and year.isdigit() else None
 
 
 def _refugee_block(block: str, year: str) -> str | None:
     lowered = block.lower()
-    if year.isdigit() and "refugee" in lowered and "percentage" not in lowered and "rate" not in lowered:
+    if year.isascii() and year.isdigit() and "refugee" in lowered and "percentage" not in lowered and "rate" not in lowered:
         return "total"
     return None
 

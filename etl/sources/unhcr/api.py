@@ -113,7 +113,7 @@ def count(value: object, url: str, where: str) -> float | None:
 def _year(value: object, url: str, where: str) -> int:
     if isinstance(value, int) and not isinstance(value, bool) and 1950 <= value <= 2100:
         return value
-    if isinstance(value, str) and value.isdigit():
+    if isinstance(value, str) and value.isascii() and value.isdigit():
         return int(value)
     raise UpstreamFormatError(SOURCE, url, f"{where}: year {value!r} is not a year")
 

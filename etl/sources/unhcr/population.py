@@ -156,7 +156,7 @@ def _rdf_row(cells: list[str], columns: dict[int, str], name: str, row: int) -> 
         raise UpstreamFormatError(SOURCE, name, f"{len(cells)} cells where the header has {len(RDF_HEADER)} "
                                                 "(a cut-off or malformed line)", row=row, column=min(len(cells), len(RDF_HEADER)) - 1)
     year = cells[0].strip()
-    if not (year.isdigit() and FIRST_DATA_YEAR <= int(year) <= LAST_DATA_YEAR):
+    if not (year.isascii() and year.isdigit() and FIRST_DATA_YEAR <= int(year) <= LAST_DATA_YEAR):
         raise UpstreamFormatError(SOURCE, name, "the year is not a year", row=row, column=0, value=cells[0])
     counts = [_cell_count(cells[p], name, row, p, f) for p, f in columns.items()]
     return [row, int(year), _rdf_code(cells[1], cells[2]), _rdf_code(cells[3], cells[4]), *counts]
@@ -173,7 +173,7 @@ def _cell_count(text: str, name: str, row: int, column: int, field_name: str) ->
     if text in ("", "-"):
         return math.nan
     digits = text.replace(",", "")
-    if not digits.isdigit():
+    if not (digits.isascii() and digits.isdigit()):
         raise UpstreamFormatError(SOURCE, name, f"{field_name} is not a count", row=row, column=column, value=text)
     return float(digits)
 
