@@ -10,6 +10,7 @@ assets/chart_fit.js then fits that frame to the width the chart is drawn at.
 from __future__ import annotations
 
 import math
+import textwrap
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
@@ -310,6 +311,9 @@ def grouped_bars(
     return value_axis(fig, lang=lang, unit=unit_of(fmt))
 
 
+LABEL_WRAP = 26  # characters of a bar's name on one line
+
+
 def horizontal_bars(
     frame: pd.DataFrame, *, label: str, value: str, lang: str, title: str, source: str,
     fmt: Formatter = people, x_title: str | None = None, colour: str = BAR_COLOUR,
@@ -319,9 +323,12 @@ def horizontal_bars(
     if frame.empty:
         return empty_figure(title)
     ordered = frame.iloc[::-1]
+    # a long name (a route, 'Bolivia (Plurinational State of)') on two lines: on a phone the
+    # labels would otherwise take the plot's width and run past the chart's left edge
+    names = ["<br>".join(textwrap.wrap(str(n), LABEL_WRAP)) if len(str(n)) > LABEL_WRAP else n for n in ordered[label]]
     fig = go.Figure(
         go.Bar(
-            x=ordered[value], y=ordered[label], orientation="h", marker_color=colour,
+            x=ordered[value], y=names, orientation="h", marker_color=colour,
             customdata=[fmt(v, lang) for v in ordered[value]],
             hovertemplate="%{y}: %{customdata}<extra></extra>",
         )

@@ -43,7 +43,7 @@ GEO = {
 }
 # The Lesser Antilles and the ABC islands at eight times the main map's scale, over the Atlantic.
 INSET = {**GEO, "projection": {"type": "mercator"}, "lonaxis": {"range": [-70.6, -58.9]},
-         "lataxis": {"range": [9.8, 19.0]}, "domain": {"x": [0.72, 0.995], "y": [0.36, 0.9]},
+         "lataxis": {"range": [9.8, 19.0]}, "domain": {"x": [0.75, 0.995], "y": [0.36, 0.9]},
          "showframe": True, "framecolor": "#666666", "framewidth": 1}
 
 

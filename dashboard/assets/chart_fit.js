@@ -145,12 +145,12 @@
     if (off(margin.t || 0, top)) { update["margin.t"] = top; }
     if (off(margin.b || 0, bottom)) { update["margin.b"] = bottom; }
 
-    if (layout.meta.map) { stackMap(gd, layout, full.width < NARROW_MAP, update); }
+    const tall = layout.meta.map ? stackMap(gd, layout, full.width < NARROW_MAP, update) : 0;
 
     // A phone's wrapped title, legend and source line leave the plot too little height: grow.
-    const needed = top + bottom + MIN_PLOT;
-    const holder = gd.closest(".dash-graph");
-    if (holder && full.height < needed) { holder.style.height = needed + "px"; }
+    // Back on a wide screen the chart takes its own height again (a map kept a phone's height
+    // would be drawn wider, under its inset).
+    resize(gd.closest(".dash-graph"), Math.max(top + bottom + MIN_PLOT, tall));
 
     if (names) {
       window.Plotly.update(gd, { name: names.names }, update, names.indices);
@@ -214,10 +214,6 @@
       geo2: hasInset ? { x: [0.05, 0.95], y: [0, hasBar ? 0.22 : 0.32] } : null,
       bar: hasBar ? { x: 0, y: hasInset ? 0.29 : 0, len: 0.2, yanchor: "bottom" } : null,
     } : { geo: JSON.parse(wide.geo), geo2: JSON.parse(wide.geo2), bar: JSON.parse(wide.bar) };
-    const holder = gd.closest(".dash-graph");
-    if (narrow && hasInset && hasBar && holder && holder.getBoundingClientRect().height < TALL_MAP) {
-      holder.style.height = TALL_MAP + "px";
-    }
     const same = function (a, b) { return JSON.stringify(a) === JSON.stringify(b); };
     if (target.geo && !same(layout.geo.domain, target.geo)) { update["geo.domain"] = target.geo; }
     if (target.geo2 && !same(layout.geo2.domain, target.geo2)) {
@@ -234,6 +230,22 @@
       Object.keys(target.bar).forEach(function (k) {
         if (bar[k] !== target.bar[k]) { update["coloraxis.colorbar." + k] = target.bar[k]; }
       });
+    }
+    return narrow && hasInset && hasBar ? TALL_MAP : 0; // px the stacked map needs
+  }
+
+  // The holder's height: its own (the page's) unless the chart needs more; the page's height is
+  // kept in data-migdash-height while the chart is grown.
+  function resize(holder, needed) {
+    if (!holder) { return; }
+    const grown = holder.dataset.migdashHeight !== undefined;
+    const own = grown ? parseFloat(holder.dataset.migdashHeight) : holder.getBoundingClientRect().height;
+    if (own < needed) {
+      if (!grown) { holder.dataset.migdashHeight = holder.style.height || own + "px"; }
+      if (Math.abs(holder.getBoundingClientRect().height - needed) > 1) { holder.style.height = needed + "px"; }
+    } else if (grown) {
+      holder.style.height = holder.dataset.migdashHeight;
+      delete holder.dataset.migdashHeight;
     }
   }
 

@@ -98,7 +98,7 @@ def _series_table(db: queries.Database, lang: str) -> html.Table:
     counts = queries.series_counts(db)
     name_col = name_column(lang)
     shown = series.assign(
-        loaded=series["code"].map(lambda code: f"{counts[code]:,}" if code in counts else t(lang, "sources.not_loaded"))
+        loaded=series["code"].map(lambda code: decimal(counts[code], lang, 0) if code in counts else t(lang, "sources.not_loaded"))
     )
     headers = [t(lang, f"sources.series_col.{c}") for c in ("code", "name", "unit", "source", "licence", "loaded")]
     return data_table(shown[["code", name_col, "unit", "source", "licence", "loaded"]], headers, "sources-series")
