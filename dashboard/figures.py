@@ -311,7 +311,10 @@ def grouped_bars(
     return value_axis(fig, lang=lang, unit=unit_of(fmt))
 
 
-LABEL_WRAP = 26  # characters of a bar's name on one line
+# A bar's name longer than LONG_LABEL characters (an IOM route) is written on lines of LABEL_WRAP;
+# country names ('Venezuela (Bolivarian Republic of)', 34) stay on one line, where a ranking of
+# twenty bars has no room for two.
+LONG_LABEL, LABEL_WRAP = 36, 26
 
 
 def horizontal_bars(
@@ -323,9 +326,9 @@ def horizontal_bars(
     if frame.empty:
         return empty_figure(title)
     ordered = frame.iloc[::-1]
-    # a long name (a route, 'Bolivia (Plurinational State of)') on two lines: on a phone the
-    # labels would otherwise take the plot's width and run past the chart's left edge
-    names = ["<br>".join(textwrap.wrap(str(n), LABEL_WRAP)) if len(str(n)) > LABEL_WRAP else n for n in ordered[label]]
+    # a route's long name on two lines: on a phone it would take the plot's width and run past
+    # the chart's left edge
+    names = ["<br>".join(textwrap.wrap(str(n), LABEL_WRAP)) if len(str(n)) > LONG_LABEL else n for n in ordered[label]]
     fig = go.Figure(
         go.Bar(
             x=ordered[value], y=names, orientation="h", marker_color=colour,
