@@ -22,6 +22,8 @@
   const SLACK = 24; // px a margin may exceed what it holds before it is tightened // per figure: a safety net against a layout that never settles
   const LINE = 1.3; // plotly's line height, in font sizes
   const PANEL_TITLE = 22;
+  const TOOLBAR = 26; // px: plotly's toolbar row
+  const NARROW_TOOLBAR = 600; // px: below this width the toolbar would cover the title's end
   const LEGEND_SYMBOL = 50; // px of a legend entry before its text: the symbol and the gaps // px above a small multiple's top row: its panels' titles
 
   let canvas = null;
@@ -102,7 +104,9 @@
     const titleLines = lineCount(title);
     const titleHeight = titleLines * titleFont.size * LINE;
     // plotly draws a title of several lines 0.7em higher than a one-line title anchored alike
-    const titlePad = EDGE + (titleLines > 1 ? Math.ceil(0.7 * titleFont.size) : 0);
+    // on a phone the toolbar, shown on a tap, gets a row of its own above the title
+    const toolbar = full.width < NARROW_TOOLBAR ? TOOLBAR : 0;
+    const titlePad = EDGE + toolbar + (titleLines > 1 ? Math.ceil(0.7 * titleFont.size) : 0);
     const pad = (layout.title && layout.title.pad) || {};
     if (rawTitle && Math.abs((pad.t || 0) - titlePad) > 1) { update["title.pad.t"] = titlePad; }
 
@@ -133,7 +137,7 @@
     const axis = axisBelow(gd, full);
     // small multiples: the top row's panel titles stand above the plot area
     const panels = notes.some(function (a) { return a.name === "panel"; }) ? PANEL_TITLE : 0;
-    const top = Math.ceil(EDGE + titleHeight + (legend ? GAP + legend : 0) + GAP + panels);
+    const top = Math.ceil(EDGE + toolbar + titleHeight + (legend ? GAP + legend : 0) + GAP + panels);
     const bottom = Math.ceil(axis + (sourceHeight ? GAP + sourceHeight : 0) + EDGE);
     if (index >= 0) {
       const shiftY = -(axis + GAP);
