@@ -9,7 +9,7 @@ from dash import dcc, html
 
 from dashboard import figures
 from dashboard.components import data_table, notice, table_box
-from readside import asylum, queries
+from readside import asylum, citations, queries
 from readside.text import LANGUAGES, decimal, name_column, percent, t
 
 RANKED = 12  # hosts or origins on a ranking chart
@@ -24,8 +24,6 @@ def box(box_id: str) -> html.Div:
 def chart(graph_id: str, figure, table, lang: str, *, height: str = "480px") -> list:
     """A slide-ready graph with its 'numbers behind the chart' table (None: they are in the
     table of the chart above)."""
-    if figure.layout.xaxis.title.text == t(lang, "axis.year"):  # UNHCR's figures are calendar years
-        figure.update_xaxes(title=t(lang, "table.year"))
     graph = dcc.Graph(id=graph_id, figure=figure, config=figures.graph_config(f"migdash-{graph_id}"),
                       style={"height": height})
     if table is None:
@@ -34,8 +32,9 @@ def chart(graph_id: str, figure, table, lang: str, *, height: str = "480px") -> 
 
 
 def source_line(db: queries.Database, dataset: str, vintage: str, lang: str) -> str:
-    info = asylum.citation(db, dataset, vintage) or {}
-    return t(lang, "asylum.source", citation=info.get("citation", "UNHCR"), licence=info.get("licence", ""))
+    """The chart's own file (one package dataset and release), cited in the page's language with
+    its licence once, as every other chart."""
+    return citations.source_line(citations.rows(db, "unhcr", datasets=[f"unhcr_refugees_{dataset}_{vintage}"]), lang)
 
 
 def basis_label(basis: str, lang: str) -> str:
@@ -140,5 +139,6 @@ def trend_figure(frame: pd.DataFrame, lang: str, *, source: str, title: str, rat
     line drawn across a change of basis (see basis_breaks)."""
     long = rate_frame(frame, lang) if rate else trend_frame(frame, lang)
     fig = figures.lines(long, value="value", lang=lang, source=source, percent=rate,
-                        y_title=t(lang, "asylum.rate" if rate else "asylum.claims_axis"), title=title)
+                        y_title=t(lang, "asylum.rate" if rate else "asylum.claims_axis"), title=title,
+                        year_basis="calendar_year")  # claims lodged and decided during the year
     return break_lines(fig, basis_breaks(frame))

@@ -239,7 +239,7 @@ def update_flow_trend(_: object, lang: object):
     names = _subregion_names(db, lang)
     frame = trend.assign(**{f"name_{code}": trend["area_code"].map(_subregion_names(db, code)) for code in LANGUAGES})
     fig = figures.lines(frame, value="persons", lang=lang, y_title=t(lang, "axis.persons"),
-                        source=source_line(db, "flows", vintage, lang), title=t(lang, "asylum.flow_trend_title"))
+                        source=source_line(db, "flows", vintage, lang), title=t(lang, "asylum.flow_trend_title"), year_basis="calendar_year")
     shown = pd.DataFrame({"year": frame["year"], "area": frame["area_code"].map(names),
                           "persons": frame["persons"].map(lambda v: count(v, lang))})
     table = data_table(shown, [t(lang, "table.year"), t(lang, "asylum.col.into"), t(lang, "axis.persons")],
@@ -278,7 +278,7 @@ def update_solutions(solution: object, lang: object):
     name_col = name_column(lang)
     fig = figures.lines(frame, value="persons", lang=lang, y_title=t(lang, "axis.persons"),
                         source=source_line(db, "solutions", vintage, lang),
-                        title=t(lang, f"asylum.solution_title.{solution}", since=SOLUTION_SINCE))
+                        title=t(lang, f"asylum.solution_title.{solution}", since=SOLUTION_SINCE), year_basis="calendar_year")
     shown = pd.DataFrame({"year": frame["year"], "area": frame[name_col],
                           "persons": frame["persons"].map(lambda v: count(v, lang))})
     table = data_table(shown, [t(lang, "table.year"), t(lang, "table.area"), label], "sol-trend-data")

@@ -13,7 +13,7 @@ from dash import dcc, html
 from flask import current_app, g
 
 from dashboard.help_links import help_link
-from readside import queries
+from readside import citations, queries
 from readside.inputs import whole_number
 from readside.queries import SEXES, Database, NoDatabase
 from readside.text import LANGUAGE_NAMES, LANGUAGE_SWITCH_LABEL, LANGUAGES, language, strings, t
@@ -199,8 +199,10 @@ def selection_notices(lang: str, bad_revision: str | None, chosen: int, bad_sex:
 
 
 def source_line(db: Database, revision: int, lang: str) -> str:
+    """UN DESA's citation of one revision, in the page's language."""
     source = queries.provenance_for(db, revision) or {}
-    return t(lang, "source.line", publisher=source.get("publisher", "UN DESA"), revision=revision, licence=source.get("licence", ""))
+    return t(lang, "source.line", publisher=citations.publisher(source.get("publisher", "UN DESA"), lang),
+             revision=revision, licence=source.get("licence", ""))
 
 
 def chart_block(graph_id: str, filename: str, lang: str, *, height: str = "520px") -> list:
@@ -235,14 +237,29 @@ def url_sync_script(*names: str) -> str:
 
 
 def not_loaded_notice(lang: str, source: str) -> html.Div:
-    """Where a series has no data: which command loads it, never an empty or invented chart."""
-    return notice(t(lang, "notice.not_loaded", what=t(lang, f"what.{source}"), publisher=t(lang, f"publisher.{source}"),
-                    source=source), "info")
+    """Where a series has no data: what is missing, in the reader's terms, and a link to the
+    Sources page (which holds the commands); never an empty or invented chart."""
+    return missing_notice(lang, t(lang, "notice.not_loaded", what=t(lang, f"what.{source}"),
+                                  publisher=t(lang, f"publisher.{source}"), source=source))
 
 
-def indicator_source_line(db: Database, source: str, lang: str) -> str:
-    info = queries.indicator_provenance(db, source) or {}
-    return t(lang, "indicator.source_line", citation=info.get("citation", source), licence=info.get("licence", ""))
+def missing_notice(lang: str, message: str, kind: str = "info") -> html.Div:
+    """A notice saying what this database lacks, with a link to Sources & method, where whoever
+    runs the dashboard finds the command that loads it (no command on a reader's page)."""
+    link = dcc.Link(t(lang, "notice.sources_link"), href=href("/sources", lang=lang) + "#loading",
+                    className="sources-link")
+    return html.Div([message, " ", link], className=f"notice notice-{kind}", role="status")
+
+
+def indicator_source_line(db: Database, source: str, lang: str, *, series: str | None = None,
+                          vintage: str | None = None) -> str:
+    """The citation of the file a chart is drawn from, in the page's language, licence once:
+    the newest file of `source`, or of one `series` (a World Bank indicator code), or the file
+    of one `vintage` (a release the page lets the reader choose)."""
+    like = f"%{series}%" if series else None
+    cited = (citations.rows(db, source, vintages=[vintage], like=like) if vintage else []) or \
+        citations.newest(db, source, like=like) or citations.newest(db, source)
+    return citations.source_line(cited, lang) or source
 
 
 def parse_choice(value: object, allowed: list) -> object | None:

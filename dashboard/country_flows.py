@@ -11,16 +11,16 @@ from dash import dcc, html
 
 from dashboard import figures
 from dashboard.components import data_table, not_loaded_notice, notice, numbers_behind
-from readside import flows
+from readside import citations, flows
 from readside.queries import Database
 from readside.text import decimal, t
 
 PERMANENT = ("work", "family", "accompanying_family", "humanitarian", "free_movement", "other")
 
 
-def _cited(citations: list[dict], lang: str) -> str:
-    """One source line naming every file a chart's figures come from."""
-    return "<br>".join(t(lang, "indicator.source_line", **c) for c in citations)
+def _cited(cited: list[dict], lang: str) -> str:
+    """One source line naming every file a chart's figures come from, in the page's language."""
+    return citations.source_line(cited, lang)
 
 
 def _counts(frame: pd.DataFrame, columns: list[str], lang: str) -> pd.DataFrame:
@@ -68,7 +68,7 @@ def _permanent_chart(db: Database, code: int, frame: pd.DataFrame, name: str, la
     figure = figures.grouped_bars(wide, category="year", series=series, lang=lang, stacked=True,
                                   title=t(lang, "flows_page.permanent_title", name=name),
                                   source=_cited(flows.flow_citations(db, code, "permanent"), lang),
-                                  y_title=t(lang, "axis.persons"))
+                                  y_title=t(lang, "axis.persons"), year_basis="calendar_year")
     figures.add_total_line(figure, totals, x="year", y="persons", label=total_label, lang=lang)
     merged = wide.merge(totals[["year", "persons"]].rename(columns={"persons": "total"}), on="year", how="left")
     shown = _counts(merged, [*present, "total"], lang)
@@ -82,7 +82,7 @@ def _foreign_chart(db: Database, code: int, frame: pd.DataFrame, name: str, lang
     figure = figures.grouped_bars(frame, category="year", series={"persons": label}, lang=lang,
                                   title=t(lang, "country_flows.foreign_title", name=name),
                                   source=_cited(flows.flow_citations(db, code, "foreign_inflow_national"), lang),
-                                  y_title=t(lang, "axis.persons"))
+                                  y_title=t(lang, "axis.persons"), year_basis="calendar_year")
     table = data_table(_counts(frame, ["persons"], lang)[["year", "persons"]], [t(lang, "table.year"), label],
                        "country-oecd-foreign-data")
     return chart("country-oecd-foreign", figure, table, lang)
@@ -101,7 +101,7 @@ def idmc_panel(db: Database, code: int, name: str, lang: str) -> list:
     figure = figures.grouped_bars(frame, category="year", series=series, lang=lang,
                                   title=t(lang, "country_flows.idmc_title", name=name),
                                   source=_cited(flows.idmc_citations(db, vintages), lang),
-                                  y_title=t(lang, "axis.persons"))
+                                  y_title=t(lang, "axis.persons"), year_basis="calendar_year")
     table = data_table(_counts(frame, ["disaster", "conflict"], lang)[["year", "disaster", "conflict"]],
                        [t(lang, "table.year"), *series.values()], "country-idmc-data")
     note = html.P(t(lang, "country_flows.idmc_note"), className="note")
@@ -121,11 +121,11 @@ def iom_panel(db: Database, code: int, name: str, lang: str) -> list:
         return [notice(t(lang, "country_flows.no_iom", name=name, years=years), "info")]
     label = t(lang, "flows_page.dead_missing")
     cited = [c for c in (flows.file_covering(db, int(y)) for y in frame["year"]) if c]
-    source = f"{_cited(list({c['citation']: c for c in cited}.values()), lang)} {t(lang, 'flows_page.minimum_estimates')}"
+    source = f"{_cited(list({c['dataset']: c for c in cited}.values()), lang)} {t(lang, 'flows_page.minimum_estimates')}"
     labelled = frame.assign(year=frame["year"].astype(int).astype(str))  # two bars, not a continuous axis
     figure = figures.grouped_bars(labelled, category="year", series={"dead_and_missing": label}, lang=lang,
                                   title=t(lang, "country_flows.iom_title", name=name), source=source,
-                                  y_title=t(lang, "axis.persons"))
+                                  y_title=t(lang, "axis.persons"), year_basis="calendar_year")
     table = data_table(_counts(labelled, ["dead_and_missing"], lang)[["year", "dead_and_missing"]],
                        [t(lang, "table.year"), label], "country-iom-data")
     note = html.P(t(lang, "country_flows.iom_coverage", years=years), className="note")

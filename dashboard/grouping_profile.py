@@ -18,7 +18,7 @@ from dashboard.components import data_table, indicator_source_line, notice, numb
 from dashboard.panels import RECEIVED
 from readside import groupings, queries, reporting
 from readside.queries import Database
-from readside.text import money, name_column, people, t
+from readside.text import capitalised, money, name_column, people, t
 from readside.text import percent as percent_text
 
 # UNHCR's series of people hosted (by country of asylum), each summed over the members.
@@ -155,7 +155,7 @@ def _remittances(db: Database, grouping: str, name: str, lang: str) -> list:
     gdp_line = html.P(t(lang, "group.gdp_not_offered"), id="country-group-gdp")
     made = remittances_sum(db, grouping, name, lang, "country-group-remittances-data")
     if made is None:
-        return [notice(t(lang, "group.no_series", publisher="World Bank", what=t(lang, "what.worldbank"), name=name)),
+        return [notice(t(lang, "group.no_series", publisher=capitalised(t(lang, "publisher.worldbank")), what=t(lang, "what.worldbank"), name=name)),
                 gdp_line]
     fig, table, note = made
     return [*_graph("country-group-remittances", fig, table, lang, html.P(note, className="group-sum-note")), gdp_line]
@@ -181,7 +181,7 @@ def remittances_sum(db: Database, grouping: str, name: str, lang: str, table_id:
                                title=t(lang, "group.remittances_title", name=name),
                                source=f"{indicator_source_line(db, 'worldbank', lang)}<br>{note}",
                                series={"complete": t(lang, "group.complete", counted=most, total=total),
-                                       "partial": t(lang, "group.partial")})
+                                       "partial": t(lang, "group.partial")}, year_basis="calendar_year")
     _left(fig).update_layout(barmode="overlay")
     return fig, _counted_table(sums, "value", money, told, table_id, lang), told
 
@@ -199,14 +199,14 @@ def _hosted(db: Database, grouping: str, name: str, lang: str) -> list:
     sums = {series: groupings.indicator_by_group(db, grouping, series) for series in HOSTED}
     sums = {series: frame for series, frame in sums.items() if not frame.empty}
     if not sums:
-        return [notice(t(lang, "group.no_series", publisher="UNHCR", what=t(lang, "what.unhcr"), name=name))]
+        return [notice(t(lang, "group.no_series", publisher=capitalised(t(lang, "publisher.unhcr")), what=t(lang, "what.unhcr"), name=name))]
     labels = {series: t(lang, f"refugees.pop.{HOSTED[series]}") for series in sums}
     wide = pd.concat([frame.set_index("year")["value"].rename(series) for series, frame in sums.items()], axis=1)
     wide = wide.sort_index().reset_index()
     notes = [html.Li(f"{labels[series]}: {_last_note(db, grouping, series, frame, lang)}") for series, frame in sums.items()]
     fig = figures.grouped_bars(wide, category="year", lang=lang, y_title=t(lang, "axis.persons"), series=labels,
                                title=t(lang, "group.refugees_title", name=name),
-                               source=indicator_source_line(db, "unhcr", lang))
+                               source=indicator_source_line(db, "unhcr", lang), year_basis="end_year")
     shown = pd.DataFrame({"year": wide["year"]})
     for series, frame in sums.items():
         counted = dict(zip(frame["year"], counted_column(frame, lang), strict=True))

@@ -11,9 +11,18 @@ import plotly.graph_objects as go
 
 from dashboard import maps as drawing
 from dashboard.components import source_line
-from readside import maps
+from readside import citations, maps
 from readside.queries import Database
-from readside.text import decimal, money, people, percent, percent_of_gdp, signed_people, t
+from readside.text import (
+    decimal,
+    money,
+    people,
+    percent,
+    percent_of_gdp,
+    round_figure,
+    signed_people,
+    t,
+)
 
 
 def formatter(key: str):
@@ -32,9 +41,10 @@ def legend_formatter(key: str):
     """Class edges in the legend: the unit is in its title, the digits are those of the edge
     (edges have two significant digits: 0.25, 6.2, 16)."""
     unit = maps.INDICATORS[key].unit
-    if unit in ("persons", "usd"):
-        return formatter(key)
-    return lambda v, lang: decimal(v, lang, significant_decimals(v))
+    if unit in ("persons", "usd"):  # round breaks written round: '1 million', 'US$ 500 million'
+        return lambda v, lang: ("+" if maps.INDICATORS[key].signed and v > 0 else "") + round_figure(v, lang,
+                                                                                               usd=unit == "usd")
+    return lambda v, lang: decimal(v, lang, 0 if float(v).is_integer() else significant_decimals(v))
 
 
 def significant_decimals(value: float, significant: int = 2) -> int:
@@ -58,9 +68,10 @@ def map_figure(db: Database, key: str, edition: str, year: int, frame: pd.DataFr
     if spec.source == "undesa_ims":
         source = source_line(db, int(edition), lang)
     else:
-        found = maps.edition_source(db, key, edition) or {}
-        source = t(lang, "indicator.source_line", citation=found.get("citation", spec.source),
-                   licence=found.get("licence", "")) + f" {edition_text}."
+        like = f"%{spec.series[0]}%" if spec.source == "worldbank" and spec.series else None
+        cited = citations.rows(db, spec.source, vintages=[edition], like=like)[:1] or \
+            citations.rows(db, spec.source, vintages=[edition])[:1]
+        source = citations.source_line(cited, lang) or spec.source
     legend = t(lang, "map.legend", unit=t(lang, f"map.unit.{spec.unit}"), year=year, edition=edition_text)
     return drawing.americas_map(frame, areas, lang=lang, fmt=legend_formatter(key), signed=spec.signed, legend_title=legend,
                                 title=t(lang, "map.figure_title", indicator=indicator, year=year), source=source,

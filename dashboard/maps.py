@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import bisect
 import json
-import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -25,16 +24,16 @@ import plotly.colors
 import plotly.graph_objects as go
 from dash import dcc
 
-from dashboard.figures import FONT, PALETTE, graph_config
-from readside.text import SEPARATORS, language, name_column, t
+from dashboard.figures import FONT, FRAME, frame_chart, graph_config
+from readside import style
+from readside.text import language, name_column, t
 
 BASE_MAP = Path(__file__).parent / "assets" / "topojson" / "world_50m.json"
 Formatter = Callable[[float, str], str]
-NO_FIGURE_COLOUR = "#d4d4d4"
+NO_FIGURE_COLOUR = style.NO_DATA
 MEMBER_LINE, TERRITORY_LINE = "#1a1a1a", "#8c8c8c"
 TERRITORY_OPACITY = 0.55
 CLASSES = 6
-SOURCE_WIDTH = 150  # characters per line of the source line (plotly does not wrap annotations)
 GEO = {
     "scope": "world", "resolution": 50, "projection": {"type": "natural earth"},
     "lonaxis": {"range": [-168, -28]}, "lataxis": {"range": [-56, 78]},
@@ -44,7 +43,7 @@ GEO = {
 }
 # The Lesser Antilles and the ABC islands at eight times the main map's scale, over the Atlantic.
 INSET = {**GEO, "projection": {"type": "mercator"}, "lonaxis": {"range": [-70.6, -58.9]},
-         "lataxis": {"range": [9.8, 19.0]}, "domain": {"x": [0.72, 0.995], "y": [0.36, 0.9]},
+         "lataxis": {"range": [9.8, 19.0]}, "domain": {"x": [0.75, 0.995], "y": [0.36, 0.9]},
          "showframe": True, "framecolor": "#666666", "framewidth": 1}
 
 
@@ -78,12 +77,22 @@ class Classes:
         return [t(lang, "map.class_below", value=shown[0]), *middle, t(lang, "map.class_above", value=shown[-1])]
 
 
+ROUND_STEPS = (1.0, 2.0, 2.5, 5.0, 10.0)
+
+
 def _rounded(value: float) -> float:
-    return float(f"{value:.2g}")
+    """The round number a person would put a class break at: 1, 2, 2.5 or 5 times a power of
+    ten, the nearest on a logarithmic scale (920,000 -> 1 million, 57,000 -> 50,000)."""
+    if value == 0:
+        return 0.0
+    magnitude = 10 ** np.floor(np.log10(abs(value)))
+    step = min(ROUND_STEPS, key=lambda s: abs(np.log10(abs(value) / magnitude) - np.log10(s)))
+    return float(np.copysign(step * magnitude, value))
 
 
 def _edges(values: np.ndarray, count: int) -> list[float]:
-    """Quantile edges rounded to two significant digits, strictly inside the values' range."""
+    """Quantile edges rounded as a person would (1, 2, 2.5, 5 x 10^k), strictly inside the
+    values' range."""
     if len(values) < 2 or count < 2:
         return []
     found = {_rounded(q) for q in np.quantile(values, np.arange(1, count) / count)}
@@ -148,7 +157,8 @@ def americas_map(frame: pd.DataFrame, areas: pd.DataFrame, *, lang: str, title: 
     _frame_map(fig, title=title, source=source, lang=lang)
     fig.update_layout(coloraxis=_colour_axis(classes, classes.labels(fmt, lang), legend_title), geo2=INSET)
     fig.add_annotation(text=t(lang, "map.inset"), showarrow=False, xref="paper", yref="paper", x=INSET["domain"]["x"][0],
-                       y=INSET["domain"]["y"][1], xanchor="left", yanchor="bottom", font={"size": 13, "color": "#333"})
+                       y=INSET["domain"]["y"][1], xanchor="left", yanchor="bottom", font={"size": 13, "color": "#333"},
+                       name="inset")
     return fig
 
 
@@ -211,20 +221,18 @@ def _markers_trace(group: Group, geo: str) -> go.Scattergeo | None:
 
 
 def _frame_map(fig: go.Figure, *, title: str, source: str, lang: str) -> None:
-    """Title and source line inside the figure, as every chart has, so a PNG goes onto a slide."""
+    """Title, legend and source line framed as every chart's (figures.frame_chart), so a PNG goes
+    onto a slide. `map` tells assets/chart_fit.js to stack the legend of classes and the inset
+    under the map on a narrow screen, where they would cover it."""
+    frame_chart(fig, title=title, source=source, lang=lang, axis_below=0)
     fig.update_layout(
-        title={"text": title, "x": 0.01, "xanchor": "left", "font": {"size": 20}},
-        font={"family": FONT, "size": 14}, separators=SEPARATORS[lang], template="plotly_white",
-        geo=GEO, margin={"l": 10, "r": 10, "t": 60, "b": 110}, autosize=True, uirevision="americas",
-        legend={"orientation": "h", "yanchor": "top", "y": -0.01, "x": 0, "itemclick": "toggle"},
-        hoverlabel={"font": {"family": FONT}},
+        meta={"frame": FRAME, "map": True}, geo=GEO, margin={"l": 10, "r": 10}, uirevision="americas",
+        legend={"itemclick": "toggle"}, hoverlabel={"font": {"family": FONT}}, hovermode="closest",
     )
-    fig.add_annotation(text="<br>".join(textwrap.wrap(source, SOURCE_WIDTH)), showarrow=False, xref="paper",
-                       yref="paper", x=0, y=-0.06, xanchor="left", align="left",
-                       yanchor="top", font={"size": 11, "color": "#444"})
+    fig.update_annotations(selector={"name": "source"}, xshift=0)
 
 
-INCIDENT_COLOUR = PALETTE[4]  # vermillion (Okabe–Ito)
+INCIDENT_COLOUR = style.MEASURE_COLOURS["dead_and_missing"]  # vermillion (Okabe–Ito), as on the charts
 INCIDENT_HOVER = ("<b>%{customdata[0]}</b><br>%{customdata[1]}<br>%{customdata[2]}<br>%{customdata[3]}"
                   "<extra></extra>")
 MAX_MARKER = 34  # px across the largest incident's circle
@@ -253,13 +261,13 @@ def incidents_map(frame: pd.DataFrame, *, lang: str, title: str, source: str, le
     return fig
 
 
-ORIGIN_COLOUR = PALETTE[0]  # orange (Okabe–Ito): the origin country
-HOST_COLOUR = PALETTE[3]  # blue: the circles of people hosted
+ORIGIN_COLOUR = style.OKABE_ITO["orange"]  # the origin country, where it has no colour of its own
+HOST_COLOUR = style.OKABE_ITO["blue"]  # the circles of people hosted
 HOST_HOVER = "<b>%{customdata[1]}</b><br>%{customdata[2]}<extra></extra>"
 
 
 def hosts_map(hosts: pd.DataFrame, origin_iso3: str | None, *, lang: str, title: str, source: str, legend: str,
-              origin_legend: str, hover: list[str]) -> go.Figure:
+              origin_legend: str, hover: list[str], origin_colour: str | None = None) -> go.Figure:
     """Where one origin's displaced people are hosted: a circle on each host of the Americas
     (`hosts`: asylum_code, iso3, name, persons) whose area is the persons hosted, and the origin
     filled orange with a black outline. Hosts outside the
@@ -271,7 +279,7 @@ def hosts_map(hosts: pd.DataFrame, origin_iso3: str | None, *, lang: str, title:
                                   showscale=False, colorscale=[[0, "#e3e3e3"], [1, "#e3e3e3"]], showlegend=False,
                                   marker={"line": {"color": "#ffffff", "width": 0.5}})]
     if origin_iso3 in shapes():
-        traces.append(_origin_trace(origin_iso3, origin_legend))
+        traces.append(_origin_trace(origin_iso3, origin_legend, origin_colour or ORIGIN_COLOUR))
     traces.append(go.Scattergeo(
         locations=list(hosts["iso3"]), locationmode="ISO-3", mode="markers", name=legend, showlegend=True,
         customdata=[[int(c), n, h] for c, n, h in zip(hosts["asylum_code"], hosts["name"], hover, strict=True)],
@@ -284,10 +292,11 @@ def hosts_map(hosts: pd.DataFrame, origin_iso3: str | None, *, lang: str, title:
     return fig
 
 
-def _origin_trace(iso3: str, name: str) -> go.Choropleth:
-    """The origin's shape, filled and outlined so the eye starts there."""
+def _origin_trace(iso3: str, name: str, colour: str) -> go.Choropleth:
+    """The origin's shape, filled (in the country's own colour where it has one) and outlined so
+    the eye starts there."""
     return go.Choropleth(locations=[iso3], z=[1], locationmode="ISO-3", showscale=False, name=name, showlegend=True,
-                         colorscale=[[0, ORIGIN_COLOUR], [1, ORIGIN_COLOUR]], hovertemplate=f"{name}<extra></extra>",
+                         colorscale=[[0, colour], [1, colour]], hovertemplate=f"{name}<extra></extra>",
                          marker={"line": {"color": MEMBER_LINE, "width": 1.5}})
 
 
@@ -301,12 +310,14 @@ def locator(iso3: str | None, name: str, *, lang: str, title: str) -> go.Figure 
         go.Choropleth(locations=others, z=[0] * len(others), locationmode="ISO-3", hoverinfo="skip", showscale=False,
                       colorscale=[[0, "#e3e3e3"], [1, "#e3e3e3"]], marker={"line": {"color": "#ffffff", "width": 0.4}}),
         go.Choropleth(locations=[iso3], z=[1], locationmode="ISO-3", showscale=False, name=name,
-                      colorscale=[[0, PALETTE[3]], [1, PALETTE[3]]], hovertemplate=f"{name}<extra></extra>",
+                      colorscale=[[0, style.OKABE_ITO["blue"]], [1, style.OKABE_ITO["blue"]]],
+                      hovertemplate=f"{name}<extra></extra>",
                       marker={"line": {"color": MEMBER_LINE, "width": 0.8}}),
     ])
     if shapes()[iso3]["small"]:
         fig.add_trace(go.Scattergeo(locations=[iso3], locationmode="ISO-3", mode="markers", hoverinfo="skip",
-                                    marker={"size": 22, "symbol": "circle-open", "color": PALETTE[4], "line": {"width": 3}}))
+                                    marker={"size": 22, "symbol": "circle-open", "color": style.HIGHLIGHT,
+                                            "line": {"width": 3}}))
     fig.update_layout(title={"text": title, "x": 0.01, "font": {"size": 16}}, font={"family": FONT}, showlegend=False,
                       geo=GEO, margin={"l": 0, "r": 0, "t": 40, "b": 0}, autosize=True)
     return fig

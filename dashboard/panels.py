@@ -6,10 +6,11 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard import figures
-from dashboard.components import data_table, indicator_source_line, notice
+from dashboard.components import data_table, notice
 from etl.sources.worldbank import PAID, RECEIVED, RECEIVED_GDP
-from readside import queries, reporting
-from readside.text import decimal, money, t
+from readside import citations, queries, reporting
+from readside.style import year_basis
+from readside.text import capitalised, decimal, money, t
 
 __all__ = ["PAID", "RECEIVED", "RECEIVED_GDP", "remittance_panel"]
 
@@ -22,7 +23,7 @@ def remittance_panel(db: queries.Database, code: int, name: str, lang: str, tabl
     paid = queries.indicator_series(db, PAID, [code])
     share = queries.indicator_series(db, RECEIVED_GDP, [code])
     if received.empty and paid.empty:
-        return figures.empty_figure(title), notice(t(lang, "country.no_series", publisher="World Bank",
+        return figures.empty_figure(title), notice(t(lang, "country.no_series", publisher=capitalised(t(lang, "publisher.worldbank")),
                                                      what=t(lang, "what.worldbank"), name=name), "info")
     frame = pd.merge(received[["year", "value"]].rename(columns={"value": "received"}),
                      paid[["year", "value"]].rename(columns={"value": "paid"}), on="year", how="outer")
@@ -32,8 +33,9 @@ def remittance_panel(db: queries.Database, code: int, name: str, lang: str, tabl
     notes = placeholder_notes(parts, lang)
     drawn = frame.assign(**{c: frame[c].mask(reporting.placeholder_flags(frame[c].fillna(1.0), units(part)))
                             for c, (part, _) in parts.items()})
-    source = indicator_source_line(db, "worldbank", lang)
+    source = _both_series(db, lang)
     fig = figures.grouped_bars(drawn, category="year", lang=lang, fmt=money, y_title=t(lang, "axis.usd"), title=title,
+                               year_basis=year_basis("worldbank"),
                                source="<br>".join([source, *notes]),
                                series={"received": t(lang, "remittances.received"), "paid": t(lang, "remittances.paid")})
     shown = frame.assign(
@@ -67,3 +69,9 @@ def _cells(values: pd.Series, unit: str, fmt, lang: str) -> list[str]:
     """Table cells: the figure, blank where the file has none, and a placeholder said as such."""
     return ["" if pd.isna(v) else t(lang, "reporting.not_reported_cell") if reporting.is_placeholder(v, unit)
             else fmt(v) for v in values]
+
+
+def _both_series(db: queries.Database, lang: str) -> str:
+    """The newest files of the received and the paid series: the chart draws both."""
+    cited = [row for series in (RECEIVED, PAID) for row in citations.newest(db, "worldbank", like=f"%{series}%")]
+    return citations.source_line(cited, lang)

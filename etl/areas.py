@@ -1,9 +1,9 @@
-"""The area dimension: M49 codes, names in English and Spanish, hierarchy and flags.
+"""The area dimension: M49 codes, names in the four languages, hierarchy and flags.
 
 Kinds and hierarchy come from the order of the publisher's stock table itself: geographic
 regions are printed in capitals, a subregion is an aggregate followed by countries, countries
-carry M49 codes below 900. ISO3 and Spanish country names come from pycountry (ISO 3166-1 and
-its translations); OAS and SIDS membership from etl/reference/areas.yaml.
+carry M49 codes below 900. ISO3 comes from pycountry (ISO 3166-1); country names in Spanish,
+French and Portuguese from CLDR through Babel; OAS and SIDS membership from etl/reference/areas.yaml.
 """
 
 from __future__ import annotations
@@ -118,21 +118,27 @@ def _spanish() -> gettext.NullTranslations:
 
 
 def iso_country(code: int) -> tuple[str | None, str | None]:
-    """(ISO3, Spanish name) for an M49 country code, or (None, None) where ISO has none."""
+    """(ISO3, Spanish name) for an M49 country code, or (None, None) where ISO has none. The
+    Spanish name is the OAS's short name where the Committee's documents use one ('Suriname',
+    'Saint Kitts y Nevis'), else CLDR's through Babel, as in French and Portuguese ('Bolivia',
+    'Venezuela', not ISO's 'Estado Plurinacional de Bolivia'); ISO's translation only where
+    CLDR has none."""
     country = pycountry.countries.get(numeric=f"{code:03d}")
     if country is None:
         return None, None
-    return country.alpha_3, natural_order(_spanish().gettext(country.name))
+    oas = reference().get("oas_short_names_es", {})
+    name = oas.get(code) or cldr_country_name(code, "es") or natural_order(_spanish().gettext(country.name))
+    return country.alpha_3, name
 
 
 @cache
 def _cldr(lang: str) -> Locale:
-    return Locale.parse({"fr": "fr", "pt": "pt_BR"}[lang])
+    return Locale.parse({"es": "es", "fr": "fr", "pt": "pt_BR"}[lang])
 
 
 def cldr_country_name(code: int, lang: str) -> str | None:
-    """French or (Brazilian) Portuguese name of an M49 country code from CLDR (through Babel):
-    the short names people write ('Bolivie', 'Estados Unidos'), not ISO's inverted forms."""
+    """Spanish, French or (Brazilian) Portuguese name of an M49 country code from CLDR (through
+    Babel): the short names people write ('Bolivie', 'Estados Unidos'), not ISO's inverted forms."""
     country = pycountry.countries.get(numeric=f"{code:03d}")
     return _cldr(lang).territories.get(country.alpha_2) if country else None
 

@@ -70,13 +70,6 @@ def vintages(db: Database, table: str = "asylum_application") -> list[str]:
     return [v for (v,) in db.rows(f"SELECT DISTINCT vintage FROM {table} ORDER BY vintage DESC")]  # noqa: S608
 
 
-def citation(db: Database, dataset: str, vintage: str) -> dict | None:
-    """Publisher, licence and citation of the file of one package dataset and release."""
-    frame = db.frame("SELECT publisher, licence, citation, vintage FROM provenance WHERE source = 'unhcr' "
-                     "AND dataset = ?", [f"unhcr_refugees_{dataset}_{vintage}"])
-    return None if frame.empty else frame.iloc[0].to_dict()
-
-
 # ---- asylum applications and decisions ----
 
 

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from etl.areas import AMERICAS_PARTS, AMERICAS_SUBREGIONS, NORTHERN_AMERICA
+from readside import citations
 from readside.queries import AREA_NAMES, Database, placeholders
 from readside.text import t
 from readside.transform import REST
@@ -176,8 +177,9 @@ def knomad_source_line(db: Database, edition: int, lang: str) -> str:
     """Publisher, edition, release and licence of one KNOMAD matrix, and what it is built on (so no
     chart from it can pass for UN DESA's own figures)."""
     info = provenance_of(db, KNOMAD, edition) or {}
-    return t(lang, "flows.knomad_source", publisher=info.get("publisher", "World Bank / KNOMAD"), edition=edition,
-             vintage=info.get("vintage", edition), licence=info.get("licence", "CC BY 4.0"))
+    return t(lang, "flows.knomad_source", publisher=citations.publisher(info.get("publisher", "World Bank / KNOMAD"), lang),
+             edition=edition, vintage=citations.date(info.get("vintage", edition), lang),
+             licence=info.get("licence", "CC BY 4.0"))
 
 
 # ---- UNHCR: origin x asylum pairs ----

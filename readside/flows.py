@@ -18,6 +18,9 @@ from readside.queries import AREA_NAMES, Database, placeholders
 
 # The IOM regions of incident that make up the Americas.
 AMERICAS_REGIONS = ("North America", "Central America", "Caribbean", "South America")
+# A provenance row as readside/citations.py writes it in the page's language.
+PROVENANCE = ", ".join(f"p.{c}" for c in ("source", "dataset", "revision", "vintage", "url", "publisher", "licence",
+                                           "citation", "retrieved_at"))
 
 
 def loaded(db: Database) -> set[str]:
@@ -63,15 +66,15 @@ def coverage(db: Database) -> pd.DataFrame:
 
 
 def file_covering(db: Database, year: int) -> dict | None:
-    """citation, licence of the IOM file that covers `year` (the newest file wins an overlap, as
-    in the build), so a year's map cites the file its incidents come from."""
-    rows = db.rows(
-        """SELECT p.citation, p.licence FROM missing_migrants_coverage c
+    """The provenance row (citation, licence...) of the IOM file that covers `year` (the newest
+    file wins an overlap, as in the build), so a year's map cites the file its incidents come from."""
+    found = db.frame(
+        f"""SELECT {PROVENANCE} FROM missing_migrants_coverage c
            JOIN provenance p ON p.source = 'iom_missing_migrants' AND p.vintage = c.vintage
-           WHERE c.year = ? LIMIT 1""",
+           WHERE c.year = ? LIMIT 1""",  # noqa: S608 - constant columns
         [int(year)],
-    )
-    return {"citation": rows[0][0], "licence": rows[0][1]} if rows else None
+    ).to_dict("records")
+    return found[0] if found else None
 
 
 NOT_COVERED = "none"  # the coverage of a year no loaded file covers: a gap, never a zero
@@ -147,13 +150,12 @@ def incidents(db: Database, year: int) -> pd.DataFrame:
 def flow_citations(db: Database, code: int, flow_type: str) -> list[dict]:
     """citation, licence of the OECD files one destination's inflows of one type come from: each
     flow type is its own OECD dataset (DF_MIG_INT_PER, DF_MIG), so a chart cites its own."""
-    rows = db.rows(
-        """SELECT DISTINCT p.citation, p.licence FROM migration_flow f
+    return db.frame(
+        f"""SELECT DISTINCT {PROVENANCE} FROM migration_flow f
            JOIN provenance p ON p.source = f.source AND p.vintage = f.vintage
-           WHERE f.destination_code = ? AND f.flow_type = ? ORDER BY 1""",
+           WHERE f.destination_code = ? AND f.flow_type = ? ORDER BY p.dataset""",  # noqa: S608 - constant columns
         [code, flow_type],
-    )
-    return [{"citation": c, "licence": licence} for c, licence in rows]
+    ).to_dict("records")
 
 
 def complete_permanent_totals(db: Database, code: int) -> pd.DataFrame:
@@ -201,12 +203,19 @@ def idmc_citations(db: Database, vintages: Sequence[str]) -> list[dict]:
     """citation, licence (CC BY-NC 4.0) of the IDMC releases a country's series come from."""
     if not vintages:
         return []
-    rows = db.rows(
-        f"""SELECT DISTINCT citation, licence FROM provenance WHERE source = 'idmc'
-            AND vintage IN ({placeholders(vintages)}) ORDER BY 1""",  # noqa: S608 - only placeholders
+    return db.frame(
+        f"""SELECT DISTINCT {PROVENANCE} FROM provenance p WHERE p.source = 'idmc'
+            AND p.vintage IN ({placeholders(vintages)}) ORDER BY p.dataset""",  # noqa: S608 - only placeholders
         list(vintages),
-    )
-    return [{"citation": c, "licence": licence} for c, licence in rows]
+    ).to_dict("records")
+
+
+def displacement_citations(db: Database, cause: str, year: int) -> list[dict]:
+    """The IDMC files one cause's new displacements of `year` come from: the disaster figures
+    and the conflict figures are two exports, each cited for its own chart."""
+    vintages = [v for (v,) in db.rows("SELECT DISTINCT vintage FROM internal_displacement WHERE cause = ? "
+                                      "AND year = ? AND measure = 'new_displacements'", [cause, int(year)])]
+    return idmc_citations(db, vintages)
 
 
 def country_named_years(db: Database) -> list[int]:

@@ -34,6 +34,7 @@ NO_DATA = "#d4d4d4"  # map areas without a figure
 LAND = "#e3e3e3"  # base-map land under circles
 TOTAL = "#000000"  # a total drawn over its parts
 HIGHLIGHT = OKABE_ITO["vermillion"]  # a marked point: a quoted claim, an incident, a selected area
+BAR = "#4477AA"  # one-colour bar charts (a ranking of countries): no area's colour
 
 FONT_FAMILY = "Arial, Helvetica, sans-serif"  # the same family in the page, the PNG and the brief
 FONT_SIZE = 14
@@ -52,6 +53,7 @@ CARIBBEAN, CENTRAL_AMERICA, SOUTH_AMERICA = 915, 916, 931
 AREA_COLOURS: dict[Hashable, str] = {
     AMERICAS: TOTAL,
     WORLD: "#7f7f7f",
+    -1: "#999999",  # "rest of the world" in the subregion corridors (readside.transform.REST)
     **dict.fromkeys(LATIN_AMERICA_AND_CARIBBEAN, OKABE_ITO["orange"]),
     **dict.fromkeys(NORTHERN_AMERICA, OKABE_ITO["blue"]),
     CARIBBEAN: OKABE_ITO["reddish_purple"],
@@ -73,22 +75,22 @@ COUNTRY_COLOURS: dict[int, str] = {
     222: "#44AA99",  # El Salvador: teal
     320: "#999933",  # Guatemala: olive
     340: "#CC6677",  # Honduras: rose
-    558: "#AA4499",  # Nicaragua: purple
+    558: "#EE3377",  # Nicaragua: magenta
     192: "#88CCEE",  # Cuba: cyan
     170: "#117733",  # Colombia: green
-    484: "#EE7733",  # Mexico: orange
+    484: "#AA4499",  # Mexico: purple (not an orange beside Central America's vermillion)
     840: "#004488",  # United States of America: dark blue
     124: "#BB5566",  # Canada: red
     76: "#DDAA33",  # Brazil: gold
 }
 # Any other country: the first of these not yet used in the same chart.
-OTHER_COUNTRY_COLOURS = ["#DDCC77", "#33BBEE", "#EE3377", "#009988", "#CC3311", "#0077BB", "#666666", "#BBBBBB"]
+OTHER_COUNTRY_COLOURS = ["#DDCC77", "#33BBEE", "#EE7733", "#009988", "#CC3311", "#0077BB", "#666666", "#BBBBBB"]
 
 MEASURE_COLOURS: dict[str, str] = {
     # sex
     "total": TOTAL, "women": "#AA3377", "female": "#AA3377", "men": "#4477AA", "male": "#4477AA",
     # people in need of international protection (UNHCR's three groups)
-    "refugees": "#4477AA", "asylum_seekers": "#66CCEE", "other_in_need": "#228833",
+    "refugees": "#4477AA", "asylum_seekers": "#66CCEE", "other_in_need": "#228833", "oip": "#228833",
     # remittances
     "received": "#228833", "paid": "#EE6677",
     # stock by direction
@@ -97,8 +99,10 @@ MEASURE_COLOURS: dict[str, str] = {
     "dead_and_missing": OKABE_ITO["vermillion"], "disasters": "#CCBB44", "conflict": "#EE6677",
     # OECD categories of entry (permanent-type) and programmes (temporary)
     "work": "#4477AA", "family": "#EE6677", "accompanying_family": "#66CCEE", "humanitarian": "#228833",
-    "free_movement": "#CCBB44", "other": "#BBBBBB", "students": "#AA3377", "seasonal_workers": "#66CCEE",
-    "working_holiday": "#CCBB44", "intra_company": "#228833", "other_temporary": "#BBBBBB",
+    "free_movement": "#CCBB44", "other": "#BBBBBB",
+    "STU": "#AA3377", "SEAS": "#66CCEE", "WHM": "#CCBB44", "INTRA": "#228833", "TRA": "#4477AA", "OTH": "#BBBBBB",
+    # a sum over all its members, and a year some of them have not reported yet (drawn apart)
+    "complete": BAR, "partial": "#BBBBBB",
     # the claims page: a quoted figure
     "quoted": HIGHLIGHT,
 }

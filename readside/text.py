@@ -19,7 +19,7 @@ from functools import cache
 from importlib import resources
 
 from babel import Locale
-from babel.numbers import format_decimal, parse_pattern
+from babel.numbers import format_compact_decimal, format_decimal, parse_pattern
 
 LANGUAGES = ("en", "es", "fr", "pt")
 DEFAULT_LANGUAGE = "en"
@@ -139,3 +139,44 @@ def percent_of_gdp(value: float, lang: str) -> str:
 def signed_people(value: float, lang: str) -> str:
     """Net migration: '+1.2 million' / '-350 thousand'."""
     return ("+" if value > 0 else "−" if value < 0 else "") + people(abs(value), lang)
+
+
+def compact(value: float, lang: str) -> str:
+    """A chart's tick label in CLDR's short form: '60B' / '60 mil M' / '60 Md' / '60 bi',
+    '1.5M' / '1,5 M' / '1,5 M' / '1,5 mi' (never plotly's English/SI '60B' or '60G')."""
+    text = format_compact_decimal(abs(value), locale=LOCALES[language(lang)], fraction_digits=1)
+    return ("\u2212" if value < 0 else "") + text
+
+
+# English puts "the" before these names inside a sentence ("In 2024, the United States of America
+# was home to..."); Spanish, French and Portuguese templates are written so the name needs none.
+_ARTICLE_EN = ("United ", "Dominican Republic", "Central African Republic", "Bahamas", "Netherlands", "Philippines",
+               "Maldives", "Comoros", "Seychelles", "Gambia", "Caribbean", "Americas", "OAS member states",
+               "Andean Community", "Russian Federation", "Republic of ", "Czech Republic", "State of Palestine",
+               "Holy See")
+
+
+def in_sentence(name: str, lang: str) -> str:
+    """An area's name as it stands inside an English sentence: 'the United States of America',
+    'the Cayman Islands', 'the OAS member states'; unchanged in other languages."""
+    if language(lang) != "en" or name.startswith("the "):
+        return name
+    needs = name.startswith(_ARTICLE_EN) or name.endswith(("Islands", "Islands (Malvinas)", "Islands (British)"))
+    return f"the {name}" if needs else name
+
+
+def capitalised(text: str) -> str:
+    """The first letter in capitals, the rest untouched: a sentence that starts with a
+    placeholder ('{publisher} publishes…' -> 'El Banco Mundial no publica…')."""
+    return text[:1].upper() + text[1:]
+
+
+def round_figure(value: float, lang: str, *, usd: bool = False) -> str:
+    """A round number as a person writes it, with no decimal it does not need: '1 million',
+    '50 thousand', '2.5 million', 'US$ 1 billion' (a map's class breaks), never '920.0 thousand'."""
+    for limit, key in ((1e9, "number.usd_billion"), (1e6, "number.usd_million" if usd else "number.million"),
+                       (1e3, None if usd else "number.thousand")):
+        if key and abs(value) >= limit and (usd or limit < 1e9):
+            scaled = value / limit
+            return _counted(lang, key, scaled, 0 if float(scaled).is_integer() else 1)
+    return t(lang, "number.usd", value=decimal(value, lang, 0)) if usd else decimal(value, lang, 0)

@@ -16,6 +16,7 @@ import yaml
 from markupsafe import escape
 
 from migdash.cli import main
+from readside import citations
 from readside.documents import layout, measures, subjects, values
 from readside.documents.points import talking_points
 from readside.documents.render import html_to_pdf, render_html
@@ -149,7 +150,8 @@ def test_remittance_point_is_the_newest_world_bank_vintage(db, built_db):
         built_db, "SELECT revision, year, value FROM indicator_vintages WHERE newest AND series = ? "
                   "AND area_code = 484 ORDER BY year DESC LIMIT 1", [values.RECEIVED])
     assert (point.vintage, point.year, point.value) == (vintage, year, value)
-    assert "mil millones" in point.sentence and vintage in point.citation
+    assert "mil millones" in point.sentence and citations.date(vintage, "es") in point.citation
+    assert point.citation.count("CC BY 4.0") == 1 and "Last updated" not in point.citation
 
 
 def test_a_brief_for_every_meeting_of_the_work_plan(db):
@@ -171,10 +173,11 @@ def test_the_sids_are_the_oas_members_on_the_uns_list(db):
     assert sorted(subjects.oas_sids(db)) == subjects.codes_of_iso3(db, listed)
 
 
-def test_a_theme_without_its_source_names_the_command_that_loads_it(bare_db):
+def test_a_theme_without_its_source_says_in_words_what_it_leaves_out(bare_db):
     content = layout.brief(Database(bare_db), Subject("theme", "special-situations"), "en")
-    assert any("--mirror unhcr=" in m for m in content.missing)
-    assert "--mirror unhcr=" in render_html(content)
+    said = t("en", "briefs.missing", what=t("en", "briefs.source.unhcr"))
+    assert said in content.missing and said in render_html(content)
+    assert "migdash etl" not in render_html(content)
 
 
 def test_groupings_are_sums_said_so(db):

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from dashboard.app import create_app
+from readside.text import t
 from tests.test_page_layouts import text_of
 
 
@@ -43,19 +44,22 @@ def test_permanent_inflows_by_category_equal_the_oecd_rows(app, built_db):
 def test_dead_and_missing_per_year_carry_their_coverage(app, built_db):
     with app.server.test_request_context("/flows"):
         cost, _, routes, _ = page().update_human_cost(2023, "en")
-    labels = list(cost.data[0].x)
+    years = [int(y) for y in cost.data[0].x]
     covered = dict(rows(built_db, "SELECT year, coverage FROM missing_migrants_coverage"))
-    assert [int(lbl[:4]) for lbl in labels] == list(range(min(covered), max(covered) + 1))  # every year on the axis
-    words = {"complete": "(complete)", "partial": "(partial year)", None: "(no file)"}
-    assert all(words[covered.get(int(lbl[:4]))] in lbl for lbl in labels)
-    for year in (2024, 2025):  # no file covers them: a gap on the axis, never a zero bar
-        gap = next(i for i, lbl in enumerate(labels) if lbl.startswith(str(year)))
-        assert all(pd.isna(trace.y[gap]) for trace in cost.data)
-    partial = [i for i, lbl in enumerate(labels) if "(partial year)" in lbl]  # drawn apart from complete years
-    assert partial and all(pd.isna(cost.data[0].y[i]) and not pd.isna(cost.data[1].y[i]) for i in partial)
+    assert years == list(range(min(covered), max(covered) + 1))  # every year on a year axis
+    complete, partial = cost.data[0], cost.data[1]  # the coverage is the bar's series (and legend)
+    assert partial.name == t("en", "reporting.iom_partial")
+    for i, year in enumerate(years):
+        if covered.get(year) is None:  # no file covers it (2024, 2025): a gap on the axis, never a zero bar
+            assert all(pd.isna(trace.y[i]) for trace in cost.data)
+        elif covered[year] == "partial":  # drawn apart from complete years
+            assert pd.isna(complete.y[i]) and not pd.isna(partial.y[i])
+        else:
+            assert not pd.isna(complete.y[i]) and pd.isna(partial.y[i])
+    assert {2024, 2025} <= set(years) - set(covered) and "partial" in covered.values()
     (expected,), = rows(built_db, "SELECT sum(dead_and_missing) FROM missing_migrants WHERE year = 2023 AND region IN "
                                   "('North America', 'Central America', 'Caribbean', 'South America')")
-    assert cost.data[0].y[labels.index("2023 (complete)")] == expected
+    assert cost.data[0].y[years.index(2023)] == expected
     assert len(set(routes.data[0].y)) == len(routes.data[0].y)  # one bar per label
 
 
@@ -69,9 +73,10 @@ def test_disaster_displacement_marks_small_island_states(app, built_db):
 
 
 @pytest.mark.parametrize("lang", ["en", "es", "fr", "pt"])
-def test_without_these_sources_each_section_names_its_command(bare_db, lang):
+def test_without_these_sources_each_section_says_what_is_missing(bare_db, lang):
     with create_app(bare_db).server.test_request_context("/flows"):
         text = text_of(page().layout(lang=lang))
     for source in ("oecd", "iom_missing_migrants", "idmc"):
-        assert f"--mirror {source}=" in text
+        assert t(lang, "notice.not_loaded", what=t(lang, f"what.{source}"), publisher=t(lang, f"publisher.{source}")) in text
+    assert text.count(t(lang, "notice.sources_link")) == 3 and "migdash etl" not in text
     assert "js-plotly" not in text

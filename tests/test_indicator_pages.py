@@ -19,7 +19,7 @@ import pytest
 
 from dashboard.app import create_app
 from readside import extract_queries
-from readside.text import money, signed_people
+from readside.text import money, signed_people, t
 from tests.test_page_layouts import text_of
 
 
@@ -124,16 +124,17 @@ def test_country_profile_panels_show_remittances_refugees_and_net_migration(app,
 
 
 @pytest.mark.parametrize("lang", ["en", "es"])
-def test_without_indicator_data_each_page_says_which_command_loads_it(bare_db, lang):
+def test_without_indicator_data_each_page_says_what_is_missing_and_links_to_sources(bare_db, lang):
     app = create_app(bare_db)
     for name, source in (("remittances", "worldbank"), ("refugees", "unhcr")):
         with app.server.test_request_context(f"/{name}"):
             text = text_of(page(name).layout(lang=lang))
-        assert "migdash etl" in text and f"--mirror {source}=" in text
+        assert t(lang, "notice.not_loaded", what=t(lang, f"what.{source}"), publisher=t(lang, f"publisher.{source}")) in text
+        assert t(lang, "notice.sources_link") in text and "migdash etl" not in text
         assert "js-plotly" not in text
     with app.server.test_request_context("/country"):
         panels = page("country").update_indicator_panels(484, lang)
-    assert all("migdash etl" in text_of(p) for p in panels) and len(panels) == 3
+    assert all(t(lang, "notice.sources_link") in text_of(p) for p in panels) and len(panels) == 3
 
 
 # ---- extracts of the indicator datasets ----
@@ -172,7 +173,7 @@ def test_indicator_extract_of_a_database_without_it_says_how_to_load_it(bare_db)
     client = create_app(bare_db).server.test_client()
     response = client.get("/download/csv?dataset=remittances&areas=484&lang=es")
     assert response.status_code == 400
-    assert "migdash etl --mirror worldbank=" in response.get_data(as_text=True)
+    assert t("es", "data.rejected.dataset_empty", value="remittances") in response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("lang,named", [("en", "World Bank personal remittances received"),

@@ -16,7 +16,7 @@ from dashboard import maps as drawing
 from dashboard.app import create_app
 from etl import geometry
 from etl.areas import AMERICAS_PARTS
-from readside import corridors, maps
+from readside import corridors, maps, style
 from readside.queries import Database
 from readside.text import LANGUAGES, t
 from tests.test_page_layouts import text_of
@@ -238,15 +238,23 @@ def test_hostile_or_unloaded_choices_fall_back_with_a_notice(app, built_db, valu
         layout = page.layout(lang="en", indicator=value, edition=value, year=value)
     text = text_of(layout)
     assert "Traceback" not in text and t("en", "map.title") in text
-    assert t("en", "map.bad_indicator", value=value[:40], indicator=t("en", "map.indicator.stock")) in text
+    assert t("en", "map.bad_indicator", value=value[:40], indicator=t("en", f"map.indicator.{page.DEFAULT}")) in text
 
 
-def test_the_unloaded_source_is_named_with_its_command(bare_db):
+def test_the_default_map_is_the_share_of_the_population():
+    """% of population compares a small island with a large country; the stock in persons would
+    paint almost every country in the top class."""
+    assert map_page().DEFAULT == "share"
+
+
+def test_the_unloaded_source_is_named_in_words_with_a_link_to_sources(bare_db):
     bare = create_app(bare_db)
     page = map_page()
     with bare.server.test_request_context("/map"):
         text = text_of(page.layout(lang="pt"))
-    assert "`migdash etl --mirror worldbank=DIR_OR_URL`" in text and "`migdash etl --mirror unhcr=DIR_OR_URL`" in text
+    for source in ("worldbank", "unhcr"):
+        assert t("pt", "notice.not_loaded", what=t("pt", f"what.{source}"), publisher=t("pt", f"publisher.{source}")) in text
+    assert t("pt", "notice.sources_link") in text and "migdash etl" not in text
 
 
 def test_the_locator_marks_the_area_or_is_absent():
@@ -315,7 +323,7 @@ def test_the_hosts_map_sums_to_the_origins_hosts_and_highlights_the_origin(app, 
     assert drawn == {code: persons for code, persons in hosted.items() if code in on_map}
     assert len(table.children[1].children) == len(hosted)  # every host, on the map or not
     origin = next(tr for tr in figure.data if tr.type == "choropleth" and tr.showlegend)
-    assert list(origin.locations) == ["VEN"] and origin.colorscale[0][1] == drawing.ORIGIN_COLOUR
+    assert list(origin.locations) == ["VEN"] and origin.colorscale[0][1] == style.area_colour(862)  # as on every chart
     assert "VEN" not in next(tr for tr in figure.data if tr.type == "choropleth").locations
 
 

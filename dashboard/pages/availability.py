@@ -13,13 +13,14 @@ from dashboard.components import (
     database,
     href,
     indicator_source_line,
+    missing_notice,
     needs_database,
     notice,
     page_frame,
     table_box,
     url_sync_script,
 )
-from readside import availability
+from readside import availability, citations
 from readside.availability import BEHIND, BY_SOURCE, GAP, SOURCES
 from readside.queries import Database
 from readside.text import decimal, language, t
@@ -76,7 +77,7 @@ def matrix_section(db: Database, lang: str, chosen: str) -> list:
     """Notices for sources not loaded, the CSV link and the matrix (none when nothing to show)."""
     loaded = availability.loaded_sources(db)
     missing = [s for s in (SOURCES if chosen == BY_SOURCE else (chosen,)) if s not in loaded]
-    notices = [notice(t(lang, "availability.not_loaded", source=availability.source_label(s, lang), mirror=s))
+    notices = [missing_notice(lang, t(lang, "availability.not_loaded", source=availability.source_label(s, lang), mirror=s))
                for s in missing]
     if chosen != BY_SOURCE and chosen in missing:
         return notices
@@ -133,7 +134,7 @@ def vintages_table(db: Database, lang: str) -> html.Div:
     shown = pd.DataFrame({
         "source": overview["source"].map(lambda s: availability.source_label(s, lang)),
         "series": overview["series"].map(lambda s: availability.series_label(s, lang, names)),
-        "vintage": overview["vintage"], "first": overview["first_year"].astype(str),
+        "vintage": overview["vintage"].map(lambda v: citations.vintage(v, lang)), "first": overview["first_year"].astype(str),
         "latest": overview["latest_year"].astype(str),
         "areas": [t(lang, "availability.count", n=decimal(n, lang, 0), total=decimal(len(codes), lang, 0))
                   for n in overview["areas"]]})

@@ -12,6 +12,8 @@ from dash import dcc, html
 
 from dashboard import figures
 from dashboard.components import data_table, database, needs_database, page_frame, source_line
+from etl.areas import AMERICAS_PARTS
+from readside import citations, style
 from readside import claims as claims_check
 from readside.claims import INTERPOLATED, SHOWN_DECIMALS, Context
 from readside.consistency import consistency
@@ -41,7 +43,9 @@ def claim_card(ctx: Context, claim_id: str, checks: pd.DataFrame, lang: str) -> 
         [
             _header(claim, status, ctx.latest, lang, claim_id),
             html.Blockquote(claim["quote"], lang=claim["document_language"]),
-            html.P(t(lang, "claims.cites", source=claim["cited_source"]), className="source-line"),
+            # what the document itself cites, in the document's words (and language)
+            html.P([t(lang, "claims.cites", source=""),
+                    html.Span(claim["cited_source"], lang=claim["document_language"])], className="source-line"),
             *_cited_revision_notice(ctx, claim_id, lang),
             *agrees,
             _chart(ctx, claim, mine, lang, claim_id),
@@ -103,10 +107,11 @@ def _chart(ctx: Context, claim: pd.Series, mine: pd.DataFrame, lang: str, claim_
     lines, points = [], []
     for _, figure in stock.iterrows():
         name = ctx.area_label(figure, lang)
+        key = _colour_key(figure)
         for revision in shown:
-            lines += [{"series": name, "revision": revision, "year": y, "value": ctx.value(revision, figure, y)}
-                      for y in ctx.published[revision]]
-        points.append({"series": name, "year": int(figure["year"]), "value": float(figure["value"]),
+            lines += [{"series": name, "area_code": key, "revision": revision, "year": y,
+                       "value": ctx.value(revision, figure, y)} for y in ctx.published[revision]]
+        points.append({"series": name, "area_code": key, "year": int(figure["year"]), "value": float(figure["value"]),
                        "label": decimal(float(figure["value"]), lang, int(figure["decimals"])),
                        "hover": f"{claims_check.quoted_text(figure, lang)} ({int(figure['year'])}) — {claim['document_title']}"})
     series = pd.DataFrame(lines).drop_duplicates(["series", "revision", "year"]).dropna(subset=["value"])
@@ -115,6 +120,22 @@ def _chart(ctx: Context, claim: pd.Series, mine: pd.DataFrame, lang: str, claim_
                               title=t(lang, "claims.chart_title", areas=", ".join(names)),
                               source=source_line(database(), ctx.latest, lang), y_title=t(lang, "claims.axis_millions"))
     return dcc.Graph(figure=fig, id=f"chart-{claim_id}", config=figures.graph_config(f"migdash-claim-{claim_id}"), style={"height": "420px"})
+
+
+def _colour_key(figure: pd.Series) -> object:
+    """What a claim's series is drawn in: its area's colour (readside/style.py), the Americas'
+    for Latin America and the Caribbean + Northern America, none for other sums."""
+    plus, minus = _codes(figure["areas"]), _codes(figure["minus_areas"])
+    if minus:
+        return "+".join(map(str, plus)) + "-" + "-".join(map(str, minus))
+    if sorted(plus) == sorted(AMERICAS_PARTS):
+        return style.AMERICAS
+    return plus[0] if len(plus) == 1 else "+".join(map(str, plus))
+
+
+def _codes(text: object) -> list[int]:
+    """'904,905' (the registry's list of M49 codes) -> [904, 905]."""
+    return [int(c) for c in str(text).split(",")] if isinstance(text, str) and text else []
 
 
 def figure_label(ctx: Context, figure: pd.Series, lang: str) -> str:
@@ -133,13 +154,21 @@ def _figures_table(ctx: Context, checks: pd.DataFrame, lang: str, claim_id: str)
     """One row per figure and revision, every cell in the reader's language (the card already says
     when the cited revision is not loaded, so the rows do not repeat it)."""
     by_id = ctx.figures_of(claim_id).set_index("figure_id")
-    rows = [
-        (figure_label(ctx, by_id.loc[c.figure_id], lang), c.vintage,  # a UN DESA revision or another source's vintage
-         claims_check.quoted_text(by_id.loc[c.figure_id], lang),
-         _value_text(c.actual, c.basis, c.unit, lang), t(lang, f"status.{c.status}"),
-         claims_check.notes_text([n for n in c.notes if n.key != "cited_not_loaded"], lang))
-        for c in checks.itertuples(index=False)
-    ]
-    headers = [t(lang, "claims.figure"), t(lang, "control.revision"), t(lang, "claims.quoted_value"),
+    rows, said = [], {}
+    for c in checks.itertuples(index=False):
+        figure = by_id.loc[c.figure_id]
+        note = claims_check.notes_text([n for n in c.notes if n.key != "cited_not_loaded"], lang)
+        shown_note = "" if said.get(c.figure_id) == note else note  # a note once, not once per revision
+        said[c.figure_id] = note
+        # a UN DESA revision or another source's vintage; none where no loaded source publishes it
+        edition = "" if c.vintage is None or (isinstance(c.vintage, float) and pd.isna(c.vintage)) else c.vintage
+        rows.append((figure_label(ctx, figure, lang), citations.vintage(edition, lang),
+                     claims_check.quoted_text(figure, lang), _value_text(c.actual, c.basis, c.unit, lang),
+                     t(lang, f"status.{c.status}"), shown_note))
+    sources = {s for s in checks["source"].dropna() if s} if "source" in checks else set()
+    edition = t(lang, "remittances.vintage") if sources == {"worldbank"} else t(lang, "control.revision")
+    headers = [t(lang, "claims.figure"), edition, t(lang, "claims.quoted_value"),
                t(lang, "claims.actual"), t(lang, "claims.status_column"), t(lang, "claims.note")]
-    return data_table(pd.DataFrame(rows), headers, f"figures-{claim_id}")
+    frame = pd.DataFrame(rows, columns=range(len(headers)))
+    keep = [i for i in range(len(headers)) if i not in (1, 5) or frame[i].astype(str).str.len().any()]
+    return data_table(frame[keep], [headers[i] for i in keep], f"figures-{claim_id}")

@@ -19,6 +19,7 @@ from dashboard.components import (
     chart_block,
     data_table,
     database,
+    missing_notice,
     needs_database,
     notice,
     page_frame,
@@ -30,7 +31,8 @@ from dashboard.components import (
     url_sync_script,
 )
 from etl.areas import AMERICAS_SUBREGIONS
-from readside import corridors, queries
+from readside import citations, corridors, queries
+from readside.style import year_basis
 from readside.text import decimal, language, name_column, signed_people, t
 from readside.transform import REST, subregion_links
 
@@ -81,7 +83,7 @@ def resolve_stock_choice(lang: str, db: queries.Database, source: object, revisi
     if f"{UNDESA}-{wanted}" in choices:
         return f"{UNDESA}-{wanted}", []
     kind = "warning" if revision not in (None, "") else "info"
-    return chosen, [notice(t(lang, "flows.undesa_od_missing", revision=wanted,
+    return chosen, [missing_notice(lang, t(lang, "flows.undesa_od_missing", revision=wanted,
                              shown=choice_label(lang, chosen, long=True)), kind)]
 
 
@@ -127,7 +129,7 @@ def _stock_section(lang: str, db: queries.Database, source: object, revision: ob
     heading = [html.H2(t(lang, "flows.stock_heading")), html.P(t(lang, "flows.stock_intro"))]
     choices = stock_choices(db)
     if not choices:
-        return [*heading, html.Div(notice(t(lang, "flows.no_stock_data"), "warning"), id="corr-notice")]
+        return [*heading, html.Div(missing_notice(lang, t(lang, "flows.no_stock_data"), "warning"), id="corr-notice")]
     chosen, notices = resolve_stock_choice(lang, db, source, revision, choices)
     sex, bad_sex = parse_sex(sex)
     notices += selection_notices(lang, None, 0, bad_sex)
@@ -156,7 +158,7 @@ def _net_section(lang: str, db: queries.Database, wpp: object) -> list:
     heading = [html.H2(t(lang, "flows.net_heading")), html.P(t(lang, "flows.net_intro"))]
     editions = corridors.net_migration_editions(db)
     if not editions:
-        return [*heading, notice(t(lang, "flows.no_net"), "info")]
+        return [*heading, missing_notice(lang, t(lang, "flows.no_net"), "info")]
     options = [{"label": t(lang, "flows.option.wpp", edition=e), "value": e} for e in editions]
     return [
         *heading,
@@ -172,7 +174,7 @@ def _displacement_section(lang: str, db: queries.Database, release: object, dyea
     heading = [html.H2(t(lang, "flows.disp_heading")), html.P(t(lang, "flows.disp_intro"))]
     vintages = [v for v in corridors.displacement_vintages(db) if corridors.displacement_years(db, v, DISPLACED)]
     if not vintages:
-        return [*heading, html.Div(notice(t(lang, "flows.no_displacement"), "info"), id="corr-disp-notice")]
+        return [*heading, html.Div(missing_notice(lang, t(lang, "flows.no_displacement"), "info"), id="corr-disp-notice")]
     vintage = parse_choice(release, vintages) or vintages[0]
     years = corridors.displacement_years(db, vintage, DISPLACED)
     return [
@@ -304,12 +306,11 @@ def update_net_migration(edition: object, lang: object):
     edition = parse_choice(edition, editions) or editions[0]
     frame = corridors.net_migration_by_area(db, edition, AMERICAS_SUBREGIONS)
     info = corridors.provenance_of(db, "wpp", edition) or {}
-    source = t(lang, "flows.wpp_source", publisher=info.get("publisher", "UN DESA"), edition=edition,
-               licence=info.get("licence", ""))
+    source = t(lang, "flows.wpp_source", publisher=citations.publisher(info.get("publisher", "UN DESA"), lang),
+               edition=edition, licence=info.get("licence", ""))
     title = t(lang, "flows.net_title", first=frame["year"].min(), last=frame["year"].max(), edition=edition)
     fig = figures.lines(frame, value="value", lang=lang, title=title, source=source, fmt=signed_people,
-                        y_title=t(lang, "wpp.net_migration"))
-    fig.update_xaxes(tickvals=None, dtick=10)
+                        y_title=t(lang, "wpp.net_migration"), year_basis=year_basis("wpp"))
     fig.update_yaxes(rangemode="normal", zeroline=True, zerolinecolor="#444")
     name_col = name_column(lang)
     wide = frame.pivot(index="year", columns=name_col, values="value")[list(dict.fromkeys(frame[name_col]))]
@@ -342,12 +343,11 @@ def update_displacement(release: object, year: object, lang: object):
     year = parse_choice(year, years) or years[-1]
     links = corridors.displacement_subregion_links(db, vintage, year, DISPLACED)
     info = corridors.provenance_of(db, "unhcr", vintage) or {}
-    source = t(lang, "flows.unhcr_source", publisher=info.get("publisher", "UNHCR"), vintage=vintage,
-               licence=info.get("licence", ""))
+    source = t(lang, "flows.unhcr_source", publisher=citations.publisher(info.get("publisher", "UNHCR"), lang),
+               vintage=vintage, licence=info.get("licence", ""))
     title = t(lang, "flows.disp_title", year=year, vintage=vintage)
     headers = ("table.origin", "flows.col.asylum", "flows.col.persons")
     sankey, table, _, _ = _flow_charts(db, links, (title, title), source, lang, "corr-disp-data", headers)
-    sankey.update_layout(margin={"t": 100}, title={"font": {"size": 18}})
     return sankey, table
 
 

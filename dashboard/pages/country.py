@@ -14,6 +14,7 @@ from dashboard.components import (
     data_table,
     database,
     indicator_source_line,
+    missing_notice,
     needs_database,
     not_loaded_notice,
     notice,
@@ -32,8 +33,10 @@ from dashboard.panels import remittance_panel
 from readside import corridors, groupings, queries
 from readside.documents.subjects import Subject
 from readside.inputs import is_whole_number, whole_number
+from readside.style import year_basis
 from readside.text import (
     LANGUAGES,
+    capitalised,
     decimal,
     language,
     name_column,
@@ -195,7 +198,7 @@ def update_partners(area: object, revision: object, sex: object, lang: object):
         return _undesa_partners(db, revision, code, name, parse_sex(sex)[0], lang)
     editions = corridors.bilateral_editions(db)
     if not editions:
-        return (*[dash.no_update] * 4, notice(t(lang, "flows.no_partners"), "info"), True)
+        return (*[dash.no_update] * 4, missing_notice(lang, t(lang, "flows.no_partners"), "info"), True)
     return _knomad_partners(db, editions[0], revision, code, name, lang)
 
 
@@ -212,7 +215,7 @@ def _knomad_partners(db: queries.Database, edition: int, revision: int, code: in
     label = t(lang, "flows.option.knomad", edition=edition)
     origins = corridors.bilateral_partners(db, edition, code, direction="origins")
     destinations = corridors.bilateral_partners(db, edition, code, direction="destinations")
-    using = notice(t(lang, "flows.partners_using", source=t(lang, "flows.name.knomad", edition=edition),
+    using = missing_notice(lang, t(lang, "flows.partners_using", source=t(lang, "flows.name.knomad", edition=edition),
                      revision=revision), "info")
     return _partner_charts(origins, destinations, corridors.knomad_source_line(db, edition, lang), label,
                            corridors.bilateral_year(db, edition), name, lang, using)
@@ -256,7 +259,7 @@ def update_comparison(area: object, lang: object) -> list:
     heading = [html.H2(t(lang, "flows.comparison_heading", name=name)), html.P(t(lang, "flows.comparison_intro"))]
     editions = corridors.bilateral_editions(db)
     if not editions:
-        return [*heading, notice(t(lang, "flows.no_knomad"), "info")]
+        return [*heading, missing_notice(lang, t(lang, "flows.no_knomad"), "info")]
     found = corridors.source_comparison(db, editions[0], [code])
     if found.empty:
         return [*heading, notice(t(lang, "flows.compare.no_knomad_area", edition=editions[0], name=name), "info")]
@@ -361,11 +364,13 @@ def _refugee_panel(db: queries.Database, code: int, name: str, lang: str):
             sides[t(lang, key, name=name)] = wide
     title = t(lang, "country.protection_title", name=name)
     if not sides:
-        return figures.empty_figure(title), notice(t(lang, "country.no_series", publisher="UNHCR", what=t(lang, "what.unhcr"), name=name))
+        return figures.empty_figure(title), notice(t(lang, "country.no_series", publisher=capitalised(t(lang, "publisher.unhcr")),
+                                                     what=t(lang, "what.unhcr"), name=name))
     totals = pd.DataFrame({label: wide.sum(axis=1, min_count=1) for label, wide in sides.items()}).sort_index()
     totals = totals.rename_axis("year").reset_index()
     figure = figures.grouped_bars(totals, category="year", lang=lang, title=title, y_title=t(lang, "axis.persons"),
-                                  source=indicator_source_line(db, "unhcr", lang), series={c: c for c in sides})
+                                  source=indicator_source_line(db, "unhcr", lang), series={c: c for c in sides},
+                                  year_basis=year_basis("unhcr"))
     for trace, wide in zip(figure.data, sides.values(), strict=False):  # each bar's parts in its hover
         parts = wide.reindex(totals["year"])
         trace.customdata = [t(lang, "reporting.protection_parts", total=people(total, lang),
@@ -388,10 +393,11 @@ def _net_migration_panel(db: queries.Database, code: int, name: str, lang: str):
     rates = queries.indicator_series(db, "wpp.net_migration_rate", [code])
     title = t(lang, "country.net_migration_title", name=name)
     if net.empty:
-        return figures.empty_figure(title), notice(t(lang, "country.no_series", publisher="UN DESA", what=t(lang, "what.wpp"), name=name))
+        return figures.empty_figure(title), notice(t(lang, "country.no_series", publisher=capitalised(t(lang, "publisher.wpp")), what=t(lang, "what.wpp"), name=name))
     figure = figures.grouped_bars(net.rename(columns={"value": "net"}), category="year", lang=lang, title=title,
                                   y_title=t(lang, "wpp.net_migration"), fmt=signed_people,
-                                  source=indicator_source_line(db, "wpp", lang), series={"net": t(lang, "wpp.net_migration")})
+                                  source=indicator_source_line(db, "wpp", lang), series={"net": t(lang, "wpp.net_migration")},
+                                  year_basis=year_basis("wpp"))
     figure.update_yaxes(rangemode="normal")
     merged = net[["year", "value"]].merge(rates[["year", "value"]], on="year", how="left", suffixes=("", "_rate"))
     shown = merged.assign(value=merged["value"].map(lambda v: decimal(v, lang, 0)),
@@ -415,9 +421,9 @@ HEADERS = {"year": "table.year", "migrants": "table.migrants", "sex": "control.s
 def _table(frame: pd.DataFrame, columns: list[str], lang: str) -> html.Table:
     shown = frame[columns].copy()
     if "migrants" in shown:
-        shown["migrants"] = shown["migrants"].map("{:,}".format)
+        shown["migrants"] = shown["migrants"].map(lambda v: decimal(v, lang, 0))
     if "percent_of_population" in shown:
-        shown["percent_of_population"] = shown["percent_of_population"].map("{:.2f}".format)
+        shown["percent_of_population"] = shown["percent_of_population"].map(lambda v: decimal(v, lang, 2))
     if "sex" in shown:
         shown["sex"] = shown["sex"].map(lambda s: t(lang, f"sex.{s}"))
     return data_table(shown, [t(lang, HEADERS[c]) for c in columns], f"country-table-{'-'.join(columns)}")

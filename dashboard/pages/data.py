@@ -340,11 +340,23 @@ def preview_table(selection: Selection, frame: pd.DataFrame, lang: str) -> html.
     head = html.Thead(html.Tr([html.Th(t(lang, f"data.column.{c}"), scope="col", title=c, **{"data-col": c})
                                for c in frame.columns]))
     body = html.Tbody([
-        html.Tr([html.Td(_cell(value, lang, c == value_column), **{"data-col": c},
+        html.Tr([html.Td(_category(value, lang) if c == "category" else _cell(value, lang, c == value_column),
+                         **{"data-col": c},
                          className="number" if c == value_column else None)
                  for c, value in zip(frame.columns, row, strict=True)])
         for row in frame.itertuples(index=False)])
     return html.Table([head, body], className="data-table preview")
+
+
+def _category(code: object, lang: str) -> str:
+    """An OECD category of entry in words, its code (as in the download) beside it:
+    'International students (STU)', 'Family (family)' is just 'Family'."""
+    for prefix in ("flows_page.temporary", "flows_page.permanent"):
+        key = f"{prefix}.{code}"
+        if key in strings(lang):
+            words = t(lang, key)
+            return words if str(code).islower() else f"{words} ({code})"
+    return _cell(code, lang, False)
 
 
 def _cell(value: object, lang: str, is_value: bool) -> str:

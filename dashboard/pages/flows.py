@@ -22,8 +22,8 @@ from dashboard.components import (
     table_box,
     url_sync_script,
 )
-from readside import flows, queries
-from readside.text import decimal, language, name_column, t
+from readside import citations, flows, queries, style
+from readside.text import decimal, language, name_column, strings, t
 
 dash.register_page(__name__, path="/flows", name="Flows", order=22)
 
@@ -111,7 +111,7 @@ def _by_category(frame: pd.DataFrame, categories: tuple[str, ...], prefix: str, 
     present = [c for c in categories if c in wide.columns] + [c for c in wide.columns if c not in (*categories, "year")]
     series = {c: t(lang, f"{prefix}.{c}") if c in categories else c for c in present}
     figure = figures.grouped_bars(wide, category="year", series=series, lang=lang, title=title, source=source,
-                                  y_title=t(lang, "axis.persons"), stacked=True)
+                                  y_title=t(lang, "axis.persons"), stacked=True, year_basis="calendar_year")
     shown = wide.copy()
     for column in present:
         shown[column] = shown[column].map(lambda v: "" if pd.isna(v) else decimal(v, lang, 0))
@@ -132,14 +132,20 @@ def update_inflows(destination: object, lang: object):
     codes = [int(c) for c in reporting["area_code"]]
     code = parse_choice(destination, codes) or (DEFAULT_DESTINATION if DEFAULT_DESTINATION in codes else codes[0])
     name = reporting.set_index("area_code").loc[code, name_column(lang)]
-    source = indicator_source_line(db, "oecd", lang)
+    # each chart cites its own OECD dataset: DF_MIG_INT_PER (permanent-type), DF_MIG_INT_TEMP (temporary)
+    cite = {kind: citations.source_line(flows.flow_citations(db, code, kind), lang) for kind in ("permanent", "temporary")}
     permanent = _by_category(flows.inflows_by_category(db, code, "permanent"), PERMANENT, "flows_page.permanent",
-                             lang, t(lang, "flows_page.permanent_title", name=name), source, "flows-permanent-data")
+                             lang, t(lang, "flows_page.permanent_title", name=name), cite["permanent"],
+                             "flows-permanent-data")
     temporary = _by_category(flows.inflows_by_category(db, code, "temporary"), TEMPORARY, "flows_page.temporary",
-                             lang, t(lang, "flows_page.temporary_title", name=name), source, "flows-temporary-data")
+                             lang, t(lang, "flows_page.temporary_title", name=name), cite["temporary"],
+                             "flows-temporary-data")
     totals = flows.permanent_totals(db, codes)
-    totals_fig = figures.lines(totals, value="persons", lang=lang, source=source, y_title=t(lang, "axis.persons"),
-                               title=t(lang, "flows_page.totals_title"))
+    every_reporter = [row for c in codes for row in flows.flow_citations(db, c, "permanent")]
+    totals_fig = figures.lines(totals, value="persons", lang=lang, y_title=t(lang, "axis.persons"),
+                               source=citations.source_line(list({r["dataset"]: r for r in every_reporter}.values()),
+                                                            lang),
+                               title=t(lang, "flows_page.totals_title"), year_basis="calendar_year")
     shown = totals.assign(shown=totals["persons"].map(lambda v: decimal(v, lang, 0)))
     totals_table = data_table(shown[["year", name_column(lang), "shown", "categories"]],
                               [t(lang, "table.year"), t(lang, "table.area"), t(lang, "axis.persons"),
@@ -160,24 +166,32 @@ def update_human_cost(year: object, lang: object):
     by_year = flows.dead_and_missing_by_year(db)
     years = [int(y) for y, c in zip(by_year["year"], by_year["coverage"], strict=True) if c != flows.NOT_COVERED]
     year = parse_choice(year, years) or years[-1]  # a list or an object is no year: never a 500
-    source = indicator_source_line(db, "iom_missing_migrants", lang)
+    # the yearly chart draws every file's years, the routes chart one year's file: each cites its own
+    source = citations.source_line(citations.rows(db, "iom_missing_migrants"), lang)
+    covering = flows.file_covering(db, year)
+    year_source = citations.source_line([covering], lang) if covering else source
     complete = by_year["coverage"] == "complete"
     labelled = by_year.assign(label=[f"{y} ({t(lang, f'flows_page.coverage.{c}')})"
                                      for y, c in zip(by_year["year"], by_year["coverage"], strict=True)],
                               complete=by_year["dead_and_missing"].where(complete),
                               partial=by_year["dead_and_missing"].where(~complete))
-    cost = figures.grouped_bars(labelled, category="label", lang=lang, title=t(lang, "flows_page.cost_chart"),
+    # years on a year axis (a year no file covers is a gap there); complete or partial is the
+    # bar's colour and legend, not a label written under every bar
+    cost = figures.grouped_bars(labelled, category="year", lang=lang, title=t(lang, "flows_page.cost_chart"),
                                 series={"complete": t(lang, "flows_page.dead_missing"),
                                         "partial": t(lang, "reporting.iom_partial")},
-                                source=source, y_title=t(lang, "axis.persons"))
+                                source=source, y_title=t(lang, "axis.persons"), year_basis="calendar_year",
+                                colours={"complete": style.MEASURE_COLOURS["dead_and_missing"]})
     cost.update_layout(barmode="overlay")
     shown = by_year.assign(shown=by_year["dead_and_missing"].map(lambda v: "—" if pd.isna(v) else decimal(v, lang, 0)),
                            coverage=by_year["coverage"].map(lambda c: t(lang, f"flows_page.coverage.{c}")))
     cost_table = data_table(shown[["year", "shown", "coverage"]], [t(lang, "table.year"), t(lang, "flows_page.dead_missing"),
                                                                    t(lang, "flows_page.coverage")], "flows-cost-data")
     routes = flows.dead_and_missing_by_route(db, year)
+    routes = routes.assign(route=[route_words(r, lang) for r in routes["route"]],
+                           region=[", ".join(region_words(x.strip(), lang) for x in str(r).split(",")) for r in routes["region"]])
     coverage = dict(zip(by_year["year"], by_year["coverage"], strict=True))[year]
-    routes_fig = figures.horizontal_bars(routes, label="route", value="dead_and_missing", lang=lang, source=source,
+    routes_fig = figures.horizontal_bars(routes, label="route", value="dead_and_missing", lang=lang, source=year_source,
                                          title=t(lang, "flows_page.routes_title", year=year,
                                                  coverage=t(lang, f"flows_page.coverage.{coverage}")),
                                          x_title=t(lang, "flows_page.dead_missing"))
@@ -205,8 +219,7 @@ def update_incidents(year: object, lang: object):
     located = frame.dropna(subset=["latitude", "longitude"])
     shown = t(lang, f"flows_page.coverage.{coverage[year]}")
     cited = flows.file_covering(db, year)
-    line = (t(lang, "indicator.source_line", **cited) if cited
-            else indicator_source_line(db, "iom_missing_migrants", lang))
+    line = citations.source_line([cited], lang) if cited else indicator_source_line(db, "iom_missing_migrants", lang)
     source = f"{line} {t(lang, 'flows_page.minimum_estimates')}"
     title = t(lang, "flows_page.incidents_title", year=year, coverage=shown)
     figure = maps.incidents_map(located, lang=lang, title=title, source=source,
@@ -214,11 +227,27 @@ def update_incidents(year: object, lang: object):
     return figure, _incidents_table(frame, lang), _incidents_note(frame, located, coverage, lang)
 
 
+def route_words(route: str, lang: str) -> str:
+    """IOM's route in the page's words ('Del Caribe a Estados Unidos'); incidents with no route
+    named, grouped per region ('— (Central America)'), with the region in the page's words; a
+    route this page has no words for as the publisher names it."""
+    if route.startswith("— (") and route.endswith(")"):
+        return t(lang, "iom.no_route", region=region_words(route[3:-1], lang))
+    key = f"iom.route.{route}"
+    return t(lang, key) if key in strings(lang) else route
+
+
+def region_words(region: str, lang: str) -> str:
+    key = f"iom.region.{region}"
+    return t(lang, key) if key in strings(lang) else region
+
+
 def _incident_hover(frame: pd.DataFrame, lang: str) -> list[list[str]]:
     """Per incident: date, the count with its words, the route, the cause (the publisher's own labels)."""
     none = t(lang, "flows_page.not_stated")
     return [[date, t(lang, "flows_page.incident_count", count=decimal(count, lang, 0)),
-             t(lang, "flows_page.incident_route", route=route if isinstance(route, str) else f"— ({region})"),
+             t(lang, "flows_page.incident_route", route=route_words(route if isinstance(route, str) else f"— ({region})",
+                                                                    lang)),
              t(lang, "flows_page.incident_cause", cause=cause if isinstance(cause, str) else none)]
             for date, count, route, region, cause in frame[["date", "dead_and_missing", "route", "region", "cause"]]
             .itertuples(index=False, name=None)]
@@ -228,7 +257,8 @@ def _incidents_table(frame: pd.DataFrame, lang: str):
     """The largest incidents of the year: what a reader of the map would ask for first."""
     top = frame.head(TOP_INCIDENTS)
     shown = top.assign(shown=top["dead_and_missing"].map(lambda v: decimal(v, lang, 0)),
-                       route=top["route"].fillna("—"), cause=top["cause"].fillna("—"))
+                       route=[route_words(r, lang) if isinstance(r, str) else "—" for r in top["route"]],
+                       region=[region_words(r, lang) for r in top["region"]], cause=top["cause"].fillna("—"))
     return data_table(shown[["date", "region", "route", "cause", "shown"]],
                       [t(lang, "flows_page.date"), t(lang, "flows_page.region"), t(lang, "flows_page.route"),
                        t(lang, "flows_page.cause"), t(lang, "flows_page.dead_missing")], "flows-incidents-data")
@@ -252,7 +282,6 @@ def update_displacement(lang: object):
     """The latest year's new displacements by disasters and by conflict, SIDS marked."""
     lang = language(lang)
     db = database()
-    source = indicator_source_line(db, "idmc", lang)
     out = []
     for cause in ("disaster", "conflict"):
         years = flows.internal_displacement_years(db, cause)
@@ -265,6 +294,8 @@ def update_displacement(lang: object):
         name = name_column(lang)
         frame = frame.assign(label=[f"{n} ({t(lang, 'flows_page.sids')})" if s else n
                                     for n, s in zip(frame[name], frame["sids"], strict=True)])
+        # disasters and conflict are two IDMC exports: each chart cites the one its figures come from
+        source = citations.source_line(flows.displacement_citations(db, cause, year), lang)
         out.append(figures.horizontal_bars(frame, label="label", value="persons", lang=lang, title=title, source=source,
                                            x_title=t(lang, "axis.persons")))
         out.append(data_table(frame.assign(shown=frame["persons"].map(lambda v: decimal(v, lang, 0)))[["label", "shown"]],

@@ -12,6 +12,7 @@ from dashboard.components import (
     data_table,
     database,
     href,
+    missing_notice,
     needs_database,
     not_loaded_notice,
     notice,
@@ -34,7 +35,9 @@ from readside.text import (
 dash.register_page(__name__, path="/map", name="Map", order=25)
 
 PATH = "/map"
-DEFAULT = "stock"
+# Migrants as % of the population: a share compares a small island with a large country (the
+# stock in persons paints almost every country in the top class).
+DEFAULT = "share"
 PROFILE = "/country"
 
 
@@ -99,7 +102,7 @@ def _missing_notices(db: Database, available: dict[str, list[str]], lang: str) -
         if found or source in said:
             continue
         said.add(source)
-        out.append(notice(t(lang, "map.series_missing", indicator=t(lang, f"map.indicator.{key}"), source=source,
+        out.append(missing_notice(lang, t(lang, "map.series_missing", indicator=t(lang, f"map.indicator.{key}"), source=source,
                             publisher=t(lang, f"publisher.{source}")), "info") if source in loaded_sources
                    else not_loaded_notice(lang, source))
     return out

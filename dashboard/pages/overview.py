@@ -218,7 +218,7 @@ def _table(subregions: pd.DataFrame, total: pd.DataFrame, lang: str, scope: str 
     total_rows = total[["year", "migrants"]].assign(**{name_col: t(lang, f"overview.total.{scope}")})
     table = pd.concat([subregions[["year", name_col, "migrants"]], total_rows[["year", name_col, "migrants"]]])
     table = table.sort_values(["year", name_col])
-    table = table.assign(migrants=table["migrants"].map("{:,}".format))
+    table = table.assign(migrants=table["migrants"].map(lambda v: decimal(v, lang, 0)))
     headers = [t(lang, "table.year"), t(lang, "table.area"), t(lang, "table.migrants")]
     return data_table(table, headers, "overview-data")
 

@@ -26,7 +26,8 @@ from dashboard.components import (
 )
 from etl.areas import AMERICAS_SUBREGIONS
 from etl.sources.unhcr import POPULATIONS, series_code
-from readside import corridors, groupings, queries
+from readside import citations, corridors, groupings, queries, style
+from readside.style import year_basis
 from readside.text import LANGUAGES, decimal, language, name_column, people, t
 
 dash.register_page(__name__, path="/refugees", name="Refugees", order=45)
@@ -171,7 +172,7 @@ def update_pairs(release: object, origin: object, host: object, year: object, la
     names = _names(db, lang)
     where = t(lang, "refugees.pair_where", origin=names.get(origin, t(lang, "refugees.any")),
               host=names.get(host, t(lang, "refugees.any")))
-    source = indicator_source_line(db, "unhcr", lang) + " " + _release_label(release, lang)
+    source = indicator_source_line(db, "unhcr", lang, vintage=release)
     pairs = corridors.displacement_pairs(db, release, year, ACROSS_BORDERS, origin=_members_or_area(db, origin),
                                          asylum=_members_or_area(db, host), limit=PAIRS_SHOWN)
     title = t(lang, "refugees.pairs_title", where=where, year=year)
@@ -233,8 +234,9 @@ def hosts_figure(db: queries.Database, hosts: pd.DataFrame, origin: int, name: s
     hover = [t(lang, "map.hosts_hover", persons=decimal(v, lang, 0), origin=name, year=year) for v in mapped["persons"]]
     return drawing.hosts_map(mapped, origin_iso3, lang=lang, hover=hover,
                              title=t(lang, "map.hosts_title", origin=name, year=year),
-                             source=indicator_source_line(db, "unhcr", lang) + " " + _release_label(release, lang),
-                             legend=t(lang, "map.hosts_legend"), origin_legend=t(lang, "map.hosts_origin", origin=name))
+                             source=indicator_source_line(db, "unhcr", lang, vintage=release),
+                             legend=t(lang, "map.hosts_legend"), origin_legend=t(lang, "map.hosts_origin", origin=name),
+                             origin_colour=style.area_colour(origin))
 
 
 def hosts_table(hosts: pd.DataFrame, lang: str) -> html.Table:
@@ -261,8 +263,9 @@ def _trend_by_release(db: queries.Database, releases: list[str], origin: int | N
               for i, r in enumerate(releases)]
     frame = pd.concat([f for f in frames if not f.empty] or [pd.DataFrame()], ignore_index=True)
     title = t(lang, "refugees.pair_trend_title", where=where)
-    fig = figures.lines(frame, value="persons", lang=lang, source=indicator_source_line(db, "unhcr", lang),
-                        y_title=t(lang, "axis.persons"), title=title)
+    every_release = citations.source_line(citations.rows(db, "unhcr", vintages=releases), lang)
+    fig = figures.lines(frame, value="persons", lang=lang, source=every_release, y_title=t(lang, "axis.persons"),
+                        title=title, year_basis=year_basis("unhcr"))
     if frame.empty:
         return fig, None
     name_col = name_column(lang)
@@ -291,13 +294,15 @@ def update_trends(population: object, lang: object):
     source = indicator_source_line(db, "unhcr", lang)
     origins = queries.indicator_series(db, series_code(population, "origin"), ORIGINS)
     origins_fig = figures.lines(origins, value="value", lang=lang, source=source, y_title=t(lang, "axis.persons"),
-                                title=t(lang, "refugees.origins_title", population=label))
+                                title=t(lang, "refugees.origins_title", population=label),
+                                year_basis=year_basis("unhcr"))
     hosted = series_code(population, "asylum")
     years = queries.indicator_years(db, hosted)
     top = queries.indicator_ranking(db, hosted, years[-1], AMERICAS_SUBREGIONS, limit=5) if years else pd.DataFrame()
     hosts = queries.indicator_series(db, hosted, [int(c) for c in top.get("area_code", [])])
     hosts_fig = figures.lines(hosts, value="value", lang=lang, source=source, y_title=t(lang, "axis.persons"),
-                              title=t(lang, "refugees.host_trend_title", population=label))
+                              title=t(lang, "refugees.host_trend_title", population=label),
+                              year_basis=year_basis("unhcr"))
     return (origins_fig, _people_table(origins, name_col, lang, "ref-origins-data"),
             hosts_fig, _people_table(hosts, name_col, lang, "ref-host-trend-data"))
 
@@ -324,7 +329,7 @@ def update_hosts(year: object, lang: object):
     wide["total"] = wide[list(POPULATIONS)].sum(axis=1, min_count=1)
     wide = wide.sort_values("total", ascending=False).head(HOSTS_SHOWN)
     fig = figures.grouped_bars(wide, category=name_col, lang=lang, y_title=t(lang, "axis.persons"), title=title,
-                               source=indicator_source_line(db, "unhcr", lang), stacked=True,
+                               source=indicator_source_line(db, "unhcr", lang), stacked=True, horizontal=True,
                                series={p: t(lang, f"refugees.pop.{p}") for p in POPULATIONS})
     shown = wide.copy()
     for column in [*POPULATIONS, "total"]:

@@ -32,8 +32,9 @@ from etl.areas import (
     LATIN_AMERICA_AND_CARIBBEAN,
     SOUTH_AMERICA,
 )
-from readside import groupings, maps, queries, regional, reporting
-from readside.text import language, money, name_column, percent, percent_of_gdp, t
+from readside import citations, groupings, maps, queries, regional, reporting
+from readside.style import year_basis
+from readside.text import capitalised, language, money, name_column, percent, percent_of_gdp, t
 
 dash.register_page(__name__, path="/remittances", name="Remittances", order=40)
 
@@ -42,6 +43,9 @@ PATH = "/remittances"
 MEASURES = {"usd": RECEIVED, "gdp": RECEIVED_GDP}
 MAP_INDICATORS = {"usd": "remittances", "gdp": "remittances_gdp"}  # readside.maps keys of the same series
 LAC_SUBREGIONS = (CARIBBEAN, CENTRAL_AMERICA, SOUTH_AMERICA)
+# Growth from the Committee's base year on: before it the subregions' sums hold a handful of
+# reporting countries, and a country starting to report reads as a 1,500 % "growth".
+GROWTH_FROM = 2000
 DEFAULT_COUNTRY = 484  # Mexico, the largest receiver in the region
 
 
@@ -134,7 +138,7 @@ def headline(db: queries.Database, lang: str) -> str:
         return ""
     year = int(complete.index.max())
     value = float(complete.loc[year, "value"])
-    vintage = t(lang, "remittances.headline_vintage", vintage=queries.series_vintages(db, RECEIVED)[0])
+    vintage = t(lang, "remittances.headline_vintage", vintage=citations.date(queries.series_vintages(db, RECEIVED)[0], lang))
     later = series[series.index > year]
     partial = (" " + t(lang, "reporting.headline_partial", year=int(later.index.max()),
                        reporting=int(later["reporting"].iloc[-1]), expected=int(later["expected"].iloc[-1]))
@@ -170,15 +174,16 @@ def vintage_note(db: queries.Database, lang: str) -> list:
     return [html.P(text, className="note"), html.Details([html.Summary(t(lang, "remittances.vintage_table")), table])]
 
 
-def growth(frame: pd.DataFrame) -> pd.DataFrame:
-    """Year-on-year % change per area, only between consecutive complete years (a partial year
-    is never compared: readside.reporting)."""
+def growth(frame: pd.DataFrame, since: int = GROWTH_FROM) -> pd.DataFrame:
+    """Year-on-year % change per area from `since` on, only between consecutive complete years (a
+    partial year is never compared: readside.reporting). Before 2000 the subregions' sums hold a
+    handful of reporting countries, and a country starting to report reads as a 1,500 % growth."""
     out = frame.sort_values(["area_code", "year"]).copy()
     out = out.assign(value=out["value"].where(out["complete"].astype(bool)))
     previous = out.groupby("area_code")["value"].shift()
     consecutive = out.groupby("area_code")["year"].diff() == 1
-    out["value"] = ((out["value"] / previous - 1) * 100).where(consecutive)
-    return out.dropna(subset=["value"])
+    out["value"] = ((out["value"] / previous - 1) * 100).where(consecutive & (previous > 0))
+    return out[out["year"] >= since].dropna(subset=["value"])
 
 
 @callback(
@@ -190,13 +195,13 @@ def update_regional(vintage: object, lang: object):
     lang = language(lang)
     db = database()
     vintage = parse_choice(vintage, queries.series_vintages(db, RECEIVED))
-    source = indicator_source_line(db, "worldbank", lang) + " " + t(lang, "remittances.headline_vintage",
-                                                                       vintage=vintage or "")
+    source = indicator_source_line(db, "worldbank", lang, series=RECEIVED, vintage=vintage)
     name_col = name_column(lang)
     regions = regional.regional_series(db, RECEIVED, vintage)
+    basis = year_basis("worldbank")
     trend = figures.lines(partial_years.complete_only(regions), value="value", lang=lang, source=source,
                           y_title=t(lang, "axis.usd"), title=t(lang, "remittances.trend_title"),
-                          fmt=partial_years.blank_safe(money))
+                          fmt=partial_years.blank_safe(money), year_basis=basis)
     partial_years.add_partial_years(trend, regions, lang=lang, fmt=money)
     labels = [partial_years.coverage_label(r, e, c, lang)
               for r, e, c in zip(regions["reporting"], regions["expected"], regions["complete"], strict=True)]
@@ -206,7 +211,8 @@ def update_regional(vintage: object, lang: object):
                               t(lang, "remittances.reporting")], "rem-trend-data")
     change = growth(regions)
     growth_fig = figures.lines(change, value="value", lang=lang, source=source, y_title=t(lang, "axis.growth"),
-                               title=t(lang, "remittances.growth_title"), percent=True)
+                               title=t(lang, "remittances.growth_since", since=GROWTH_FROM), percent=True,
+                               year_basis=basis)
     growth_fig.update_yaxes(rangemode="normal")
     growth_table = data_table(change.assign(shown=change["value"].map(lambda v: percent(v, lang, signed=True)))[
         ["year", name_col, "shown"]], [t(lang, "table.year"), t(lang, "table.area"), t(lang, "remittances.growth")],
@@ -235,7 +241,8 @@ def update_top(year: object, measure: object, vintage: object, lang: object):
         return figures.empty_figure(title), None, figures.empty_figure(title), ""
     top = queries.indicator_ranking(db, MEASURES[measure], chosen, AMERICAS_SUBREGIONS, limit=15, vintage=vintage)
     fig = figures.horizontal_bars(top, label=name_col, value="value", lang=lang, title=title, fmt=fmt,
-                                  source=indicator_source_line(db, "worldbank", lang),
+                                  source=indicator_source_line(db, "worldbank", lang, series=MEASURES[measure],
+                                                               vintage=vintage),
                                   x_title=t(lang, "axis.usd") if measure == "usd" else t(lang, "remittances.measure_gdp"))
     table = data_table(top.assign(shown=top["value"].map(lambda v: fmt(v, lang)))[[name_col, "iso3", "shown"]],
                        [t(lang, "table.area"), "ISO3", t(lang, f"remittances.measure_{measure}")], "rem-top-data")
@@ -288,7 +295,7 @@ def update_country(area: object, lang: object):
         return remittance_panel(db, code, name, lang, "rem-country")
     made = grouping_profile.remittances_sum(db, grouping, name, lang, "rem-country-data")
     if made is None:
-        return figures.empty_figure(name), notice(t(lang, "group.no_series", publisher="World Bank",
+        return figures.empty_figure(name), notice(t(lang, "group.no_series", publisher=capitalised(t(lang, "publisher.worldbank")),
                                                     what=t(lang, "what.worldbank"), name=name), "info")
     fig, table, note = made
     return fig, [html.P(note, className="group-sum-note"), table, html.P(t(lang, "group.gdp_not_offered"))]

@@ -8,8 +8,16 @@ import dash
 import pandas as pd
 from dash import dcc, html
 
-from dashboard.components import data_table, database, needs_database, notice, page_frame
-from readside import corridors, queries
+from dashboard.components import (
+    data_table,
+    database,
+    missing_notice,
+    needs_database,
+    notice,
+    page_frame,
+)
+from readside import availability, corridors, queries
+from readside import citations as citing
 from readside.text import decimal, language, name_column, percent, t
 
 NON_ID = re.compile(r"[^A-Za-z0-9_-]")
@@ -17,6 +25,8 @@ NON_ID = re.compile(r"[^A-Za-z0-9_-]")
 dash.register_page(__name__, path="/sources", name="Sources", order=90)
 
 PATH = "/sources"
+# The sources `migdash etl --mirror SOURCE=...` loads (etl.build's names), in the pages' order.
+LOADABLE = ("undesa_ims", "worldbank", "unhcr", "wpp", "knomad", "oecd", "iom_missing_migrants", "idmc")
 
 
 @needs_database(PATH)
@@ -25,14 +35,14 @@ def layout(lang: str = "en", **_: object) -> html.Div:
     db = database()
     provenance = queries.provenance(db)
     build = queries.build_info(db)
-    table = provenance.assign(sha256=provenance["sha256"].str.slice(0, 16) + "…", rows=provenance["rows"].map("{:,}".format))
+    table = provenance.assign(sha256=provenance["sha256"].str.slice(0, 16) + "…",
+                              rows=provenance["rows"].map(lambda v: decimal(v, lang, 0)))
     columns = ["revision", "dataset", "licence", "retrieved_at", "sha256", "rows"]
     headers = [t(lang, f"sources.col.{c}") for c in ("revision", "dataset", "licence", "retrieved", "sha256", "rows")]
     citations = [
         html.Div(
             [
-                html.Pre(f"{row.citation} {row.url} ({row.licence}: {row.licence_url})", id=_citation_id(row.dataset),
-                         className="citation"),
+                html.Pre(_citation(row._asdict(), lang), id=_citation_id(row.dataset), className="citation"),
                 dcc.Clipboard(target_id=_citation_id(row.dataset), title=t(lang, "sources.citation")),
             ],
             className="citation-block",
@@ -53,7 +63,28 @@ def layout(lang: str = "en", **_: object) -> html.Div:
         *_bilateral_sections(db, lang),
         html.H2(t(lang, "sources.method")),
         html.P(t(lang, "sources.method_text")),
+        *_loading_section(lang),
     )
+
+
+def _citation(row: dict, lang: str) -> str:
+    """The file's citation in the page's language, its address and licence (each once)."""
+    cited = citing.cite(row, lang)
+    address = "" if str(row["url"]).split(" ")[0] in cited else f" {row['url']}"
+    return f"{cited}.{address} ({row['licence']}: {row['licence_url']})"
+
+
+def _loading_section(lang: str) -> list:
+    """How each source is loaded: the commands, for whoever runs the dashboard, folded in a
+    details block (the other pages say what is missing in words and link here)."""
+    commands = [t(lang, "sources.loading_all") + ":", "  migdash etl", ""]
+    for source in LOADABLE:
+        commands += [f"{availability.source_label(source, lang)}:", f"  migdash etl --mirror {source}=DIR_OR_URL"]
+    return [html.H2(t(lang, "sources.loading_title"), id="loading"),
+            html.Details([html.Summary(t(lang, "sources.loading_summary")),
+                          html.P(t(lang, "sources.loading_intro")),
+                          html.Pre("\n".join(commands), className="citation")],
+                         className="operator-details")]
 
 
 def _citation_id(dataset: str) -> str:
@@ -67,7 +98,7 @@ def _series_table(db: queries.Database, lang: str) -> html.Table:
     counts = queries.series_counts(db)
     name_col = name_column(lang)
     shown = series.assign(
-        loaded=series["code"].map(lambda code: f"{counts[code]:,}" if code in counts else t(lang, "sources.not_loaded"))
+        loaded=series["code"].map(lambda code: decimal(counts[code], lang, 0) if code in counts else t(lang, "sources.not_loaded"))
     )
     headers = [t(lang, f"sources.series_col.{c}") for c in ("code", "name", "unit", "source", "licence", "loaded")]
     return data_table(shown[["code", name_col, "unit", "source", "licence", "loaded"]], headers, "sources-series")
@@ -78,7 +109,7 @@ def _bilateral_sections(db: queries.Database, lang: str) -> list:
     notice naming the command that loads the matrices when they are absent."""
     editions = corridors.bilateral_editions(db)
     if not editions:
-        return [html.H2(t(lang, "flows.check_heading")), notice(t(lang, "flows.no_knomad"), "info")]
+        return [html.H2(t(lang, "flows.check_heading")), missing_notice(lang, t(lang, "flows.no_knomad"), "info")]
     return [
         html.H2(t(lang, "flows.sources_comparison_heading")),
         html.P(t(lang, "flows.sources_comparison_intro", edition=editions[0])),

@@ -11,8 +11,8 @@ from dashboard.components import (
     chart_block,
     data_table,
     database,
+    missing_notice,
     needs_database,
-    notice,
     page_frame,
     parse_revision,
     parse_sex,
@@ -24,7 +24,7 @@ from dashboard.components import (
 )
 from etl.areas import AMERICAS_SUBREGIONS
 from readside import corridors, queries
-from readside.text import language, name_column, t
+from readside.text import decimal, language, name_column, t
 
 dash.register_page(__name__, path="/subregions", name="Subregions", order=10)
 
@@ -43,7 +43,7 @@ def layout(lang: str = "en", revision: str | None = None, sex: str = "total", **
         html.P(t(lang, "subregions.intro")),
         *notices,
         html.Div([revision_control("sub-revision", lang, available, chosen), sex_control("sub-sex", lang, sex)], className="controls"),
-        *chart_block("sub-stock", "migdash-subregions-stock", lang),
+        *chart_block("sub-stock", "migdash-subregions-stock", lang, height="620px"),
         html.Div(id="sub-flows-notice"),
         *chart_block("sub-flows", "migdash-subregions-immigrants-emigrants", lang),
         *chart_block("sub-share", "migdash-subregions-share", lang),
@@ -68,7 +68,9 @@ def update_subregions(revision: object, sex: object, lang: object):
     name_col = name_column(lang)
 
     stock = queries.stock_series(db, revision, AMERICAS_SUBREGIONS, sex)
-    stock_fig = figures.lines(
+    # one panel per subregion, each on its own scale: beside Northern America's 59 million the
+    # Caribbean's 1.5 million would be a flat line on one shared scale
+    stock_fig = figures.small_multiples(
         stock, value="migrants", lang=lang, source=source, y_title=t(lang, "axis.migrants"),
         title=t(lang, "subregions.stock_title", sex=sex_label, revision=revision),
     )
@@ -85,10 +87,11 @@ def update_subregions(revision: object, sex: object, lang: object):
     flows_fig = figures.grouped_bars(
         flows, category=name_col, lang=lang, source=flows_source, y_title=t(lang, "axis.migrants"),
         series={"immigrants": t(lang, "subregions.immigrants"), "emigrants": t(lang, "subregions.emigrants")},
-        title=flows_title,
+        title=flows_title, horizontal=True,
     )
     flows_table = data_table(
-        flows.assign(immigrants=flows["immigrants"].map("{:,.0f}".format), emigrants=flows["emigrants"].map(_fmt_optional))[[name_col, "immigrants", "emigrants"]],
+        flows.assign(immigrants=flows["immigrants"].map(lambda v: _fmt_optional(v, lang)),
+                     emigrants=flows["emigrants"].map(lambda v: _fmt_optional(v, lang)))[[name_col, "immigrants", "emigrants"]],
         [t(lang, "table.area"), t(lang, "subregions.immigrants"), t(lang, "subregions.emigrants")], "sub-flows-data",
     )
 
@@ -106,7 +109,7 @@ def _knomad_immigrants_vs_emigrants(db, edition: int, revision: int, lang: str, 
     totals = corridors.bilateral_subregion_totals(db, edition)
     names = queries.area_names(db, list(AMERICAS_SUBREGIONS)).set_index("code")[name_col]
     frame = totals.assign(**{name_col: totals["area_code"].map(names)})
-    message = notice(t(lang, "subregions.knomad_instead", revision=revision, edition=edition), "info")
+    message = missing_notice(lang, t(lang, "subregions.knomad_instead", revision=revision, edition=edition), "info")
     return frame[[name_col, "immigrants", "emigrants"]], message
 
 
@@ -119,17 +122,17 @@ def _immigrants_vs_emigrants(db, revision: int, sex: str, lang: str, name_col: s
     out = queries.emigrants(db, revision, AMERICAS_SUBREGIONS, sex)
     out = out[out["year"] == year][["area_code", "migrants"]].rename(columns={"migrants": "emigrants"})
     merged = latest.merge(out, on="area_code", how="left")
-    message = None if not out.empty else notice(t(lang, "notice.no_origin_data", revision=revision), "info")
+    message = None if not out.empty else missing_notice(lang, t(lang, "notice.no_origin_data", revision=revision), "info")
     return merged[[name_col, "immigrants", "emigrants"]], message
 
 
-def _fmt_optional(value: float) -> str:
-    return "" if pd.isna(value) else f"{value:,.0f}"
+def _fmt_optional(value: float, lang: str) -> str:
+    return "" if pd.isna(value) else decimal(value, lang, 0)
 
 
 def _table(frame: pd.DataFrame, name_col: str, value: str, lang: str, *, people_format: bool) -> html.Table:
     shown = frame[["year", name_col, value]].copy()
-    shown[value] = shown[value].map((lambda v: f"{v:,.0f}") if people_format else (lambda v: f"{v:.2f}"))
+    shown[value] = shown[value].map(lambda v: decimal(v, lang, 0 if people_format else 2))
     headers = [t(lang, "table.year"), t(lang, "table.area"), t(lang, "axis.percent") if not people_format else t(lang, "table.migrants")]
     return data_table(shown, headers, f"table-{value}")
 

@@ -6,9 +6,10 @@ import string
 
 import pandas as pd
 
+from readside import citations
 from readside.claims.context import Context
 from readside.claims.notes import format_value
-from readside.text import language, t
+from readside.text import capitalised, language, t
 
 
 def refreshed_sentence(ctx: Context, claim_id: str, lang: str) -> str | None:
@@ -29,7 +30,7 @@ def refreshed_sentence(ctx: Context, claim_id: str, lang: str) -> str | None:
             return None
         values[figure["figure_id"]] = format_value(value, figure["unit"], refreshed_decimals(figure), lang)
         values[f"{figure['figure_id']}_year"] = year
-    return template.format(**values)
+    return capitalised(template.format(**values).strip())  # a quote may start mid-sentence: a pasted one may not
 
 
 def refreshed_decimals(figure: pd.Series) -> int:
@@ -50,9 +51,11 @@ def long_date(iso: str, lang: str) -> str:
 
 
 def citation(ctx: Context, lang: str) -> str:
-    """Publisher, dataset and revision (the publisher's own citation), URL, licence, access date."""
+    """Publisher, dataset and revision (the publisher's citation, in the reader's language), URL,
+    licence, access date."""
     source = ctx.source
-    return t(lang, "claims.citation", citation=source.get("citation", ""), url=source.get("url", ""),
+    cited = citations.cite({**source, "source": "undesa_ims"}, lang) if source else ""
+    return t(lang, "claims.citation", citation=cited + ".", url=source.get("url", ""),
              licence=source.get("licence", ""), accessed=long_date(str(source.get("retrieved_at", "")), lang))
 
 

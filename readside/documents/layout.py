@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from readside import queries
+from readside import citations, queries
 from readside.claims import long_date
 from readside.documents.charts import Chart
 from readside.documents.figures import CHARTS
@@ -63,7 +63,8 @@ def brief(db: Database, subject: Subject, lang: str, today: dt.date | None = Non
         date=long_date((today or dt.date.today()).isoformat(), lang), build_id=queries.build_info(db)["build_id"],
         vintages=editions(points, lang),
         points=points, charts=charts, table_headers=table_headers(lang), table_rows=[table_row(p, lang) for p in points],
-        caveats=caveats(db, subject, points, lang), sources=sources(db, [*used, ("undesa_ims", str(latest_revision(db)), "destination_%")]),
+        caveats=caveats(db, subject, points, lang), sources=sources(db, [*used, ("undesa_ims", str(latest_revision(db)), "destination_%")],
+                                                                 lang),
         missing=missing_notices(db, subject, lang),
         **matrix(db, subject, lang),
     )
@@ -119,16 +120,22 @@ def revision_caveat(db: Database, subject: Subject, lang: str) -> str:
              new=new, new_value=people(new_value, lang))
 
 
-def sources(db: Database, used: Sequence[tuple[str, str, str]]) -> list[dict]:
-    """One entry per file behind the figures (source, vintage and dataset pattern): citation, URL,
-    licence, retrieval. Files of the same release that no figure uses are not listed."""
+def sources(db: Database, used: Sequence[tuple[str, str, str]], lang: str = "en") -> list[dict]:
+    """One entry per file behind the figures (source, vintage and dataset pattern): citation (in
+    the brief's language, readside/citations.py), URL (where the citation does not already hold
+    it), licence, retrieval. Files of the same release that no figure uses are not listed."""
     rows: dict[str, dict] = {}
     for source, vintage, dataset in sorted(set(used)):
-        frame = db.frame("SELECT source, dataset, vintage, citation, url, licence, retrieved_at FROM provenance "
-                         "WHERE source = ? AND vintage = ? AND dataset LIKE ? ORDER BY dataset",
+        frame = db.frame("SELECT source, dataset, revision, vintage, publisher, citation, url, licence, retrieved_at "
+                         "FROM provenance WHERE source = ? AND vintage = ? AND dataset LIKE ? ORDER BY dataset",
                          [source, str(vintage), dataset])
-        rows.update({r["dataset"]: r for r in frame.to_dict("records")})
+        rows.update({r["dataset"]: _cited(r, lang) for r in frame.to_dict("records")})
     return sorted(rows.values(), key=lambda r: (r["source"], -_order(r["vintage"]), r["dataset"]))
+
+
+def _cited(row: dict, lang: str) -> dict:
+    cited = citations.cite(row, lang) + "."
+    return {**row, "citation": cited, "url": "" if str(row["url"]).split(" ")[0] in cited else row["url"]}
 
 
 def _order(vintage: object) -> float:

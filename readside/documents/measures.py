@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from readside import reporting
+from readside import citations, reporting
 from readside.documents.subjects import country_codes, loaded_sources, names, oas_members
 from readside.documents.values import (
     RECEIVED,
@@ -31,7 +31,7 @@ from readside.documents.values import (
     women_share,
 )
 from readside.queries import Database
-from readside.text import money, people, percent, percent_of_gdp, t
+from readside.text import in_sentence, money, people, percent, percent_of_gdp, t
 
 BASE_YEARS = (2000, 1990)
 MAX_POINTS = 8
@@ -162,7 +162,8 @@ def measure(db: Database, metric: Metric, code: int, frame: pd.DataFrame, member
         extra = change_fields(found, metric.fmt(float(mine[base]), lang), lang)
         details.append(reporting.describe(found, lang, extra["base_shown"]))
     details += [*not_reported_words(frame[frame["area_code"] == code], metric, year, lang), *more]
-    sentence = frame_sentence(t(lang, f"briefs.tp.{metric.key}", name=name, year=year, value=shown), details, lang)
+    sentence = frame_sentence(t(lang, f"briefs.tp.{metric.key}", name=in_sentence(name, lang), year=year, value=shown),
+                              details, lang)
     return TalkingPoint(
         key=metric.key, sentence=sentence, citation=cite(db, metric.source, vintage, metric.file(db, vintage), lang),
         label=t(lang, f"briefs.label.{metric.key}"), value=value, shown=shown, year=year, source=metric.source,
@@ -197,7 +198,10 @@ def frame_sentence(main: str, details: Sequence[str], lang: str) -> str:
 
 
 def cite(db: Database, source: str, vintage: str, dataset: str, lang: str) -> str:
-    return t(lang, "briefs.citation", citation=citation(db, source, vintage, dataset).rstrip())
+    """The file's citation in the sentence's language, its licence once (readside/citations.py)."""
+    found = citations.rows(db, source, vintages=[str(vintage)], like=dataset)[:1]
+    return citations.source_line(found, lang) if found else \
+        t(lang, "briefs.citation", citation=citation(db, source, vintage, dataset).rstrip())
 
 
 @dataclass(frozen=True)
@@ -247,7 +251,8 @@ def sum_point(db: Database, metric: Metric, codes: Sequence[int], label: str, la
     details += partial_words(cover, len(codes), lang)
     shown = metric.fmt(total, lang)
     vintage = metric.vintage(db)
-    sentence = frame_sentence(t(lang, text_key or f"briefs.sum.{metric.key}", name=label, year=year, value=shown),
+    sentence = frame_sentence(t(lang, text_key or f"briefs.sum.{metric.key}", name=in_sentence(label, lang), year=year,
+                                value=shown),
                               details, lang)
     return TalkingPoint(key=key or f"sum_{metric.key}", sentence=sentence,
                         citation=cite(db, metric.source, vintage, metric.file(db, vintage), lang),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dashboard.app import create_app
+from readside.text import t
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +24,9 @@ def test_sankey_matrix_and_top_corridors_render(duo, od_db):
     assert duo.get_logs() == []
 
 
-def test_corridors_page_says_how_to_load_missing_origin_data(duo, od_db):
+def test_corridors_page_says_in_words_what_origin_data_is_missing(duo, od_db):
     duo.driver.get(duo.server_url + "/corridors?revision=2024&lang=es")
-    duo.wait_for_contains_text("#corr-notice", "migdash etl", timeout=20)
-    assert "undesa_pd_2024_ims_stock_by_sex_destination_and_origin.xlsx" in duo.find_element("#corr-notice").text
+    duo.wait_for_contains_text("#corr-notice", t("es", "notice.sources_link"), timeout=20)
+    text = duo.find_element("#corr-notice").text
+    assert "2024" in text and "migdash etl" not in text
+    assert "/sources" in duo.find_element("#corr-notice a").get_attribute("href")

@@ -4,6 +4,8 @@ a country profile lists real top destinations."""
 
 from __future__ import annotations
 
+import re
+
 import duckdb
 import pytest
 
@@ -20,9 +22,11 @@ def editions(built_db) -> list[int]:
 
 
 def plotted(duo, graph_id: str, expression: str):
-    """A property of the drawn Plotly graph, read in the page (what the reader sees)."""
-    return duo.driver.execute_script(
+    """A property of the drawn Plotly graph, read in the page (what the reader sees); a text's line
+    breaks (chart_fit.js wraps titles and source lines to the chart's width) read as spaces."""
+    value = duo.driver.execute_script(
         f"const g = document.querySelector('#{graph_id} .js-plotly-plot'); return g && {expression};")
+    return re.sub(r"<br\s*>", " ", value) if isinstance(value, str) else value
 
 
 def choose(duo, selector: str, text: str) -> None:

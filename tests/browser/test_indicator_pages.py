@@ -15,7 +15,7 @@ from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.keys import Keys
 
 from dashboard.app import create_app
-from readside.text import money
+from readside.text import money, t
 from tests.browser.helpers import settle
 from tests.browser.test_data_page import choose
 
@@ -124,18 +124,18 @@ def test_data_page_downloads_an_indicator_extract(duo, indicator_db):
     assert len(got) == count and set(got["series"]) == {"wpp.net_migration", "wpp.net_migration_rate"}
 
 
-def test_without_indicator_data_the_pages_name_the_command(dash_duo, bare_db):
+def test_without_indicator_data_the_pages_say_what_is_missing(dash_duo, bare_db):
     """A build from UN DESA alone: each page without its source shows one notice per missing
-    source, no empty chart, and no error in the console."""
+    source (in words, linking to Sources & method), no empty chart, and no error in the console."""
     dash_duo.start_server(create_app(bare_db))
     for path in ("/remittances", "/refugees"):
         dash_duo.driver.get(dash_duo.server_url + path + "?lang=en")
-        dash_duo.wait_for_contains_text("main .notice", "migdash etl", timeout=20)
+        dash_duo.wait_for_contains_text("main .notice", t("en", "notice.sources_link"), timeout=20)
+        assert "migdash etl" not in dash_duo.find_element("main").text
         assert dash_duo.find_elements(".js-plotly-plot") == []
     dash_duo.driver.get(dash_duo.server_url + "/corridors?lang=en")
-    dash_duo.wait_for_contains_text("main", "--mirror knomad=", timeout=20)
-    for source in ("wpp", "unhcr"):
-        dash_duo.wait_for_contains_text("main", f"--mirror {source}=", timeout=20)
+    for key in ("flows.no_stock_data", "flows.no_net", "flows.no_displacement"):
+        dash_duo.wait_for_contains_text("main", t("en", key), timeout=20)
     assert dash_duo.find_elements(".js-plotly-plot") == []
     dash_duo.driver.get(dash_duo.server_url + "/data?lang=en")
     dash_duo.wait_for_contains_text("#data-dataset", "not loaded", timeout=20)
