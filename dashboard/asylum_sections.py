@@ -113,10 +113,6 @@ def _where(db: queries.Database, origin: int | None, host: int | None, lang: str
              host=names.get(host, t(lang, "asylum.the_americas")))
 
 
-@callback(
-    Output("asy-trend-box", "children"), Output("asy-rate-box", "children"), Output("asy-release", "children"),
-    Input("asy-origin", "value"), Input("asy-host", "value"), State("asy-lang", "data"),
-)
 def update_asylum_trend(origin: object, host: object, lang: object):
     """Claims lodged and decided per year, and the total recognition rate, one line per basis."""
     lang = language(lang)
@@ -138,10 +134,6 @@ def update_asylum_trend(origin: object, host: object, lang: object):
     return chart("asy-trend", trend_fig, table, lang), rate_box, release
 
 
-@callback(
-    Output("asy-hosts-box", "children"), Output("asy-origins-box", "children"), Output("asy-cases-note", "children"),
-    Input("asy-origin", "value"), Input("asy-host", "value"), Input("asy-year", "value"), State("asy-lang", "data"),
-)
 def update_asylum_rankings(origin: object, host: object, year: object, lang: object):
     """The hosts of the origin's claims and the origins of the host's claims in one year:
     ranked by persons; hosts counting cases are named in a note, never ranked with them."""
@@ -204,7 +196,6 @@ def _subregion_names(db: queries.Database, lang: str) -> dict[int, str]:
     return {**names, asylum.REST: t(lang, "asylum.rest_of_world")}
 
 
-@callback(Output("flow-sankey-box", "children"), Input("flow-year", "value"), State("asy-lang", "data"))
 def update_flow_sankey(year: object, lang: object):
     """Subregion -> subregion Sankey of the year's new displacement, with the table per population type."""
     lang = language(lang)
@@ -227,7 +218,6 @@ def update_flow_sankey(year: object, lang: object):
     return chart("flow-sankey", fig, data_table(shown, headers, "flow-sankey-data"), lang, height="560px")
 
 
-@callback(Output("flow-trend-box", "children"), Input("flow-year", "id"), State("asy-lang", "data"))
 def update_flow_trend(_: object, lang: object):
     """People newly displaced into each subregion of the Americas, per year."""
     lang = language(lang)
@@ -263,7 +253,6 @@ def solution_section(db: queries.Database, lang: str, query: dict, loaded: set[s
     return [*head, control, box("sol-trend-box"), html.Div(id="sol-url-sync", hidden=True)]
 
 
-@callback(Output("sol-trend-box", "children"), Input("sol-choice", "value"), State("asy-lang", "data"))
 def update_solutions(solution: object, lang: object):
     """The countries of the Americas with most people resettled in / naturalised by / returned
     to them since 2000, one line each."""
@@ -285,11 +274,25 @@ def update_solutions(solution: object, lang: object):
     return chart("sol-trend", fig, table, lang)
 
 
-clientside_callback(  # the controls exist only where the package tables are loaded
-    url_sync_script("aorigin", "ahost", "ayear"),
-    Output("asy-url-sync", "children"),
-    Input("asy-origin", "value"), Input("asy-host", "value"), Input("asy-year", "value"),
-)
-
-clientside_callback(url_sync_script("fyear"), Output("flow-url-sync", "children"), Input("flow-year", "value"))
-clientside_callback(url_sync_script("solution"), Output("sol-url-sync", "children"), Input("sol-choice", "value"))
+def register_callbacks() -> None:
+    """Attach this module's callbacks to the app being set up. Dash moves its global callback
+    list into the first app that starts and empties it; a page module runs again for every app,
+    this helper module only once per process. The Refugees page calls this, so every app (the
+    tests start many in one process) gets the asylum callbacks, not only the first."""
+    lang = State("asy-lang", "data")
+    callback(Output("asy-trend-box", "children"), Output("asy-rate-box", "children"), Output("asy-release", "children"),
+             Input("asy-origin", "value"), Input("asy-host", "value"), lang)(update_asylum_trend)
+    callback(Output("asy-hosts-box", "children"), Output("asy-origins-box", "children"),
+             Output("asy-cases-note", "children"),
+             Input("asy-origin", "value"), Input("asy-host", "value"), Input("asy-year", "value"), lang,
+             )(update_asylum_rankings)
+    callback(Output("flow-sankey-box", "children"), Input("flow-year", "value"), lang)(update_flow_sankey)
+    callback(Output("flow-trend-box", "children"), Input("flow-year", "id"), lang)(update_flow_trend)
+    callback(Output("sol-trend-box", "children"), Input("sol-choice", "value"), lang)(update_solutions)
+    clientside_callback(  # the controls exist only where the package tables are loaded
+        url_sync_script("aorigin", "ahost", "ayear"),
+        Output("asy-url-sync", "children"),
+        Input("asy-origin", "value"), Input("asy-host", "value"), Input("asy-year", "value"),
+    )
+    clientside_callback(url_sync_script("fyear"), Output("flow-url-sync", "children"), Input("flow-year", "value"))
+    clientside_callback(url_sync_script("solution"), Output("sol-url-sync", "children"), Input("sol-choice", "value"))

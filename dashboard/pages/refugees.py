@@ -31,6 +31,7 @@ from readside.style import year_basis
 from readside.text import LANGUAGES, decimal, language, name_column, people, t
 
 dash.register_page(__name__, path="/refugees", name="Refugees", order=45)
+asylum_sections.register_callbacks()  # this module runs once per app; the helper module once per process
 
 PATH = "/refugees"
 # Venezuela; El Salvador, Guatemala, Honduras (northern Central America); Haiti.

@@ -42,3 +42,21 @@ def requested_urls(driver) -> list[str]:
 
 def outside_requests(urls: list[str]) -> list[str]:
     return [u for u in urls if leaves_the_machine(u)]
+
+
+def callback_exchanges(driver) -> list[tuple[str, int | None]]:
+    """(outputs, HTTP status or None while unanswered) of each Dash callback request since the
+    log was last read: what a test that waits for a chart in vain should say."""
+    asked, answered = {}, {}
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        params = message.get("params", {})
+        if message["method"] == "Network.requestWillBeSent" and "_dash-update-component" in params["request"]["url"]:
+            body = params["request"].get("postData", "")
+            try:
+                asked[params["requestId"]] = str(json.loads(body).get("output", ""))[:80]
+            except ValueError:
+                asked[params["requestId"]] = body[:80]
+        elif message["method"] == "Network.responseReceived" and params.get("requestId") in asked:
+            answered[params["requestId"]] = params["response"]["status"]
+    return [(outputs, answered.get(request)) for request, outputs in asked.items()]

@@ -10,6 +10,7 @@ from selenium.common.exceptions import TimeoutException
 
 from readside.text import t
 from tests.browser.helpers import navigate, settle, text_of
+from tests.browser.network import callback_exchanges
 
 REFUGEE_CHARTS = ("#asy-trend", "#asy-rate", "#asy-hosts", "#asy-origins", "#flow-sankey", "#flow-trend", "#sol-trend")
 COUNTRY_CHARTS = ("#country-asylum-trend", "#country-asylum-rate", "#country-asylum-origins")
@@ -24,7 +25,7 @@ def drawn(dash_duo, *selectors: str) -> None:
             dash_duo.wait_for_element(f"{selector} .main-svg", timeout=30)
         except TimeoutException as missing:
             raise AssertionError(f"{selector} not drawn; its box: {text_of(dash_duo, selector + '-box')!r}; "
-                                 f"logs: {dash_duo.get_logs()}") from missing
+                                 f"logs: {dash_duo.get_logs()}; callbacks: {callback_exchanges(dash_duo.driver)}") from missing
 
 
 def test_asylum_panels_in_spanish_and_portuguese(duo):
