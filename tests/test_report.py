@@ -381,6 +381,23 @@ def test_a_short_last_page_before_the_annex_sets_the_sources_list_to_fill_it(mon
             assert size > page_fill.SIZE and 1.5 < height * (size / page_fill.SIZE) ** 2 < 2.0
 
 
+
+def test_a_summary_spilling_onto_a_page_of_its_own_is_set_a_little_smaller(monkeypatch):
+    """The executive summary (seen: its twelfth finding alone on page 4 of the Spanish report)
+    shrinks to end on its first page when a few lines spill; it is never set larger than the
+    body text, and a summary filling its last page enough keeps its size."""
+    from readside.documents import page_fill
+
+    top = page_fill.PAGE_HEIGHT - page_fill.TOP
+    for end, expected in ((0.8, "same"), (0.1, "smaller"), (0.3, "same")):
+        monkeypatch.setattr(page_fill, "lowest_text", lambda pdf, page, end=end: end)
+        size = page_fill.summary_size(b"", (3, top), 5, page_fill.SUMMARY_SIZE)  # a summary of 1 page and `end`
+        assert page_fill.SUMMARY_SMALLEST <= size <= page_fill.SUMMARY_LARGEST == page_fill.SUMMARY_SIZE
+        if expected == "smaller":
+            assert size < page_fill.SUMMARY_SIZE and (1 + end) * size ** 2 <= 1.0
+        else:
+            assert size == page_fill.SUMMARY_SIZE
+
 # ---------------------------------------------------------------- the download route and the Report page
 
 

@@ -30,7 +30,7 @@ from readside.queries import Database
 from readside.text import t
 
 MAX_PRINTS = 4
-ANNEX, SOURCES = "annex-title", "sources-title"  # the anchors of their headings
+ANNEX, SOURCES, SUMMARY = "annex-title", "sources-title", "summary-title"  # the anchors of their headings
 
 
 @dataclass(frozen=True)
@@ -105,9 +105,11 @@ def prepare(content: Report) -> Prepared:
     return Prepared(content, chapters, annex, entries)
 
 
-def html(prepared: Prepared, pages: dict[str, int] | None = None, sources_size: float = page_fill.SIZE) -> str:
+def html(prepared: Prepared, pages: dict[str, int] | None = None, sources_size: float = page_fill.SIZE,
+         summary_size: float = page_fill.SUMMARY_SIZE) -> str:
     """The report as one HTML document; with `pages`, the contents carry page numbers (PDF).
-    `sources_size`: the sources list's type size, in em (page_fill.py)."""
+    `sources_size`, `summary_size`: the sources list's and the summary's type size, in em
+    (page_fill.py)."""
     content = prepared.content
     lang = content.lang
 
@@ -131,7 +133,8 @@ def html(prepared: Prepared, pages: dict[str, int] | None = None, sources_size: 
 
     return environment().get_template("report.html.j2").render(
         report=content, chapters=prepared.chapters, annex=prepared.annex, text=text, see=see, retrieved=retrieved,
-        contents=[numbered(e) for e in prepared.entries], paged=pages is not None, sources_size=sources_size)
+        contents=[numbered(e) for e in prepared.entries], paged=pages is not None, sources_size=sources_size,
+        summary_size=summary_size)
 
 
 def outline_pages(pdf: bytes) -> list[tuple[str, int, float]]:
@@ -176,21 +179,26 @@ def match_pages(entries: list[Entry], outline: list[tuple[str, int, float]]) -> 
 
 def pdf(prepared: Prepared) -> bytes:
     """Print until the contents' page numbers are those of the pages they point to and the
-    pages before the annex end on a page filled enough."""
+    summary and the pages before the annex each end on a page filled enough."""
     pages: dict[str, int] = {}
-    size = page_fill.SIZE
-    data = html_to_pdf(html(prepared, pages, size), outline=True)
+    size, summary = page_fill.SIZE, page_fill.SUMMARY_SIZE
+    data = html_to_pdf(html(prepared, pages, size, summary), outline=True)
     for _ in range(MAX_PRINTS - 1):
         found = match_outline(prepared.entries, outline_pages(data))
         now = {anchor: page for anchor, (page, _) in found.items()}
+        first_chapter = prepared.entries[1].anchor
         fitted = page_fill.sources_size(data, found[SOURCES], now[ANNEX], size) \
             if SOURCES in found and ANNEX in found else size
-        if now == pages and fitted == size:
+        fitted_summary = page_fill.summary_size(data, found[SUMMARY], now[first_chapter], summary) \
+            if SUMMARY in found and first_chapter in found else summary
+        if now == pages and (fitted, fitted_summary) == (size, summary):
             break
+        if fitted_summary < summary:  # a smaller summary should end a page earlier, and so every page after it
+            now = {anchor: page - 1 if page >= now[first_chapter] else page for anchor, page in now.items()}
         if fitted < size:  # a smaller list should end a page earlier, and so the pages after it
             now = {anchor: page - 1 if page >= now[ANNEX] else page for anchor, page in now.items()}
-        pages, size = now, fitted
-        data = html_to_pdf(html(prepared, pages, size), outline=True)
+        pages, size, summary = now, fitted, fitted_summary
+        data = html_to_pdf(html(prepared, pages, size, summary), outline=True)
     return data
 
 
