@@ -228,7 +228,13 @@ def phone(duo, width: int = PHONE_WIDTH) -> None:
         "Emulation.setDeviceMetricsOverride", {"width": width, "height": 844, "deviceScaleFactor": 1, "mobile": True})
 
 
-@pytest.mark.parametrize("lang", LANGUAGES)
+# Every page at 390 px in the two languages with the longest words (Spanish and French run
+# longest in the OAS's four); test_chart_review.py reads each page with charts at 390 px in a
+# third and fourth language across the pages. Four languages here cost 27 s each.
+PHONE_LANGUAGES = ("es", "fr")
+
+
+@pytest.mark.parametrize("lang", PHONE_LANGUAGES)
 def test_every_page_fits_a_phone_without_horizontal_scrolling(duo, lang):
     phone(duo)
     too_wide = {}
