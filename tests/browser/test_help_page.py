@@ -11,6 +11,7 @@ import pytest
 
 from readside import guides
 from readside.text import t
+from tests.browser.helpers import settle
 
 pytestmark = pytest.mark.browser
 TOP_OF = "return document.getElementById(arguments[0]).getBoundingClientRect().top;"
@@ -19,7 +20,9 @@ TOP_OF = "return document.getElementById(arguments[0]).getBoundingClientRect().t
 def test_a_charts_help_link_opens_its_section_in_portuguese(duo):
     driver = duo.driver
     driver.get(f"{duo.server_url}/subregions?lang=pt")
-    link = duo.wait_for_element("#sub-stock-help", timeout=30)
+    duo.wait_for_element("#sub-stock-help", timeout=30)
+    settle(duo)  # the charts' callbacks have redrawn their boxes: the link clicked is the one shown
+    link = duo.find_element("#sub-stock-help")
     driver.execute_script("arguments[0].closest('details').open = true;", link)
     duo.wait_for_text_to_equal("#sub-stock-help", t("pt", "help.chart_link"), timeout=10)
     link.click()
