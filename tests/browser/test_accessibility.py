@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+import time
 from pathlib import Path
 
 import dash
@@ -21,7 +22,7 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 
 from readside.text import LANGUAGES
-from tests.browser.helpers import focus_in_dropdown_list, navigate, settle  # noqa: F401 (navigate: imported from here by others)
+from tests.browser.helpers import focus_in_dropdown_list, navigate, settle, wait_for_text  # noqa: F401 (navigate: imported from here by others)
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE_FILE = Path(os.environ.get("MIGDASH_AXE") or Path(sys.prefix) / "axe" / "node_modules" / "axe-core" / "axe.min.js")
@@ -270,6 +271,12 @@ def test_the_header_menu_folds_on_a_phone(duo):
     assert toggle.is_displayed() and not nav.is_displayed()
     toggle.send_keys(Keys.ENTER)
     assert toggle.get_attribute("aria-expanded") == "true" and nav.is_displayed()
+    heading = duo.find_element("main h1").text
     nav.find_elements("css selector", "a")[1].send_keys(Keys.ENTER)
-    duo.wait_for_element("main h1", timeout=20)
-    assert not duo.find_element("#main-nav").is_displayed()  # closed again on the new page
+    wait_for_text(duo, "main h1", lambda text: bool(text) and text != heading, "the next page's heading")
+    settle(duo)
+    closed = "return getComputedStyle(document.getElementById('main-nav')).display === 'none';"
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and not duo.driver.execute_script(closed):
+        time.sleep(0.1)
+    assert duo.driver.execute_script(closed)  # closed again on the new page
