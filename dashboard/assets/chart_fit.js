@@ -154,7 +154,7 @@
     // A phone's wrapped title, legend and source line leave the plot too little height: grow.
     // Back on a wide screen the chart takes its own height again (a map kept a phone's height
     // would be drawn wider, under its inset).
-    resize(gd.closest(".dash-graph"), Math.max(top + bottom + MIN_PLOT, tall));
+    resize(gd.closest(".dash-graph"), Math.max(top + bottom + Math.max(MIN_PLOT, barRoom(gd, full)), tall));
 
     if (names) {
       window.Plotly.update(gd, { name: names.names }, update, names.indices);
@@ -238,6 +238,19 @@
     return narrow && hasInset && hasBar ? TALL_MAP : 0; // px the stacked map needs
   }
 
+  // Horizontal bars whose names wrap (an IOM route in French on three lines) need that many
+  // lines a bar, or the names overlap their neighbours on a phone: the plot height that gives
+  // each bar room for its name. Names on one line leave the chart its own height.
+  function barRoom(gd, full) {
+    const bars = (gd.data || []).filter(function (trace) { return trace.type === "bar" && trace.orientation === "h"; });
+    if (!bars.length || !bars[0].y) { return 0; }
+    const names = Array.from(bars[0].y, function (name) { return String(name); });
+    const lines = Math.max.apply(null, names.map(function (name) { return name.split("<br>").length; }));
+    if (lines < 2) { return 0; }
+    const size = (full.yaxis && full.yaxis.tickfont && full.yaxis.tickfont.size) || 12;
+    return Math.ceil(names.length * (lines * size * LINE + 6));
+  }
+
   // The holder's height: its own (the page's) unless the chart needs more; the page's height is
   // kept in data-migdash-height while the chart is grown.
   function resize(holder, needed) {
@@ -263,5 +276,13 @@
   function scan() { document.querySelectorAll(".js-plotly-plot").forEach(watch); }
 
   new MutationObserver(scan).observe(document.documentElement, { childList: true, subtree: true });
+  // A window made narrower or wider (a phone turned, a desktop window resized): fit every chart
+  // again once plotly has redrawn it at its new width (the review once saw an English title at
+  // its desktop width on a 390 px screen, left unwrapped after a resize).
+  let resized = null;
+  window.addEventListener("resize", function () {
+    clearTimeout(resized);
+    resized = setTimeout(function () { document.querySelectorAll(".js-plotly-plot").forEach(fit); }, 200);
+  });
   window.addEventListener("load", scan);
 })();
