@@ -25,7 +25,7 @@ from migdash import cli
 
 LONG = os.environ.get("MIGDASH_LONG_TESTS") == "1"
 FUZZ = settings(
-    max_examples=400 if LONG else 30, deadline=None, derandomize=not LONG,
+    max_examples=400 if LONG else 20, deadline=None, derandomize=not LONG,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 HOSTILE = [
