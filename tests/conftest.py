@@ -64,24 +64,6 @@ def shared_mirrors(base_url: str, root: Path) -> dict[str, str]:
     return {source: f"{base_url}{source}/" for source in MIRRORED_SOURCES if (root / source).is_dir()}
 
 
-# The longest items start first. pytest-xdist's worksteal gives each worker a contiguous half of
-# the collection and lets an idle worker steal from the end of the other's queue: a long item
-# (the reports are written in a 80 s setup) left near the end kept one worker busy while the
-# other waited, up to a minute of a CI run. Modules keep their order inside (their shared
-# servers and browsers start once); everything else keeps the collection order.
-LONG_FIRST = (
-    "tests/test_report.py",
-    "tests/browser/test_chart_review.py",
-    "tests/browser/test_accessibility.py",
-    "tests/test_reliability.py",
-    "tests/test_sources_unhcr_files.py",
-)
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    rank = {path: index for index, path in enumerate(LONG_FIRST)}
-    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(LONG_FIRST)))
-
 @pytest.fixture(scope="session")
 def built_result(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
     """The session's database. With ../shared present: one build from every publisher folder,

@@ -43,7 +43,7 @@ def page_paths() -> list[str]:
 
 
 PAGES = ["/", "/claims", "/subregions", "/corridors", "/country", "/map", "/remittances", "/refugees", "/data", "/sources", "/flows",
-         "/availability", "/check", "/briefs", "/changes", "/report"]
+         "/availability", "/check", "/briefs", "/changes", "/report", "/help"]
 
 
 def axe_violations(duo, axe_source: str, within: tuple[str, ...] = ()) -> list[str]:
@@ -99,17 +99,22 @@ def open_every_details(duo) -> int:
     )
 
 
-def test_every_registered_page_is_covered():
-    assert set(page_paths()) <= set(PAGES)
+def test_every_registered_page_is_covered(module_app):
+    """Against the pages an app has registered (the registry is empty until an app exists, so
+    without `module_app` this passed or failed by the order tests ran in)."""
+    assert page_paths() and set(page_paths()) <= set(PAGES)
 
 
 def audited_languages(path: str) -> tuple[str, ...]:
-    """English (with the interactions) and one translated language, Spanish, French and
-    Portuguese in turn from page to page: the layout is the same in every language, so every
-    page is audited translated and every language across the pages, at half the cost of four
-    (the chart review reads every page's words in two languages, test_i18n every key in four)."""
+    """English (with the interactions), and on every other page one translated language,
+    Spanish, French and Portuguese in turn: the layout is the same in every language, so every
+    language is audited across the pages at a third of the cost of four (the chart review reads
+    every page's words in two languages, test_i18n every key in four)."""
     translated = [lang for lang in LANGUAGES if lang != LANGUAGES[0]]
-    return LANGUAGES[0], translated[PAGES.index(path) % len(translated)]
+    index = PAGES.index(path)
+    if index % 2:  # every other page: English only (CI time; every translated language stays audited)
+        return (LANGUAGES[0],)
+    return LANGUAGES[0], translated[index // 2 % len(translated)]
 
 
 @pytest.mark.parametrize("path", PAGES)
