@@ -33,6 +33,7 @@ def choose_in_dropdown(duo, selector: str, text: str) -> None:
 def test_country_selector_changes_the_profile_and_the_url(duo, built_db):
     duo.driver.get(duo.server_url + "/country?lang=en")
     duo.wait_for_contains_text("#country-title", "Mexico", timeout=20)
+    settle(duo)  # the profile's sixteen charts drawn: a choice made while callbacks redraw the page was lost once
     choose_in_dropdown(duo, "#country-area", "Haiti")
     duo.wait_for_contains_text("#country-title", "Haiti", timeout=15)
     settle(duo)
