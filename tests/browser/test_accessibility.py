@@ -244,27 +244,8 @@ def phone(duo, width: int = PHONE_WIDTH) -> None:
         "Emulation.setDeviceMetricsOverride", {"width": width, "height": 844, "deviceScaleFactor": 1, "mobile": True})
 
 
-# Every page at 390 px, in Spanish and French in turn (the longest words of the OAS's four
-# languages); test_chart_review.py reads each page with charts at 390 px in another language.
-# One walk: every page once (each walk costs about 27 s).
-PHONE_LANGUAGES = ("es", "fr")
-
-
-def test_every_page_fits_a_phone_without_horizontal_scrolling(duo):
-    phone(duo)
-    too_wide = {}
-    duo.driver.get(f"{duo.server_url}/?lang={PHONE_LANGUAGES[0]}")
-    for index, path in enumerate(PAGES):
-        lang = PHONE_LANGUAGES[index % len(PHONE_LANGUAGES)]
-        navigate(duo, f"{path}?lang={lang}")
-        settle(duo)
-        if open_every_details(duo):
-            settle(duo, quiet_ms=150)
-        width = duo.driver.execute_script("return document.documentElement.scrollWidth")
-        if width > PHONE_WIDTH:
-            too_wide[f"{path}?lang={lang}"] = width
-    assert too_wide == {}
-    assert duo.get_logs() == []  # from page to page through Dash's router, no console error
+# Every page's width at 390 px (with every <details> open) and the console on the way from
+# page to page are checked by test_chart_review.py's walk, which reads every page at 390 px.
 
 
 def test_the_header_menu_folds_on_a_phone(duo):
