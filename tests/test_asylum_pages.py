@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
 import zipfile
 
-import duckdb
 import pandas as pd
 import pytest
 from dash import html
@@ -26,6 +24,7 @@ from readside.documents.points import talking_points
 from readside.documents.subjects import Subject
 from readside.queries import Database
 from readside.text import LANGUAGES, decimal, t
+from tests.db_copies import copy_without
 from tests.test_flows_pages import assert_drawn, rows, table_rows
 from tests.test_flows_pages import graphs as graphs_of
 from tests.test_page_layouts import layouts
@@ -52,12 +51,7 @@ def vintage(db) -> str:
 @pytest.fixture(scope="module")
 def empty_db(built_db, tmp_path_factory) -> str:
     """A copy of the session database without UNHCR's package tables."""
-    path = tmp_path_factory.mktemp("asylum-empty") / "empty.duckdb"
-    shutil.copy(built_db, path)
-    with duckdb.connect(str(path)) as con:
-        for table in UNHCR_PACKAGE_TABLES:
-            con.execute(f"DELETE FROM core.{table}")  # noqa: S608 - fixed table names
-    return str(path)
+    return str(copy_without(built_db, tmp_path_factory.mktemp("asylum-empty") / "empty.duckdb", UNHCR_PACKAGE_TABLES))
 
 
 def text_of(parts) -> str:

@@ -5,7 +5,6 @@ database, every chart has data, and an empty table gives one notice naming its c
 from __future__ import annotations
 
 import re
-import shutil
 import sys
 from html.parser import HTMLParser
 
@@ -17,6 +16,7 @@ from dash import dcc, html
 from dashboard.app import create_app
 from dashboard.components import table_markup
 from readside.text import decimal, t
+from tests.db_copies import copy_without
 from tests.test_page_layouts import text_of
 
 
@@ -106,11 +106,9 @@ def editions(built_db) -> list[int]:
 @pytest.fixture(scope="module")
 def empty_db(built_db, tmp_path_factory) -> str:
     """A copy of the session database whose matrices, UNHCR pairs and WPP series are emptied."""
-    path = tmp_path_factory.mktemp("flows-empty") / "empty.duckdb"
-    shutil.copy(built_db, path)
+    path = copy_without(built_db, tmp_path_factory.mktemp("flows-empty") / "empty.duckdb",
+                        ("bilateral_stock", "bilateral_check", "displacement"))
     with duckdb.connect(str(path)) as con:
-        for table in ("core.bilateral_stock", "core.bilateral_check", "core.displacement"):
-            con.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
         con.execute("DELETE FROM core.indicator WHERE source = 'wpp'")
     return str(path)
 
