@@ -1,7 +1,13 @@
 """UNHCR's files (the `refugees` R package's population.rda, the Refugee Data Finder CSV) read
 from a folder and over a real HTTP server, with every expected figure computed here by an
 independent read (csv module; rdata's own reader), and malformed variants that must stop the
-build with an error naming the file, row and column."""
+build with an error naming the file, row and column.
+
+Two readers of R's files: ours is pyreadr (librdata); rdata, pure Python, is the independent one
+and takes 2 s for solutions.rda but 16-23 s for population.rda or asylum_applications.rda. So the
+suite checks pyreadr against rdata cell for cell on solutions.rda (the same XDR strings, factors and
+NA as every file of the package), and our figures against pyreadr's raw table;
+MIGDASH_LONG_TESTS=1 checks every .rda file of the folder against rdata."""
 
 from __future__ import annotations
 
@@ -10,6 +16,7 @@ import csv
 import gzip
 import hashlib
 import os
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -21,12 +28,14 @@ from etl.areas import residual_code
 from etl.errors import UpstreamFormatError
 from etl.fetch import FetchPolicy, sha256_of
 from etl.sources import unhcr
+from etl.sources.unhcr.rfile import read_r_file
 from schemas.displacement import DisplacementSchema
 from schemas.indicator import IndicatorSchema
 from schemas.validate import validate
 from tests.unhcr_fixtures import HEADER, HEADER_LINE, ROWS, rdf_lines, write_rdf
 
 UNHCR_DIR = Path(os.environ.get("MIGDASH_UPSTREAM_ROOT", Path(__file__).resolve().parents[2] / "shared/data/upstream")) / "unhcr"
+LONG = os.environ.get("MIGDASH_LONG_TESTS") == "1"
 RDA_2025 = "population.rda"
 RDA_2024 = "refugees_r_package_2024.12.0/population.rda"
 RDF = "refugee_data_finder_2021-03-07/population.csv"
@@ -49,11 +58,26 @@ def collected(unhcr_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> unhc
 
 
 @pytest.fixture(scope="module")
-def rdata_2025(unhcr_dir: Path) -> pd.DataFrame:
-    """The 2025.12.1 data frame as rdata's own reader converts it (a different path from ours)."""
-    rdata = pytest.importorskip("rdata")
-    with pytest.warns(UserWarning, match="tbl"):
-        return rdata.read_rda(unhcr_dir / RDA_2025)["population"]
+def population_2025(unhcr_dir: Path) -> pd.DataFrame:
+    """The 2025.12.1 data frame as the R file holds it (cross-checked against rdata's reader in
+    test_r_files_read_as_rdata_reads_them), before any of our conversions."""
+    return read_r_file(unhcr_dir / RDA_2025, RDA_2025)[1]
+
+
+def cross_checked_files() -> list[str]:
+    if not LONG or not UNHCR_DIR.is_dir():
+        return ["solutions.rda"]
+    return sorted(str(p.relative_to(UNHCR_DIR)) for p in UNHCR_DIR.rglob("*.rda"))
+
+
+def same_column(ours: pd.Series, theirs: pd.Series) -> bool:
+    """Equal cell for cell, R's NA on both sides in the same cells."""
+    missing = ours.isna().to_numpy()
+    if not np.array_equal(missing, theirs.isna().to_numpy()):
+        return False
+    if pd.api.types.is_numeric_dtype(ours) and pd.api.types.is_numeric_dtype(theirs):
+        return np.array_equal(ours.to_numpy("float64")[~missing], theirs.to_numpy("float64")[~missing])
+    return ours[~missing].astype(str).tolist() == theirs[~missing].astype(str).tolist()
 
 
 @pytest.fixture(scope="module")
@@ -109,18 +133,30 @@ def test_tables_pass_their_schemas(collected):
     assert set(collected.indicator["revision"]) == {"2021-03-07", "2024.12.0", "2025.12.1"}
 
 
-def test_rda_matches_rdata_cell_for_cell(collected, rdata_2025):
+@pytest.mark.parametrize("relative", cross_checked_files())
+def test_r_files_read_as_rdata_reads_them(unhcr_dir, relative):
+    """pyreadr (our reader) and rdata (an independent, pure-Python one) give the same table."""
+    rdata = pytest.importorskip("rdata")
+    name, ours = read_r_file(unhcr_dir / relative, relative)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*tbl", category=UserWarning)  # rdata: tibble read as a frame
+        theirs = rdata.read_rda(unhcr_dir / relative)[name]
+    assert list(ours.columns) == list(theirs.columns) and len(ours) == len(theirs) > 1000
+    assert [c for c in ours.columns if not same_column(ours[c], theirs[c])] == []
+
+
+def test_rda_counts_are_all_kept(collected, population_2025):
     """Every non-zero count of the 2025.12.1 release, totalled per population type."""
     ours = vintage(collected.tables["displacement"], "2025.12.1")
-    theirs = rdata_2025[COUNTS].fillna(0)
+    theirs = population_2025[COUNTS].fillna(0)
     assert ours.groupby("population")["persons"].sum().to_dict() == {
         p: int(theirs[p].sum()) for p in COUNTS if theirs[p].sum()}
     assert len(ours) == int((theirs > 0).sum().sum())
-    assert ours["year"].max() == int(rdata_2025["year"].max())
+    assert ours["year"].max() == int(population_2025["year"].max())
 
 
-def test_rda_figures_and_unknown_origins_kept(collected, rdata_2025):
-    frame, indicator = rdata_2025, collected.indicator
+def test_rda_figures_and_unknown_origins_kept(collected, population_2025):
+    frame, indicator = population_2025, collected.indicator
     last = int(frame["year"].max())
     us = frame[(frame["coa_iso"] == "USA") & (frame["year"] == last)]
     assert value(indicator, "unhcr.refugees.asylum", 840, last, "2025.12.1") == us["refugees"].sum()
