@@ -10,10 +10,12 @@ AXE := $(VENV)/axe/node_modules/axe-core/axe.min.js
 
 .PHONY: run test etl bench browser-deps clean
 
+# --no-compile: Python compiles the modules a process imports on first use (half of pip's
+# 34 s was byte-compiling every installed file, most of them plotly's, never imported).
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e ".[test]"
+	$(PY) -m pip install -q --no-compile -e ".[test]"
 	touch $@
 
 run: $(VENV)/.installed
