@@ -1,8 +1,9 @@
 """Browser tests run in Debian's headless Chromium (Dash's testing tools).
 
 Each browser test costs seconds, most of them in starting Chromium and a server and in loading
-plotly.js. Share them: a module's tests use ONE server and ONE browser unless a test needs its
-own (another database, a server it stops). The fixtures, cheapest first:
+plotly.js. Share them: a module's tests use ONE server, and every module of a test process ONE
+Chromium (`worker_chromium`), unless a test needs its own (another database, a server it stops).
+The fixtures, cheapest first:
 
 - `duo` (function scope, built on the module-scoped `module_duo`): a `DashComposite` (the object
   `dash_duo` gives: `.driver`, `.server_url`, `.find_element`, `.wait_for_text_to_equal`,
@@ -63,19 +64,49 @@ def logging_options(console: str = "ALL"):
     return options
 
 
-class LoggingComposite(DashComposite):
-    """dash_duo's object, its Chromium recording network events too (Dash's own start-up sets
-    the logging preferences to the console alone)."""
+def logging_chromium(download_path: str):
+    """A Chromium recording its console errors (what get_logs() returns, as dash_duo's) and its
+    network events, saving downloads into `download_path`."""
+    from selenium import webdriver
+
+    options = logging_options(console="SEVERE")
+    options.add_experimental_option("prefs", {"download.default_directory": download_path,
+                                              "download.prompt_for_download": False})
+    driver = webdriver.Chrome(options=options)
+    driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": download_path})
+    return driver
+
+
+class SharedChromiumComposite(DashComposite):
+    """dash_duo's object, on the test process's one Chromium (`worker_chromium`, which also
+    records network events), left running for the next module: a start costs ~1.3 s of CPU."""
+
+    def __init__(self, server, driver, **kwargs):
+        self._shared = driver
+        super().__init__(server, **kwargs)
 
     def _get_chrome(self):
-        from selenium import webdriver
+        self._shared.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": self.download_path})
+        return self._shared
 
-        options = logging_options(console="SEVERE")  # get_logs() returns errors, as dash_duo's
-        options.add_experimental_option("prefs", {"download.default_directory": self.download_path,
-                                                  "download.prompt_for_download": False})
-        driver = webdriver.Chrome(options=options)
-        driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": self.download_path})
-        return driver
+    def __exit__(self, exc_type, exc_val, traceback):
+        """The browser outlives the module (worker_chromium quits it); it leaves the module's
+        page once no callback is in flight, so the server stops with no request half-served."""
+        try:
+            self.driver.set_script_timeout(15)
+            self.driver.execute_async_script(IDLE)
+        finally:
+            self.driver.get("about:blank")
+
+
+# Resolves once no Dash callback is in flight (at most 10 s), on any page.
+IDLE = """
+const done = arguments[arguments.length - 1], start = performance.now();
+(function poll() {
+  if (!document.querySelector('[data-dash-is-loading="true"]') || performance.now() - start > 10000) { done(); }
+  else { setTimeout(poll, 25); }
+})();
+"""
 
 
 def pytest_collection_modifyitems(items):
@@ -102,14 +133,23 @@ def module_app(built_db):
     return create_app(built_db)
 
 
+@pytest.fixture(scope="session")
+def worker_chromium(tmp_path_factory):
+    """One Chromium per test process, recording console and network, shared by the modules'
+    `module_duo` (each module has its own server, on its own port: another origin)."""
+    driver = logging_chromium(str(tmp_path_factory.mktemp("download")))
+    yield driver
+    driver.quit()
+
+
 @pytest.fixture(scope="module")
-def module_duo(module_app, tmp_path_factory):
-    """One Dash server (a thread) and one Chromium, recording console and network, for a whole
-    module. Tests use it through `duo`, which resets it between tests."""
+def module_duo(module_app, worker_chromium, tmp_path_factory):
+    """One Dash server (a thread) for a whole module, on the process's Chromium. Tests use it
+    through `duo`, which resets the browser between tests."""
     with ThreadedRunner() as server:
         server(module_app)
-        with LoggingComposite(server, browser="chrome", headless=True,
-                              download_path=str(tmp_path_factory.mktemp("download"))) as composite:
+        with SharedChromiumComposite(server, worker_chromium, browser="chrome", headless=True,
+                                     download_path=str(tmp_path_factory.mktemp("download"))) as composite:
             composite.server_url = server.url  # also waits until the app answers
             yield composite
 
@@ -119,6 +159,10 @@ def duo(module_duo):
     """The module's server and browser, as a new test should find them: about:blank, logs
     emptied, a desktop window (no phone emulation), a 30 s script timeout."""
     driver = module_duo.driver
+    for extra in driver.window_handles[1:]:  # a tab a test opened and left
+        driver.switch_to.window(extra)
+        driver.close()
+    driver.switch_to.window(driver.window_handles[0])
     driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
     driver.set_script_timeout(30)
     driver.get("about:blank")
