@@ -13,9 +13,10 @@ from dash import Dash, html
 from dashboard.api import register_api
 from dashboard.components import DATABASE_KEY
 from dashboard.downloads import register_downloads
+from dashboard.page_scripts import modern_scripts
 from dashboard.plotly_bundles import config_script as plotly_config
-from dashboard.plotly_bundles import register_bundles
 from dashboard.server import harden
+from dashboard.vendored import register_vendored
 from readside.queries import Database
 from readside.text import LANGUAGES, language, strings
 
@@ -28,9 +29,11 @@ A11Y_PREFIX = "a11y."
 class MigdashDash(Dash):
     """Dash whose index page says its language: <html lang> from ?lang= (WCAG 3.1.1), the
     strings assets/a11y.js needs (chart summaries, the menu button) as inert JSON, and which
-    plotly.js bundle the page loads (dashboard/plotly_bundles.py)."""
+    plotly.js bundle the page loads (dashboard/plotly_bundles.py), and Dash's scripts trimmed
+    for today's browsers (dashboard/page_scripts.py)."""
 
     def interpolate_index(self, **kwargs: str) -> str:
+        kwargs["scripts"] = modern_scripts(kwargs.get("scripts", ""), self.config.requests_pathname_prefix)
         page = super().interpolate_index(**kwargs)
         lang = language(flask.request.args.get("lang")) if flask.has_request_context() else "en"
         page = re.sub(r"<html(?![^>]*\blang=)", f'<html lang="{lang}"', page, count=1)
@@ -59,7 +62,7 @@ def create_app(db_path: Path | str) -> Dash:
     app.server.config[DATABASE_KEY] = Database(db_path)
     app.layout = html.Div(dash.page_container)
     register_downloads(app.server)
-    register_bundles(app.server)
+    register_vendored(app.server)
     register_api(app.server)
     harden(app.server)
     return app

@@ -3,25 +3,20 @@
 plotly.py ships the whole plotly.js (4.8 MB minified, every trace type); the overview draws
 lines and bars, which the 1.2 MB "basic" bundle draws. The official partial bundles from the
 npm registry (same version as plotly.py's, vendored in vendor/plotly/ with their NOTICE.md)
-are served by the app itself, gzip-compressed and cached for good under a content-hashed URL,
-so nothing is fetched from a CDN. assets/plotly_loader.js loads
+are served by the app itself (dashboard/vendored.py), so nothing is fetched from a CDN.
+assets/plotly_loader.js loads
 the page's bundle and, if Dash's router brings a figure the bundle cannot draw, the smallest
 one that can: a page missing from PAGE_BUNDLE is only slower, never broken.
 """
 
 from __future__ import annotations
 
-import functools
-import gzip
-import hashlib
 import json
 from dataclasses import dataclass
-from pathlib import Path
 
-from flask import Flask, Response, abort, request
+from dashboard.vendored import VENDOR, vendored_url
 
-FOLDER = Path(__file__).parent / "vendor" / "plotly"
-ROUTE = "_migdash/plotly/"
+FOLDER = VENDOR / "plotly"
 # Dash's own copy of the whole bundle (plotly.py's package data), as dash-renderer requests it.
 FULL_URL = "_dash-component-suites/plotly/package_data/plotly.min.js"
 # dcc's lazily loaded code for graphs and dropdowns (on nearly every page): fetched only once the
@@ -67,42 +62,12 @@ def bundle_for(path: str) -> str | None:
     return PAGE_BUNDLE.get(page, "basic")
 
 
-@functools.cache
-def _file(name: str) -> tuple[bytes, bytes, str]:
-    """(bytes, gzip bytes, short content hash) of a vendored bundle, read once per process."""
-    if name not in {b.file for b in BUNDLES if b.file}:
-        raise FileNotFoundError(name)
-    raw = (FOLDER / name).read_bytes()
-    return raw, gzip.compress(raw, 6, mtime=0), hashlib.sha256(raw).hexdigest()[:12]
-
-
-def serve_bundle(name: str) -> Response:
-    """A vendored bundle: compressed when the browser accepts it, cached for a year (the URL
-    carries the content hash, so a new file gets a new URL)."""
-    try:
-        raw, packed, version = _file(name)
-    except FileNotFoundError:
-        abort(404)
-    gzipped = "gzip" in request.headers.get("Accept-Encoding", "")
-    response = Response(packed if gzipped else raw, mimetype="text/javascript")
-    if gzipped:
-        response.headers["Content-Encoding"] = "gzip"
-    response.headers["Vary"] = "Accept-Encoding"
-    cache = "public, max-age=31536000, immutable" if request.args.get("v") == version else "no-cache"
-    response.headers["Cache-Control"] = cache
-    return response
-
-
-def register_bundles(server: Flask) -> None:
-    server.add_url_rule(f"/{ROUTE}<name>", "migdash_plotly_bundle", serve_bundle, methods=["GET"])
-
-
 def config_script(path: str, prefix: str) -> str:
     """For <head>: the loader's configuration as inert JSON, and preloads of the page's bundle
     and of dcc's graph and dropdown code (they download while the page's scripts run)."""
     bundles = []
     for bundle in BUNDLES:
-        url = f"{prefix}{ROUTE}{bundle.file}?v={_file(bundle.file)[2]}" if bundle.file else prefix + FULL_URL
+        url = vendored_url(f"plotly/{bundle.file}", prefix) if bundle.file else prefix + FULL_URL
         bundles.append({"name": bundle.name, "url": url, "types": list(bundle.types) if bundle.types else "*"})
     initial = bundle_for(path)
     payload = json.dumps({"bundles": bundles, "initial": initial}).replace("</", "<\\/")
