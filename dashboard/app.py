@@ -6,13 +6,13 @@ import json
 import re
 from pathlib import Path
 
-import dash
 import flask
-from dash import Dash, html
+from dash import Dash
 
 from dashboard.api import register_api
 from dashboard.components import DATABASE_KEY
 from dashboard.downloads import register_downloads
+from dashboard.first_page import first_layout
 from dashboard.page_scripts import modern_scripts
 from dashboard.plotly_bundles import config_script as plotly_config
 from dashboard.server import harden
@@ -60,7 +60,7 @@ def create_app(db_path: Path | str) -> Dash:
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     app.server.config[DATABASE_KEY] = Database(db_path)
-    app.layout = html.Div(dash.page_container)
+    app.layout = first_layout(app)
     register_downloads(app.server)
     register_vendored(app.server)
     register_api(app.server)

@@ -37,9 +37,12 @@ SECURITY_HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
-    "Referrer-Policy": "no-referrer",
+    # Full address to this site only (the first layout carries the page the browser names,
+    # dashboard/first_page.py); nothing to any other site.
+    "Referrer-Policy": "same-origin",
 }
 CALLBACK_PATH = "/_dash-update-component"
+LAYOUT_PATH = "/_dash-layout"
 CACHE_ENV = "MIGDASH_CALLBACK_CACHE"  # entries per worker; 0 turns the cache off
 DEFAULT_CACHE_ENTRIES = 512
 CACHE_BYTES = 64 << 20  # per worker, whatever the entry count
@@ -130,6 +133,8 @@ def _add_security_headers(server: Flask) -> None:
     def add_headers(response: Response) -> Response:
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
+        if request.path.endswith(LAYOUT_PATH):
+            response.vary.add("Referer")  # the first layout holds the page the Referer names
         db = g.get("migdash_db")
         if db is not None:
             with contextlib.suppress(NoDatabase):
@@ -161,13 +166,14 @@ def _add_callback_cache(server: Flask, cache: CallbackCache) -> None:
 
     @server.before_request
     def cached_callback() -> Response | None:
-        if request.method != "POST" or not request.path.endswith(CALLBACK_PATH):
+        request_key = _cache_request_key()
+        if request_key is None:
             return None
         try:
             build_id = queries.build_info(database())["build_id"]
         except NoDatabase:
             return None
-        key = CallbackCache.key(build_id, request.get_data(cache=True))
+        key = CallbackCache.key(build_id, request_key)
         hit = cache.get(key)
         if hit is None:
             g.migdash_cache_key = key
@@ -185,6 +191,16 @@ def _add_callback_cache(server: Flask, cache: CallbackCache) -> None:
             if response.status_code == 200 and not response.direct_passthrough:
                 cache.put(key, response.get_data(), response.mimetype)
         return response
+
+
+def _cache_request_key() -> bytes | None:
+    """What a cacheable request's response depends on: a callback's body, or the address of
+    the page whose first layout is asked for (dashboard/first_page.py); None for the rest."""
+    if request.method == "POST" and request.path.endswith(CALLBACK_PATH):
+        return request.get_data(cache=True)
+    if request.method == "GET" and request.path.endswith(LAYOUT_PATH):
+        return b"layout " + (request.referrer or "").encode()
+    return None
 
 
 def _americas_latest(db: queries.Database) -> dict[str, int]:

@@ -25,7 +25,7 @@ from migdash import cli
 EXPECTED_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
-    "Referrer-Policy": "no-referrer",
+    "Referrer-Policy": "same-origin",  # the first layout reads the page's address (dashboard/first_page.py)
 }
 
 

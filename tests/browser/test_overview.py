@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from readside.text import people
+from readside.text import people, t
 from tests.browser.helpers import settle
 
 
@@ -28,15 +28,35 @@ def plotted_total(duo) -> list:
     )
 
 
+# Counts the pages router's requests (a callback whose outputs include _pages_content).
+COUNT_ROUTER_CALLS = """
+window.__routerCalls = 0;
+const plainFetch = window.fetch;
+window.fetch = function (url, init) {
+  if (init && typeof init.body === 'string' && init.body.indexOf('_pages_content') >= 0) { window.__routerCalls++; }
+  return plainFetch.apply(this, arguments);
+};
+"""
+
+
 def test_overview_chart_shows_latest_americas_total(duo, built_db):
     revision, year, total = latest_americas_total(built_db)
-    duo.driver.get(duo.server_url + "/")
-    duo.wait_for_contains_text("#overview-headline", people(total, "en"), timeout=15)
-    assert str(year) in duo.find_element("#overview-headline").text
-    duo.wait_for_element("#overview-trend .js-plotly-plot", timeout=15)
-    settle(duo)  # its figure drawn, not the empty graph Dash draws first
-    assert plotted_total(duo) == [year, total]
-    assert f"International Migrant Stock {revision}" in duo.find_element("#overview-source").text
+    counter = duo.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": COUNT_ROUTER_CALLS})
+    try:
+        duo.driver.get(duo.server_url + "/")
+        duo.wait_for_contains_text("#overview-headline", people(total, "en"), timeout=15)
+        assert str(year) in duo.find_element("#overview-headline").text
+        duo.wait_for_element("#overview-trend .js-plotly-plot", timeout=15)
+        settle(duo)  # its figure drawn, not the empty graph Dash draws first
+        assert plotted_total(duo) == [year, total]
+        assert f"International Migrant Stock {revision}" in duo.find_element("#overview-source").text
+        # the page came with the first layout (dashboard/first_page.py); the router serves links
+        assert duo.driver.execute_script("return window.__routerCalls") == 0
+        duo.driver.execute_script("document.querySelector('#main-nav a[href^=\"/claims\"]').click()")
+        duo.wait_for_contains_text("main h1", t("en", "claims.title"), timeout=15)
+        assert duo.driver.execute_script("return window.__routerCalls") == 1
+    finally:
+        duo.driver.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", counter)
     assert duo.get_logs() == []
 
 
