@@ -70,7 +70,11 @@ def first_layout(app: Dash) -> Callable[[], html.Div]:
         if address is None:
             return html.Div(container())
         path, search = address
-        content, title = page_layout(app, path, search)
+        try:
+            content, title = page_layout(app, path, search)
+        except Exception:  # noqa: BLE001 - the router meets the same error where it always has
+            app.logger.exception("first layout of %s%s: left to the pages router", path, search)
+            return html.Div(container())
         return html.Div(container(content, path, search, title))
 
     return layout

@@ -54,6 +54,15 @@ def test_without_a_page_of_this_site_the_router_fills_the_page(client):
         assert content["props"]["children"] is None and store["props"].get("data") is None
 
 
+def test_a_page_that_fails_to_build_is_left_to_the_router(client, monkeypatch):
+    def broken(*_args):
+        raise RuntimeError("a page that cannot be built")
+
+    monkeypatch.setattr("dashboard.first_page.page_layout", broken)
+    location, content, _, _ = first_layout(client, HOST + "/check?lang=fr&probe=broken")  # an address cached by no other test
+    assert set(location["props"]) == {"id", "refresh"} and content["props"]["children"] is None
+
+
 def test_the_first_layout_is_cached_per_address_and_build(client):
     first = client.get("/_dash-layout", headers={"Referer": HOST + "/subregions?lang=es"})
     again = client.get("/_dash-layout", headers={"Referer": HOST + "/subregions?lang=es"})
