@@ -29,6 +29,8 @@ import pytest
 from dash.testing.application_runners import BaseDashRunner, ThreadedRunner
 from dash.testing.composite import DashComposite
 
+from tests.browser.helpers import wait_idle
+
 # Under pytest-xdist each worker serves its apps on its own range of ports (dash_duo counts up
 # from 58050 in every process, so two workers would otherwise collide). MIGDASH_TEST_PORT_BASE
 # moves the whole range, so two checkouts can run their browser tests at once on one machine.
@@ -93,20 +95,9 @@ class SharedChromiumComposite(DashComposite):
         """The browser outlives the module (worker_chromium quits it); it leaves the module's
         page once no callback is in flight, so the server stops with no request half-served."""
         try:
-            self.driver.set_script_timeout(15)
-            self.driver.execute_async_script(IDLE)
+            wait_idle(self.driver)
         finally:
             self.driver.get("about:blank")
-
-
-# Resolves once no Dash callback is in flight (at most 10 s), on any page.
-IDLE = """
-const done = arguments[arguments.length - 1], start = performance.now();
-(function poll() {
-  if (!document.querySelector('[data-dash-is-loading="true"]') || performance.now() - start > 10000) { done(); }
-  else { setTimeout(poll, 25); }
-})();
-"""
 
 
 def pytest_collection_modifyitems(items):

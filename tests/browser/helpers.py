@@ -4,30 +4,38 @@ from __future__ import annotations
 
 import time
 
-# Resolves once the page has a heading, no Dash callback is in flight, every graph has drawn,
-# and the DOM has not changed for `quiet` ms (a11y.js and tables.js repair on the next frame
-# after the last change): what a reader waits for. Resolves anyway after `limit` ms.
+# Resolves once no Dash callback is in flight and, with `page`, the page has a heading and every
+# graph has drawn; then once the DOM has not changed for `quiet` ms (a11y.js and tables.js
+# repair on the next frame after the last change). Resolves anyway after `limit` ms.
 QUIET = """
-const quiet = arguments[0], limit = arguments[1], done = arguments[arguments.length - 1];
+const quiet = arguments[0], limit = arguments[1], page = arguments[2], done = arguments[arguments.length - 1];
 const start = performance.now();
 let last = start;
 const observer = new MutationObserver(() => { last = performance.now(); });
 observer.observe(document.documentElement, {childList: true, subtree: true, attributes: true, characterData: true});
 (function poll() {
   const now = performance.now();
-  const busy = !document.querySelector('main h1') || document.querySelector('[data-dash-is-loading="true"]')
-    || ![...document.querySelectorAll('.dash-graph')].every(g => g.querySelector('.main-svg'));
+  const busy = document.querySelector('[data-dash-is-loading="true"]') || (page && (!document.querySelector('main h1')
+    || ![...document.querySelectorAll('.dash-graph')].every(g => g.querySelector('.main-svg'))));
   if (busy) { last = now; }
-  if (now - last >= quiet || now - start > limit) { observer.disconnect(); done(now - start); }
+  if ((!busy && now - last >= quiet) || now - start > limit) { observer.disconnect(); done(now - start); }
   else { setTimeout(poll, 25); }
 })();
 """
 
 
 def settle(duo, quiet_ms: int = 250, limit_s: float = 20) -> None:
-    """Wait until Dash has no callback in flight, the charts have drawn and the page is still."""
+    """Wait until Dash has no callback in flight, the charts have drawn and the page is still:
+    what a reader waits for."""
     duo.driver.set_script_timeout(limit_s + 10)
-    duo.driver.execute_async_script(QUIET, quiet_ms, limit_s * 1000)
+    duo.driver.execute_async_script(QUIET, quiet_ms, limit_s * 1000, True)
+
+
+def wait_idle(driver, limit_s: float = 10) -> None:
+    """Wait until no Dash callback is in flight, on any page (about:blank too): before a
+    server stops, so that no request is cut off half-served."""
+    driver.set_script_timeout(limit_s + 5)
+    driver.execute_async_script(QUIET, 0, limit_s * 1000, False)
 
 
 def navigate(duo, path: str) -> None:
