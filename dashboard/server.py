@@ -162,7 +162,8 @@ def _add_health(server: Flask) -> None:
 
 
 def _add_callback_cache(server: Flask, cache: CallbackCache) -> None:
-    """Serve repeated callback requests from `cache`; X-Migdash-Cache says hit or miss."""
+    """Serve repeated callback requests, and first layouts, from `cache`; X-Migdash-Cache says
+    hit or miss."""
 
     @server.before_request
     def cached_callback() -> Response | None:
