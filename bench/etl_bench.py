@@ -27,13 +27,16 @@ import pandas as pd
 from bench.harness import REPO, http_mirror
 from etl.build import (
     INDICATOR_SOURCES,
+    SOURCE_TABLE_NAMES,
     Tables,
     build,
     collect_indicators,
+    empty_table,
     fetch_sources,
     fingerprint_of,
     parse_sources,
     validate_tables,
+    with_grouping_areas,
     write_database,
 )
 from etl.fetch import FetchPolicy
@@ -83,8 +86,13 @@ def staged_build(mirror: str, workdir: Path, read: Reader | None = None) -> tupl
     with reader(read):
         started = time.perf_counter()
         tables = parse_sources(fetched, False)
-        # As `migdash etl --mirror DIR` does: the indicator sources have no mirror, so none are loaded.
-        tables.frames["indicator"] = collect_indicators({}, True, cache, FetchPolicy(), workdir / "none.duckdb", False)[0].indicator
+        # As `migdash etl --mirror DIR` does: the indicator sources have no mirror, so none are
+        # loaded, and their tables (displacement, asylum, ...) are empty.
+        collected = collect_indicators({}, True, cache, FetchPolicy(), workdir / "none.duckdb", False)[0]
+        tables.frames["indicator"] = collected.indicator
+        for table in SOURCE_TABLE_NAMES:
+            tables.frames[table] = collected.tables.get(table, empty_table(table))
+        tables = with_grouping_areas(tables)
         times["parse"] = time.perf_counter() - started
     started = time.perf_counter()
     valid = validate_tables(tables, workdir / "reports")
