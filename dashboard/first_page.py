@@ -16,14 +16,15 @@ tests/test_first_page.py compares the two layouts page by page.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
+import dash
 import flask
-from dash import Dash, dcc, html
+from dash import Dash, html
 from dash._pages import PAGE_REGISTRY, _parse_query_string, _path_to_page
-
-CONTENT, LOCATION, STORE, DUMMY = "_pages_content", "_pages_location", "_pages_store", "_pages_dummy"
+from dash.dash import _ID_CONTENT, _ID_LOCATION, _ID_STORE
 
 
 def requested_address() -> tuple[str, str] | None:
@@ -52,14 +53,15 @@ def page_layout(app: Dash, path: str, search: str) -> tuple[object, str]:
 
 def container(layout: object = None, path: str | None = None, search: str | None = None,
               title: str | None = None) -> html.Div:
-    """dash.page_container, filled with `layout` at `path` + `search` when given."""
-    location = {"pathname": path, "search": search} if path is not None else {}
-    return html.Div([
-        dcc.Location(id=LOCATION, refresh="callback-nav", **location),
-        html.Div(layout, id=CONTENT, disable_n_clicks=True),
-        dcc.Store(id=STORE, data={"title": title} if title is not None else None),
-        html.Div(id=DUMMY, disable_n_clicks=True),
-    ])
+    """dash.page_container itself, or a copy of it filled with `layout` at `path` + `search`."""
+    if path is None:
+        return dash.page_container
+    filled = copy.deepcopy(dash.page_container)
+    parts = {child.id: child for child in filled.children}
+    parts[_ID_LOCATION].pathname, parts[_ID_LOCATION].search = path, search
+    parts[_ID_CONTENT].children = layout
+    parts[_ID_STORE].data = {"title": title}
+    return filled
 
 
 def first_layout(app: Dash) -> Callable[[], html.Div]:
