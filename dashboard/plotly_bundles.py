@@ -4,9 +4,9 @@ plotly.py ships the whole plotly.js (4.8 MB minified, every trace type); the ove
 lines and bars, which the 1.2 MB "basic" bundle draws. The official partial bundles from the
 npm registry (same version as plotly.py's, vendored in vendor/plotly/ with their NOTICE.md)
 are served by the app itself (dashboard/vendored.py), so nothing is fetched from a CDN.
-assets/plotly_loader.js loads
-the page's bundle and, if Dash's router brings a figure the bundle cannot draw, the smallest
-one that can: a page missing from PAGE_BUNDLE is only slower, never broken.
+assets/plotly_loader.js loads the page's bundle and, if Dash's router brings a figure the
+bundle cannot draw, the smallest one that can: a page missing from PAGE_BUNDLE is only slower,
+never broken.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """Third-party browser code the app serves itself (dashboard/vendor/, each folder with its
 NOTICE.md): gzip-compressed, and cached for good under a content-hashed URL, so a page needs no
-CDN and a new file always gets a new URL. Only the files listed in SERVED are reachable."""
+CDN and a new file always gets a new URL. Only the scripts in vendor/'s folders are reachable
+(not their NOTICE.md, nothing above them)."""
 
 from __future__ import annotations
 
@@ -13,17 +14,18 @@ from flask import Flask, Response, abort, request
 
 VENDOR = Path(__file__).parent / "vendor"
 ROUTE = "_migdash/"
-SERVED = frozenset({
-    "plotly/plotly-basic.min.js",
-    "plotly/plotly-geo.min.js",
-    "regenerator-runtime/runtime.js",
-})
+
+
+@functools.cache
+def served() -> frozenset[str]:
+    """Every vendored script, as "<folder>/<file>.js"."""
+    return frozenset(path.relative_to(VENDOR).as_posix() for path in VENDOR.glob("*/*.js"))
 
 
 @functools.cache
 def _file(relative: str) -> tuple[bytes, bytes, str]:
     """(bytes, gzip bytes, short content hash) of a served file, read once per process."""
-    if relative not in SERVED:
+    if relative not in served():
         raise FileNotFoundError(relative)
     raw = (VENDOR / relative).read_bytes()
     return raw, gzip.compress(raw, 6, mtime=0), hashlib.sha256(raw).hexdigest()[:12]
